@@ -1,0 +1,1 @@
+"""The document model: a format-neutral tree of the brief (see nodes.py)."""

@@ -1,0 +1,254 @@
+"""The format-neutral document tree of a brief: what every writer renders, built once.
+
+No I/O and no third-party imports here. Everything a writer needs is already resolved:
+citations are formatted text, figures carry the paths of their drawn images, numbers
+(figure, table, recommendation) are assigned. Writers walk this tree and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+# ---------------------------------------------------------------- inline content
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of plain text with optional emphasis. ``code`` is monospace text."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink: ``runs`` are what the reader sees, ``url`` where it goes."""
+
+    runs: tuple[Text, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: the writer places a note mark here and the runs at the foot of the page.
+
+    Footnotes are numbered by their order in the document (both writers count the same way).
+    """
+
+    runs: tuple[Union[Text, Link], ...]
+
+
+Inline = Union[Text, Link, Note]
+Runs = tuple[Inline, ...]
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading. ``level`` 1 is a section (Word's Heading 1), 2 a subsection."""
+
+    level: int
+    runs: Runs
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph."""
+
+    runs: Runs
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A bulleted (``ordered`` False) or numbered list; each item is a tuple of blocks."""
+
+    items: tuple[tuple["Block", ...], ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    """A verified excerpt from a source, set off from the text.
+
+    ``runs`` is the quotation as written in the spec; ``citation`` is the note or in-text
+    citation that follows it (a Note for note styles, Text for author-date styles).
+    ``lang`` / ``rtl`` describe the script of the quotation when it is not the brief's.
+    """
+
+    runs: Runs
+    citation: Runs
+    lang: str = ""
+    rtl: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart or picture, numbered, with caption, alt text and a source line.
+
+    ``png`` is for writers that want raster (DOCX), ``svg`` for vector (PDF). Either may be
+    None only if the writer does not need it. ``width_cm`` is the width on the page.
+    """
+
+    number: int
+    caption: str
+    alt: str
+    source: Runs
+    png: Path | None
+    svg: Path | None
+    width_cm: float = 15.0
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One cell of a table; ``align`` is "left", "right" or "center"."""
+
+    runs: Runs
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A numbered table with a caption, a header row, body rows and a source line."""
+
+    number: int
+    caption: str
+    header: tuple[TableCell, ...]
+    rows: tuple[tuple[TableCell, ...], ...]
+    source: Runs = ()
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A numbered recommendation with its action and the fields a desk tracks.
+
+    Empty strings mean the spec did not give that field; writers leave the row out.
+    ``evidence`` is the citation runs (notes) of the excerpts or sources behind it.
+    """
+
+    number: int
+    title: str
+    action: Runs
+    lead: str = ""
+    timeframe: str = ""
+    indicator: str = ""
+    evidence: Runs = ()
+
+
+@dataclass(frozen=True)
+class KeyPoints:
+    """The box of key points near the top of a brief: a short bulleted list."""
+
+    title: str
+    items: tuple[Runs, ...]
+
+
+@dataclass(frozen=True)
+class BibliographyEntry:
+    """One formatted entry of the Sources section. ``source_id`` keeps the link to the corpus."""
+
+    source_id: str
+    runs: Runs
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """The list of every cited source, formatted by the citation style, in the style's order."""
+
+    entries: tuple[BibliographyEntry, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page."""
+
+
+Block = Union[
+    Heading,
+    Paragraph,
+    ListBlock,
+    BlockQuote,
+    Figure,
+    Table,
+    Recommendation,
+    KeyPoints,
+    Bibliography,
+    PageBreak,
+]
+
+# ---------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What goes on the cover, into the header and footer, and into document properties.
+
+    ``date`` is ISO 8601 (YYYY-MM-DD); ``date_text`` the same date as printed ("15 June 2021").
+    ``marking`` is the distribution marking ("FOR OFFICIAL USE ONLY") or "" for none.
+    ``lang`` is the BCP 47 language of the brief.
+    """
+
+    title: str
+    subtitle: str = ""
+    date: str = ""
+    date_text: str = ""
+    authors: tuple[str, ...] = ()
+    organisation: str = ""
+    marking: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole brief: metadata and the body, in reading order.
+
+    ``notes_style`` is True when citations are footnotes (Chicago notes), False when they are
+    in the text (APA, author-date); writers only need it to decide, e.g., heading text.
+    """
+
+    meta: Metadata
+    body: tuple[Block, ...]
+    notes_style: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def walk_inlines(self) -> list[Inline]:
+        """Every inline in reading order, descending into lists and blocks (for tests, counts)."""
+        out: list[Inline] = []
+        for block in self.body:
+            out.extend(_block_inlines(block))
+        return out
+
+    def notes(self) -> list[Note]:
+        """Every footnote in the order a reader meets them."""
+        return [i for i in self.walk_inlines() if isinstance(i, Note)]
+
+
+def _block_inlines(block: Block) -> list[Inline]:
+    if isinstance(block, (Heading, Paragraph)):
+        return list(block.runs)
+    if isinstance(block, ListBlock):
+        return [i for item in block.items for b in item for i in _block_inlines(b)]
+    if isinstance(block, BlockQuote):
+        return list(block.runs) + list(block.citation)
+    if isinstance(block, Figure):
+        return list(block.source)
+    if isinstance(block, Table):
+        cells = [c for row in (block.header, *block.rows) for c in row]
+        return [i for c in cells for i in c.runs] + list(block.source)
+    if isinstance(block, Recommendation):
+        return list(block.action) + list(block.evidence)
+    if isinstance(block, KeyPoints):
+        return [i for item in block.items for i in item]
+    if isinstance(block, Bibliography):
+        return [i for e in block.entries for i in e.runs]
+    return []

@@ -1,0 +1,1 @@
+"""Templates: discovery of templates/<name>/, template.yaml, and the sandboxed Jinja environment."""

@@ -1,0 +1,1 @@
+"""Markup in spec text: pandoc citation syntax, inline quotations, and Markdown to model blocks."""

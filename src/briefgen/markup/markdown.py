@@ -1,0 +1,168 @@
+"""Markdown in spec fields to model blocks, with pandoc citations turned into notes or text.
+
+The only module that imports markdown-it-py. Raw HTML is off: spec text is data, and a
+brief has no use for it. Citation clusters are found in text runs and handed to a callback
+that returns the runs to put in their place (a Note for note styles, text for author-date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefgen.markup.citekeys import CiteKey, parse_clusters
+from briefgen.model.nodes import Block, Heading, Inline, Link, ListBlock, Note, Paragraph, Text
+
+CiteFunction = Callable[[tuple[CiteKey, ...]], tuple[Inline, ...]]
+
+# Pandoc moves a note mark after trailing punctuation ("text [@a]." -> "text.¹"); so do we.
+_PUNCT = re.compile(r"^[.,;:!?]+")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def parse_blocks(text: str, cite: CiteFunction, heading_level: int = 2) -> tuple[Block, ...]:
+    """Markdown ``text`` as model blocks; ``#`` headings become ``heading_level`` and below."""
+    tokens = _parser().parse(text)
+    blocks, _ = _blocks(tokens, 0, len(tokens), cite, heading_level)
+    return tuple(blocks)
+
+
+def parse_inline(text: str, cite: CiteFunction) -> tuple[Inline, ...]:
+    """A one-paragraph Markdown string as runs (several paragraphs are joined with a space)."""
+    runs: list[Inline] = []
+    for block in parse_blocks(text, cite):
+        if isinstance(block, (Paragraph, Heading)):
+            if runs:
+                runs.append(Text(" "))
+            runs.extend(block.runs)
+    return tuple(runs)
+
+
+def _blocks(
+    tokens: Sequence[Token], i: int, end: int, cite: CiteFunction, level: int
+) -> tuple[list[Block], int]:
+    out: list[Block] = []
+    while i < end:
+        tok = tokens[i]
+        if tok.type in ("paragraph_open", "heading_open"):
+            runs = _inlines(tokens[i + 1].children or [], cite)
+            if tok.type == "heading_open":
+                depth = int(tok.tag[1:])
+                out.append(Heading(min(level + depth - 1, 3), runs))
+            elif runs:
+                out.append(Paragraph(runs))
+            i += 3
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            close = _matching(tokens, i)
+            items: list[tuple[Block, ...]] = []
+            j = i + 1
+            while j < close:
+                item_close = _matching(tokens, j)
+                inner, _ = _blocks(tokens, j + 1, item_close, cite, level)
+                items.append(tuple(inner))
+                j = item_close + 1
+            start = int(tok.attrGet("start") or 1) if tok.type == "ordered_list_open" else 1
+            out.append(ListBlock(tuple(items), ordered=tok.type == "ordered_list_open", start=start))
+            i = close + 1
+        elif tok.type == "blockquote_open":
+            close = _matching(tokens, i)
+            inner, _ = _blocks(tokens, i + 1, close, cite, level)
+            out.extend(inner)  # an unverified quote is not set as a quotation: keep it as text
+            i = close + 1
+        elif tok.type in ("fence", "code_block"):
+            out.append(Paragraph((Text(tok.content.rstrip("\n"), code=True),)))
+            i += 1
+        else:  # hr, html (disabled), and closing tokens
+            i += 1
+    return out, i
+
+
+def _matching(tokens: Sequence[Token], i: int) -> int:
+    """Index of the token closing the one opened at ``i``."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _inlines(children: Sequence[Token], cite: CiteFunction) -> tuple[Inline, ...]:
+    runs: list[Inline] = []
+    bold = italic = False
+    link: tuple[str, list[Text]] | None = None
+    for tok in children:
+        kind = tok.type
+        if kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind == "link_open":
+            link = (str(tok.attrGet("href") or ""), [])
+        elif kind == "link_close" and link is not None:
+            url, texts = link
+            runs.append(Link(tuple(texts) or (Text(url),), url))
+            link = None
+        elif kind in ("text", "code_inline", "softbreak", "hardbreak", "image"):
+            content = {"softbreak": " ", "hardbreak": " ", "image": tok.content}.get(kind, tok.content)
+            run = Text(content, bold=bold, italic=italic, code=kind == "code_inline")
+            if link is not None:
+                link[1].append(run)
+            else:
+                runs.append(run)
+    return tuple(_with_citations(_merge(runs), cite))
+
+
+def _merge(runs: list[Inline]) -> list[Inline]:
+    """Join neighbouring text runs of the same format, so citation syntax is found whole."""
+    out: list[Inline] = []
+    for run in runs:
+        prev = out[-1] if out else None
+        if (
+            isinstance(run, Text) and isinstance(prev, Text)
+            and (prev.bold, prev.italic, prev.code) == (run.bold, run.italic, run.code)
+        ):
+            out[-1] = Text(prev.text + run.text, prev.bold, prev.italic, prev.code)
+        else:
+            out.append(run)
+    return out
+
+
+def _with_citations(runs: list[Inline], cite: CiteFunction) -> list[Inline]:
+    out: list[Inline] = []
+    for run in runs:
+        if not isinstance(run, Text) or run.code or "@" not in run.text:
+            out.append(run)
+            continue
+        pos = 0
+        for cluster in parse_clusters(run.text):
+            before = run.text[pos:cluster.start]
+            cited = cite(cluster.keys)
+            notes = any(isinstance(c, Note) for c in cited)
+            if notes:
+                before = before.rstrip()
+            if before:
+                out.append(Text(before, run.bold, run.italic))
+            pos = cluster.end
+            if notes:
+                punct = _PUNCT.match(run.text[pos:])
+                if punct:
+                    out.append(Text(punct.group(0), run.bold, run.italic))
+                    pos += punct.end()
+            out.extend(cited)
+        rest = run.text[pos:]
+        if rest:
+            out.append(Text(rest, run.bold, run.italic))
+    return out

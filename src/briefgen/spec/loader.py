@@ -1,0 +1,245 @@
+"""Load a brief spec: read the YAML, validate it against the schema, check its references.
+
+All problems are collected and raised together in one SpecError, each with file:line,
+key path, what was expected and what arrived, so an analyst fixes a spec in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Container
+from dataclasses import replace
+from pathlib import Path
+
+from briefgen.errors import Problem, SpecError
+from briefgen.markup.citekeys import inline_quotations, parse_clusters
+from briefgen.spec import options as o
+from briefgen.spec.schema import (
+    BRIEF,
+    BriefSpec,
+    ChartSpec,
+    SeriesSpec,
+    ValueSpec,
+    build_brief,
+)
+from briefgen.spec.yamlsource import LocatedYaml, read_yaml
+
+MAX_CSV_BYTES = 1024 * 1024
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would write it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_spec(path: Path) -> tuple[BriefSpec, LocatedYaml]:
+    """Read and validate ``path``; raise SpecError listing every problem found."""
+    located = read_yaml(path, display_path(path))
+    ctx = o.Context(located)
+    if not isinstance(located.data, dict):
+        raise SpecError(
+            f"{located.file}:1: the top level of a spec must be a mapping "
+            f"(title: ..., date: ..., sections: ...) but is {o.describe(located.data)}"
+        )
+    values = BRIEF.validate(located.data, "", ctx)
+    if ctx.problems:
+        raise _spec_error(located.file, ctx.problems)
+    spec = build_brief(values, path.resolve())
+    return spec, located
+
+
+def project_root(spec_path: Path) -> Path:
+    """The folder a spec's relative paths must stay inside: the nearest ancestor holding a
+    seeds/ or templates/ folder, else the spec's own folder."""
+    start = spec_path.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "seeds").is_dir() or (folder / "templates").is_dir():
+            return folder
+    return start
+
+
+def resolve_inside(spec: BriefSpec, relative: str) -> Path | None:
+    """``relative`` resolved against the spec's folder, or None if it leaves the project."""
+    root = project_root(spec.path)
+    candidate = (spec.path.parent / relative).resolve()
+    if candidate != root and root not in candidate.parents:
+        return None
+    return candidate
+
+
+def find_corpus(spec: BriefSpec) -> Path | None:
+    """The catalog a spec names, or the seeds/sources.yaml nearest above it."""
+    if spec.corpus:
+        return resolve_inside(spec, spec.corpus)
+    for folder in (spec.path.parent, *spec.path.parent.parents):
+        candidate = folder / "seeds" / "sources.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_chart_data(spec: BriefSpec, located: LocatedYaml) -> BriefSpec:
+    """Read the CSV files charts name (``data:``) into their series; raise SpecError if any fails."""
+    ctx = o.Context(located)
+    sections = []
+    for section in spec.sections:
+        charts = tuple(_chart_from_csv(spec, c, ctx) if c.data else c for c in section.charts)
+        sections.append(replace(section, charts=charts))
+    if ctx.problems:
+        raise _spec_error(located.file, ctx.problems)
+    return replace(spec, sections=tuple(sections))
+
+
+def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartSpec:
+    where = f"{chart.key}.data"
+    if chart.series or chart.categories:
+        ctx.problem(where, "give either data: (a CSV file) or categories and series, not both")
+        return chart
+    path = resolve_inside(spec, chart.data)
+    if path is None:
+        ctx.problem(where, f"{chart.data!r} leaves the project folder; data files must be inside it")
+        return chart
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            ctx.problem(where, f"{chart.data!r} is larger than {MAX_CSV_BYTES:,} bytes")
+            return chart
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        ctx.problem(where, f"no such file {chart.data!r} (looked for {display_path(path)})")
+        return chart
+    except (OSError, UnicodeDecodeError) as exc:
+        ctx.problem(where, f"cannot read {chart.data!r}: {exc}")
+        return chart
+    rows = list(csv.DictReader(io.StringIO(text)))
+    needed = {"category", "series", "value"}
+    if not rows or not needed <= set(rows[0]):
+        ctx.problem(where, f"{chart.data!r}: expected a header row with columns "
+                    "category, series, value, excerpt")
+        return chart
+    categories: list[str] = []
+    series: dict[str, dict[str, ValueSpec]] = {}
+    for n, row in enumerate(rows, start=2):
+        cat, name = (row["category"] or "").strip(), (row["series"] or "").strip()
+        try:
+            value = float((row["value"] or "").replace(",", ""))
+        except ValueError:
+            ctx.problem(where, f"{chart.data}:{n}: value {row['value']!r} is not a number")
+            continue
+        if cat not in categories:
+            categories.append(cat)
+        key = f"{chart.data}:{n}"
+        series.setdefault(name, {})[cat] = ValueSpec(value, (row.get("excerpt") or "").strip(), key)
+    built = []
+    for name, by_cat in series.items():
+        missing = [c for c in categories if c not in by_cat]
+        if missing:
+            ctx.problem(where, f"{chart.data!r}: series {name!r} has no value for {', '.join(missing)}")
+            continue
+        built.append(SeriesSpec(name, tuple(by_cat[c] for c in categories), where))
+    return replace(chart, categories=tuple(categories), series=tuple(built))
+
+
+def check_references(
+    spec: BriefSpec, located: LocatedYaml, source_ids: Container[str] | list[str]
+) -> list[Problem]:
+    """Problems with what the spec names: sources, excerpt ids, chart shapes, citation keys."""
+    ctx = o.Context(located)
+    known_sources = list(source_ids)  # type: ignore[arg-type]
+
+    def check_source(source: str, key: str) -> None:
+        if source not in known_sources:
+            ctx.problem(key, f"unknown source {source!r}{o.suggest(source, known_sources)}")
+
+    excerpt_ids: dict[str, str] = {}
+    for excerpt in spec.excerpts():
+        check_source(excerpt.source, f"{excerpt.key}.source")
+        if excerpt.id:
+            if excerpt.id in excerpt_ids:
+                ctx.problem(f"{excerpt.key}.id", f"excerpt id {excerpt.id!r} is used twice "
+                            f"(first at {excerpt_ids[excerpt.id]})")
+            else:
+                excerpt_ids[excerpt.id] = excerpt.key
+    ids = list(excerpt_ids)
+
+    def check_excerpt(name: str, key: str) -> None:
+        if name not in excerpt_ids:
+            ctx.problem(key, f"unknown excerpt {name!r}{o.suggest(name, ids)}")
+
+    for chart in spec.charts():
+        if not chart.data:
+            if not chart.categories:
+                ctx.problem(chart.key, "a chart needs categories and series, or data: a CSV file")
+            if not chart.series:
+                ctx.problem(chart.key, "a chart needs at least one series")
+        for series in chart.series:
+            if len(series.values) != len(chart.categories):
+                ctx.problem(f"{series.key}.values", f"expected {len(chart.categories)} values "
+                            f"(one per category) but received {len(series.values)}")
+            for value in series.values:
+                if value.excerpt:
+                    check_excerpt(value.excerpt, value.key)
+    for table in spec.tables():
+        for i, row in enumerate(table.rows):
+            if len(row) != len(table.columns):
+                ctx.problem(f"{table.key}.rows[{i}]", f"expected {len(table.columns)} cells "
+                            f"(one per column) but received {len(row)}")
+        if table.align and len(table.align) != len(table.columns):
+            ctx.problem(f"{table.key}.align", f"expected {len(table.columns)} alignments")
+        for i, name in enumerate(table.excerpts):
+            check_excerpt(name, f"{table.key}.excerpts[{i}]")
+    for rec in spec.recommendations:
+        for i, name in enumerate(rec.evidence):
+            if name not in excerpt_ids and name not in known_sources:
+                ctx.problem(f"{rec.key}.evidence[{i}]", f"{name!r} is neither an excerpt id nor "
+                            f"a source id{o.suggest(name, ids + known_sources)}")
+    for key, text in markdown_fields(spec):
+        line = located.line(key)
+        for cluster in parse_clusters(text):
+            for cite in cluster.keys:
+                if cite.source_id not in known_sources:
+                    ctx.problems.append(Problem(
+                        located.file, _line_in(text, cluster.start, line), key,
+                        f"citation [@{cite.source_id}]: unknown source"
+                        f"{o.suggest(cite.source_id, known_sources)}"))
+        for quotation in inline_quotations(text):
+            if not quotation.source_id:
+                ctx.problems.append(Problem(
+                    located.file, _block_line(line, quotation.line_offset, text), key,
+                    f"the quotation \"{_short(quotation.quote)}\" cites no source; add [@source-id] "
+                    "after it in the same paragraph"))
+    return ctx.problems
+
+
+def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:
+    """(key path, Markdown text) for every field of the spec that holds Markdown."""
+    fields = [("summary", spec.summary)]
+    fields += [(f"key_points[{i}]", t) for i, t in enumerate(spec.key_points)]
+    fields += [(f"{s.key}.body", s.body) for s in spec.sections if s.body]
+    fields += [(f"{r.key}.action", r.action) for r in spec.recommendations]
+    return fields
+
+
+def _block_line(key_line: int | None, offset: int, text: str) -> int | None:
+    # A block scalar (body: |) ends with a newline and starts on the line after its key;
+    # a plain or quoted scalar starts on the key's line.
+    if key_line is None:
+        return None
+    return key_line + offset + (1 if text.endswith("\n") else 0)
+
+
+def _line_in(text: str, index: int, key_line: int | None) -> int | None:
+    return _block_line(key_line, text.count("\n", 0, index), text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _spec_error(file: str, problems: list[Problem]) -> SpecError:
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    return SpecError(f"{file}: {count} {noun} in the spec", problems)

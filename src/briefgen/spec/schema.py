@@ -1,0 +1,344 @@
+"""The brief spec: typed objects for the input, and the one declaration that validates it.
+
+Every typed object records ``key``, its key path in the spec, so that later stages (quote
+verification, chart drawing) can point at the place in the file that is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen.spec import options as o
+
+CHART_KINDS = ("bar", "grouped-bar", "stacked-bar", "line", "part-of-whole")
+CITATION_STYLES = ("chicago-note-bibliography", "apa", "chicago-author-date")
+SCHEMA_URL = "https://briefgen.example/schema/brief.schema.json"
+
+
+@dataclass(frozen=True)
+class ExcerptSpec:
+    """A quotation from a source. ``shown`` is False for data-only evidence (not printed)."""
+
+    id: str
+    source: str
+    quote: str
+    key: str
+    shown: bool = True
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    """One number in a chart and the excerpt it comes from ("" if none was named)."""
+
+    value: float
+    excerpt: str
+    key: str
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """A named series of a chart, one value per category."""
+
+    name: str
+    values: tuple[ValueSpec, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart as written in the spec: inline series, or a CSV ``data`` file beside the spec."""
+
+    id: str
+    kind: str
+    title: str
+    caption: str
+    alt: str
+    unit: str
+    categories: tuple[str, ...]
+    series: tuple[SeriesSpec, ...]
+    data: str
+    key: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table: column names, rows of cell text, and the excerpts its figures come from."""
+
+    id: str
+    caption: str
+    columns: tuple[str, ...]
+    align: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    excerpts: tuple[str, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A section: a heading, a Markdown body, then its excerpts, charts and tables."""
+
+    heading: str
+    body: str
+    excerpts: tuple[ExcerptSpec, ...]
+    charts: tuple[ChartSpec, ...]
+    tables: tuple[TableSpec, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class RecommendationSpec:
+    """A recommendation; ``evidence`` holds excerpt ids or source ids."""
+
+    title: str
+    action: str
+    lead: str
+    timeframe: str
+    indicator: str
+    evidence: tuple[str, ...]
+    key: str
+
+
+@dataclass(frozen=True)
+class BriefSpec:
+    """A whole validated spec. ``path`` is the spec file; ``corpus`` the catalog it uses
+    (None: the seeds/sources.yaml nearest above the spec)."""
+
+    path: Path
+    title: str
+    subtitle: str
+    date: str
+    authors: tuple[str, ...]
+    organisation: str
+    marking: str
+    template: str
+    citation_style: str
+    keywords: tuple[str, ...]
+    subject: str
+    lang: str
+    corpus: str
+    summary: str
+    key_points: tuple[str, ...]
+    evidence: tuple[ExcerptSpec, ...]
+    sections: tuple[SectionSpec, ...]
+    recommendations: tuple[RecommendationSpec, ...]
+
+    def excerpts(self) -> list[ExcerptSpec]:
+        """Every excerpt, evidence first, then by section, in document order."""
+        return [*self.evidence, *(e for s in self.sections for e in s.excerpts)]
+
+    def charts(self) -> list[ChartSpec]:
+        return [c for s in self.sections for c in s.charts]
+
+    def tables(self) -> list[TableSpec]:
+        return [t for s in self.sections for t in s.tables]
+
+
+# ------------------------------------------------------------------ builders
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return tuple(value or ())
+
+
+def _excerpt(shown: bool) -> Any:
+    def build(v: dict[str, Any], key: str) -> ExcerptSpec:
+        return ExcerptSpec(
+            id=v["id"] or "", source=v["source"], quote=v["quote"], key=key, shown=shown,
+            lang=v["lang"] or "",
+        )
+
+    return build
+
+
+def _value(v: Any, key: str, excerpt: str) -> ValueSpec:
+    if isinstance(v, dict):
+        return ValueSpec(value=v["value"], excerpt=v["excerpt"] or excerpt, key=key)
+    return ValueSpec(value=v, excerpt=excerpt, key=key)
+
+
+def _series(v: dict[str, Any], key: str) -> SeriesSpec:
+    default = v["excerpt"] or ""
+    values = tuple(_value(x, f"{key}.values[{i}]", default) for i, x in enumerate(v["values"]))
+    return SeriesSpec(name=v["name"], values=values, key=key)
+
+
+def _chart(v: dict[str, Any], key: str) -> ChartSpec:
+    return ChartSpec(
+        id=v["id"] or "", kind=v["kind"], title=v["title"] or "", caption=v["caption"],
+        alt=v["alt"], unit=v["unit"] or "", categories=_tuple(v["categories"]),
+        series=_tuple(v["series"]), data=v["data"] or "", key=key,
+    )
+
+
+def _table(v: dict[str, Any], key: str) -> TableSpec:
+    return TableSpec(
+        id=v["id"] or "", caption=v["caption"], columns=_tuple(v["columns"]),
+        align=_tuple(v["align"]), rows=tuple(tuple(r) for r in v["rows"]),
+        excerpts=_tuple(v["excerpts"]), key=key,
+    )
+
+
+def _section(v: dict[str, Any], key: str) -> SectionSpec:
+    return SectionSpec(
+        heading=v["heading"], body=v["body"] or "", excerpts=_tuple(v["excerpts"]),
+        charts=_tuple(v["charts"]), tables=_tuple(v["tables"]), key=key,
+    )
+
+
+def _recommendation(v: dict[str, Any], key: str) -> RecommendationSpec:
+    return RecommendationSpec(
+        title=v["title"], action=v["action"], lead=v["lead"] or "",
+        timeframe=v["timeframe"] or "", indicator=v["indicator"] or "",
+        evidence=_tuple(v["evidence"]), key=key,
+    )
+
+
+# ------------------------------------------------------------------ declarations
+
+_ID_HELP = "An identifier other parts of the spec use to name this item."
+
+
+def _excerpt_option(shown: bool) -> o.Mapping:
+    return o.Mapping(
+        {
+            "id": o.Text(max_length=100, help=_ID_HELP),
+            "source": o.Text(required=True, max_length=200, help="A source id from the catalog."),
+            "quote": o.Text(
+                required=True, max_length=5000,
+                help="The exact words of the source; ... joins parts of one paragraph, "
+                "[brackets] mark your own words.",
+            ),
+            "lang": o.Text(max_length=20, help="Language of the quote (BCP 47), e.g. ar."),
+        },
+        build=_excerpt(shown),
+        help="A quotation checked against its source." if shown else
+        "A quotation used as evidence for charts, tables and recommendations; not printed.",
+    )
+
+
+_VALUE = o.AnyOf(
+    (lambda v: isinstance(v, dict), o.Mapping({
+        "value": o.Number(required=True),
+        "excerpt": o.Text(max_length=100, help="The excerpt id this number comes from."),
+    })),
+    (lambda v: True, o.Number()),
+)
+
+_SERIES = o.Mapping(
+    {
+        "name": o.Text(required=True, max_length=200),
+        "values": o.ListOf(_VALUE, required=True, min_items=1),
+        "excerpt": o.Text(max_length=100, help="The excerpt every value of this series comes from."),
+    },
+    build=_series,
+)
+
+_CHART = o.Mapping(
+    {
+        "id": o.Text(max_length=100, help=_ID_HELP),
+        "kind": o.Choice(CHART_KINDS, required=True),
+        "title": o.Text(max_length=300),
+        "caption": o.Text(required=True, max_length=1000),
+        "alt": o.Text(required=True, max_length=2000, help="Alt text: what the chart shows."),
+        "unit": o.Text(max_length=100, help="What the values count, for the axis."),
+        "categories": o.ListOf(o.Text(max_length=200), max_items=100),
+        "series": o.ListOf(_SERIES, max_items=20),
+        "data": o.Text(max_length=500, help="A CSV beside the spec: category, series, value, excerpt."),
+    },
+    build=_chart,
+)
+
+_TABLE = o.Mapping(
+    {
+        "id": o.Text(max_length=100, help=_ID_HELP),
+        "caption": o.Text(required=True, max_length=1000),
+        "columns": o.ListOf(o.Text(max_length=200), required=True, min_items=1, max_items=20),
+        "align": o.ListOf(o.Choice(("left", "right", "center")), max_items=20),
+        "rows": o.ListOf(o.ListOf(o.Text(max_length=2000, non_empty=False), max_items=20),
+                         required=True, min_items=1),
+        "excerpts": o.ListOf(o.Text(max_length=100), help="Excerpt ids the figures come from."),
+    },
+    build=_table,
+)
+
+_SECTION = o.Mapping(
+    {
+        "heading": o.Text(required=True, max_length=300),
+        "body": o.Text(help="Markdown, with citations as [@source-id] or [@source-id, para 4]."),
+        "excerpts": o.ListOf(_excerpt_option(True)),
+        "charts": o.ListOf(_CHART, max_items=20),
+        "tables": o.ListOf(_TABLE, max_items=20),
+    },
+    build=_section,
+)
+
+_RECOMMENDATION = o.Mapping(
+    {
+        "title": o.Text(required=True, max_length=300),
+        "action": o.Text(required=True, max_length=5000, help="Markdown."),
+        "lead": o.Text(max_length=300, help="Who leads."),
+        "timeframe": o.Text(max_length=300),
+        "indicator": o.Text(max_length=1000, help="How progress is measured; a target."),
+        "evidence": o.ListOf(o.Text(max_length=100), help="Excerpt ids or source ids."),
+    },
+    build=_recommendation,
+)
+
+BRIEF_FIELDS: dict[str, o.Option] = {
+    "title": o.Text(required=True, max_length=300),
+    "subtitle": o.Text(max_length=300),
+    "date": o.Date(required=True, help="The brief's date, YYYY-MM-DD."),
+    "authors": o.ListOf(o.Text(max_length=200), max_items=50),
+    "organisation": o.Text(max_length=300),
+    "marking": o.Text(max_length=200, non_empty=False,
+                      help='Distribution marking, e.g. "FOR OFFICIAL USE ONLY".'),
+    "template": o.Text(max_length=100, help="A template under templates/."),
+    "citation_style": o.Choice(CITATION_STYLES),
+    "keywords": o.ListOf(o.Text(max_length=100), max_items=50),
+    "subject": o.Text(max_length=500),
+    "lang": o.Text(max_length=20, help="Language of the brief (BCP 47); default en."),
+    "corpus": o.Text(max_length=500, help="The source catalog (sources.yaml) to check quotes against."),
+    "summary": o.Text(required=True, help="Markdown."),
+    "key_points": o.ListOf(o.Text(max_length=2000), max_items=20),
+    "evidence": o.ListOf(_excerpt_option(False)),
+    "sections": o.ListOf(_SECTION, required=True, min_items=1, max_items=100),
+    "recommendations": o.ListOf(_RECOMMENDATION, required=True, min_items=1, max_items=50),
+}
+
+BRIEF = o.Mapping(BRIEF_FIELDS)
+
+
+def build_brief(values: dict[str, Any], path: Path) -> BriefSpec:
+    """The typed spec from a validated top-level mapping (only called when it had no problems)."""
+    return BriefSpec(
+        path=path,
+        title=values["title"],
+        subtitle=values["subtitle"] or "",
+        date=values["date"],
+        authors=_tuple(values["authors"]),
+        organisation=values["organisation"] or "",
+        marking=values["marking"] or "",
+        template=values["template"] or "",
+        citation_style=values["citation_style"] or "",
+        keywords=_tuple(values["keywords"]),
+        subject=values["subject"] or "",
+        lang=values["lang"] or "en",
+        corpus=values["corpus"] or "",
+        summary=values["summary"],
+        key_points=_tuple(values["key_points"]),
+        evidence=_tuple(values["evidence"]),
+        sections=_tuple(values["sections"]),
+        recommendations=_tuple(values["recommendations"]),
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a brief spec, for editors (yaml-language-server) and `briefgen schema`."""
+    schema = BRIEF.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_URL
+    schema["title"] = "briefgen brief spec"
+    return schema

@@ -1,0 +1,203 @@
+"""Read a YAML file safely into plain values, remembering the line of every key path.
+
+PyYAML's safe loader forgets positions once it has built Python objects, and a message
+without a line is half a message. So we compose the node graph (which keeps marks) and
+build plain values ourselves, refusing what a brief spec never needs: tags that construct
+Python objects, unbounded alias expansion, binary files and very large files.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import Problem, SpecError
+
+MAX_SPEC_BYTES = 2 * 1024 * 1024  # a brief spec is a few kilobytes; 2 MiB is generous
+MAX_NODES = 200_000  # bounds alias expansion ("billion laughs") long before memory suffers
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass
+class LocatedYaml:
+    """Plain values read from a YAML file plus the 1-based line of each key path.
+
+    ``lines`` maps a key path such as ``sections[2].excerpts[0].source`` to the line where
+    that value starts; ``""`` is the document itself.
+    """
+
+    file: str
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line(self, path: str) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one (None if none)."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = _parent(path)
+
+
+def _parent(path: str) -> str:
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
+def decode_spec_bytes(raw: bytes, file: str) -> str:
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; refuse anything else."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"{file}: cannot read the spec: it is not UTF-8 or UTF-16 text "
+            f"(byte {exc.start} is {raw[exc.start:exc.start + 1]!r}); save it as UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise SpecError(f"{file}: cannot read the spec: it is a binary file, not YAML text")
+    return text
+
+
+def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
+    """Read ``path`` into a LocatedYaml, or raise SpecError with a located message."""
+    file = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(
+                f"{file}: the spec is {size:,} bytes; the limit is {MAX_SPEC_BYTES:,} bytes "
+                "(put data in CSV files beside it)"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"{file}: no such file") from None
+    except IsADirectoryError:
+        raise SpecError(f"{file}: is a folder, not a spec file") from None
+    except PermissionError:
+        raise SpecError(f"{file}: permission denied") from None
+    except OSError as exc:
+        raise SpecError(f"{file}: cannot read: {exc.strerror}") from None
+    return parse_yaml(decode_spec_bytes(raw, file), file)
+
+
+def parse_yaml(text: str, file: str) -> LocatedYaml:
+    """Parse YAML text; syntax errors name line, column and the offending line."""
+    if not text.strip():
+        raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        raise SpecError(_syntax_message(exc, text, file)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
+        raise SpecError(f"{file}: not valid YAML: {exc}") from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
+    if len(nodes) > 1:
+        line = nodes[1].start_mark.line + 1
+        raise SpecError(f"{file}:{line}: the spec holds several YAML documents; expected one")
+    located = LocatedYaml(file=file, data=None)
+    builder = _Builder(located)
+    located.data = builder.build(nodes[0], "")
+    if builder.problems:
+        raise SpecError(f"{file}: the spec uses YAML features briefgen refuses", builder.problems)
+    return located
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "syntax error"
+    if mark is None:
+        return f"{file}: not valid YAML: {problem}"
+    lines = text.splitlines()
+    offending = lines[mark.line] if mark.line < len(lines) else ""
+    pointer = " " * mark.column + "^"
+    context = f" ({exc.context})" if exc.context else ""
+    return (
+        f"{file}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}{context}\n"
+        f"    {offending}\n    {pointer}"
+    )
+
+
+class _Builder:
+    """Turns composed nodes into plain values, counting nodes to bound alias expansion."""
+
+    def __init__(self, located: LocatedYaml) -> None:
+        self.located = located
+        self.problems: list[Problem] = []
+        self.count = 0
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: str) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise SpecError(
+                f"{self.located.file}: the spec expands to more than {MAX_NODES:,} values "
+                "(aliases nested too deep?); refused"
+            )
+        self.located.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            self.problems.append(
+                Problem(
+                    self.located.file,
+                    node.start_mark.line + 1,
+                    path,
+                    f"YAML tag {node.tag!r} is not allowed; a spec holds plain text, "
+                    "numbers, lists and mappings",
+                )
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            # A scalar that looks typed but is not valid (2021-13-01): keep the text and let
+            # schema validation say what was expected.
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: str) -> dict[str, Any]:
+        self._constructor.flatten_mapping(node)  # applies "<<" merge keys
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, path + ".<key>")
+            if not isinstance(key, str):
+                key = str(key)
+            child = f"{path}.{key}" if path else key
+            if key in out:
+                self.problems.append(
+                    Problem(
+                        self.located.file,
+                        key_node.start_mark.line + 1,
+                        child,
+                        "key given twice; the second would silently win",
+                    )
+                )
+            self.located.lines[child] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, child)
+        self.located.lines.pop(path + ".<key>", None)
+        return out

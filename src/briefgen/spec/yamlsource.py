@@ -121,6 +121,8 @@ def parse_yaml(text: str, file: str) -> LocatedYaml:
     located = LocatedYaml(file=file, data=None)
     builder = _Builder(located)
     located.data = builder.build(nodes[0], "")
+    if located.data is None and not builder.problems:
+        raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
     if builder.problems:
         raise SpecError(f"{file}: the spec uses YAML features briefgen refuses", builder.problems)
     return located

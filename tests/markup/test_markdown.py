@@ -1,0 +1,49 @@
+"""Markdown to model blocks, with citations replaced by what the citation style returns."""
+
+from __future__ import annotations
+
+from briefgen.markup.citekeys import CiteKey
+from briefgen.markup.markdown import parse_blocks, parse_inline
+from briefgen.model.nodes import Heading, Link, ListBlock, Note, Paragraph, Text
+
+
+def note_cite(keys: tuple[CiteKey, ...]) -> tuple[Note, ...]:
+    return (Note((Text("/".join(k.source_id + (":" + k.locator if k.locator else "") for k in keys)),)),)
+
+
+def test_emphasis_links_and_lists() -> None:
+    blocks = parse_blocks("Some *em* and **strong** [link](https://x.org).\n\n- a\n- b\n\n1. one\n", note_cite)
+    assert isinstance(blocks[0], Paragraph)
+    runs = blocks[0].runs
+    assert Text("em", italic=True) in runs
+    assert Text("strong", bold=True) in runs
+    assert Link((Text("link"),), "https://x.org") in runs
+    assert isinstance(blocks[1], ListBlock) and not blocks[1].ordered and len(blocks[1].items) == 2
+    assert isinstance(blocks[2], ListBlock) and blocks[2].ordered
+
+
+def test_note_goes_after_punctuation_and_eats_the_space() -> None:
+    runs = parse_inline("The split is 13-2 [@un-mali-future, para 12].", note_cite)
+    assert runs == (
+        Text("The split is 13-2"),
+        Text("."),
+        Note((Text("un-mali-future:para 12"),)),
+    )
+
+
+def test_author_date_citation_keeps_its_place() -> None:
+    def in_text(keys: tuple[CiteKey, ...]) -> tuple[Text, ...]:
+        return (Text(" "), Text("(FT, n.d.)"))
+
+    runs = parse_inline("Fighters [@ft-isisk-2021].", in_text)
+    assert "".join(r.text for r in runs if isinstance(r, Text)) == "Fighters  (FT, n.d.)."
+
+
+def test_html_is_text_not_markup() -> None:
+    runs = parse_inline("<script>alert(1)</script> x", note_cite)
+    assert "".join(r.text for r in runs if isinstance(r, Text)).startswith("<script>")
+
+
+def test_headings_in_a_body_become_subheadings() -> None:
+    blocks = parse_blocks("# Sub\n\ntext", note_cite)
+    assert blocks[0] == Heading(2, (Text("Sub"),))

@@ -1,0 +1,51 @@
+# Set-up and everyday commands. On a fresh machine, `make demo` and `make test` do everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BRIEFGEN := $(VENV)/bin/briefgen
+
+# Fonts the templates name (Noto Serif/Sans, Noto Naskh Arabic for the Arabic line, Amiri as
+# fallback), poppler-utils for pdftotext/pdftoppm; LibreOffice only for the test suite.
+APT_RUNTIME := fonts-noto-core fonts-hosny-amiri fonts-liberation2 poppler-utils
+APT_TEST := libreoffice-writer-nogui
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test bench system-deps test-system-deps venv clean
+
+demo: system-deps venv
+	$(BRIEFGEN) build briefs/*.yaml -o output
+
+test: system-deps test-system-deps venv
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pytest -q
+
+bench: system-deps venv
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/run.py
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# Install only what is missing, so a warm machine does not wait on apt.
+system-deps:
+	@missing=$$(for p in $(APT_RUNTIME); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test-system-deps:
+	@missing=$$(for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) output/*.docx output/*.pdf build .pytest_cache

@@ -1,0 +1,70 @@
+"""The command line as users run it: exit codes, messages on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, ROOTS
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_refuses_an_altered_quote_naming_quote_source_and_closest_passage() -> None:
+    result = run("check", str(ROOTS / "bad-quote" / "brief.yaml"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "'un-mali-future'" in result.stderr
+    assert "12-2 split of soldiers and police" in result.stderr  # the quote
+    assert "closest passage" in result.stderr
+    assert "13-2 split of soldiers and police" in result.stderr  # what the source says
+    assert "tests/roots/bad-quote/brief.yaml:12 sections[0].excerpts[0].quote" in result.stderr
+
+
+def test_three_mistakes_are_reported_together() -> None:
+    result = run("check", str(ROOTS / "three-mistakes" / "brief.yaml"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "3 problems" in result.stderr
+    for expected in ("brief.yaml:3 date: expected a date written YYYY-MM-DD",
+                     "brief.yaml:7 sections[0].bodyy: unknown key 'bodyy'; did you mean 'body'?",
+                     "brief.yaml:9 sections[0].charts[0].kind: expected one of"):
+        assert expected in result.stderr, result.stderr
+
+
+def test_failed_build_writes_nothing(tmp_path: Path) -> None:
+    result = run("build", str(ROOTS / "bad-quote" / "brief.yaml"), "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_passes_on_the_samples() -> None:
+    specs = sorted(str(p) for p in (REPO / "briefs").glob("*.yaml"))
+    result = run("check", *specs)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": ok (") == len(specs)
+
+
+def test_schema_is_json() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["title"] == "briefgen brief spec"
+
+
+def test_sources_lists_every_source() -> None:
+    result = run("sources")
+    assert result.returncode == 0, result.stderr
+    for sid in ("un-mali-future", "ft-isisk-2021", "newarab-taliban-isk-2023"):
+        assert sid in result.stdout
+
+
+def test_missing_spec_is_a_message() -> None:
+    result = run("check", "no-such-brief.yaml")
+    assert result.returncode == 1
+    assert "no-such-brief.yaml: no such file" in result.stderr
+    assert "Traceback" not in result.stderr

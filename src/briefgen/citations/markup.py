@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Iterable, Union
+from collections.abc import Iterable
 
 from briefgen.model.nodes import Link, Text
 
-Run = Union[Text, Link]
+Run = Text | Link
 
 # Private-use characters around the index of a URL set aside while punctuation is fixed.
 _OPEN, _CLOSE = "\ue000", "\ue001"

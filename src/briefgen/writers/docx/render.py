@@ -1,0 +1,407 @@
+"""The walk over the document model: one method per node type, writing Word paragraphs.
+
+Read-only facts about where the walk is (the container blocks go into, list depth, writing
+direction) travel in a frozen ``Context`` that each level replaces; what grows as the walk
+goes on (footnote and bookmark ids, caption counts) lives in ``Counters``, so ids come out
+sequential and the same for the same document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.image.exceptions import UnrecognizedImageError
+from docx.parts.story import StoryPart
+from docx.shared import Cm, Length
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from briefgen.errors import RenderError
+from briefgen.model.nodes import (
+    Bibliography,
+    Block,
+    BlockQuote,
+    Figure,
+    Heading,
+    KeyPoints,
+    Link,
+    ListBlock,
+    Note,
+    PageBreak,
+    Recommendation,
+    Runs,
+    Table,
+    TableCell,
+    Text,
+)
+from briefgen.model.nodes import Paragraph as ParagraphNode
+from briefgen.writers.docx import _oxml
+from briefgen.writers.docx import styles as S
+from briefgen.writers.docx.direction import first_strong_is_rtl, split_by_direction
+from briefgen.writers.docx.styles import StyleSheet
+
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+}
+
+# Labels of the recommendation fields, in the order they are printed.
+RECOMMENDATION_FIELDS = ("Lead", "Timeframe", "Indicator", "Evidence")
+
+
+class Container(Protocol):
+    """Where blocks go: the document body or a table cell (python-docx's shared API)."""
+
+    def add_paragraph(self, text: str = "", style: Any = None) -> Paragraph: ...
+
+    def add_table(self, rows: int, cols: int) -> WordTable: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the walk is. ``list_depth`` is 0 outside lists; ``rtl`` forces right-to-left
+    paragraphs (an RTL block quote); ``lang`` is the language of quoted text, "" for the brief's.
+    """
+
+    container: Container
+    list_depth: int = 0
+    rtl: bool = False
+    lang: str = ""
+
+
+@dataclass
+class Counters:
+    """What grows during the walk: the last footnote and bookmark ids, captions seen so far."""
+
+    footnote: int = 0
+    bookmark: int = 0
+    figures: int = 0
+    tables: int = 0
+
+
+@dataclass(frozen=True)
+class _NoteStory:
+    """Stands in as the parent of a footnote paragraph, so python-docx finds its part."""
+
+    part: StoryPart
+
+
+class BodyRenderer:
+    """Renders the blocks of a brief into a python-docx Document, styled by ``styles``.
+
+    ``text_width`` is the width of the text column, the most a picture or table may take.
+    """
+
+    def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length) -> None:
+        self.word = word
+        self.styles = styles
+        self.text_width = text_width
+        self.counters = Counters()
+        self._footnotes: StoryPart | None = None
+        self._last_block_was_table = False
+        self._visit: dict[type, Callable[[Any, Context], None]] = {
+            Heading: self.heading,
+            ParagraphNode: self.paragraph,
+            ListBlock: self.list_block,
+            BlockQuote: self.block_quote,
+            Figure: self.figure,
+            Table: self.table,
+            Recommendation: self.recommendation,
+            KeyPoints: self.key_points,
+            Bibliography: self.bibliography,
+            PageBreak: self.page_break,
+        }
+
+    # ------------------------------------------------------------- blocks
+
+    def render(self, blocks: Iterable[Block], ctx: Context) -> None:
+        """Render ``blocks`` in order into ``ctx.container``."""
+        for block in blocks:
+            self.block(block, ctx)
+
+    def block(self, block: Block, ctx: Context) -> None:
+        """Render one block (dispatch on its type)."""
+        if isinstance(block, KeyPoints) and self._last_block_was_table:
+            # Word and LibreOffice merge tables that touch; keep them apart. (A Table
+            # block starts with its caption, so only the key points box can touch one.)
+            ctx.container.add_paragraph()
+        self._visit[type(block)](block, ctx)
+        self._last_block_was_table = isinstance(block, KeyPoints) or (
+            isinstance(block, Table) and not block.source
+        )
+
+    def heading(self, heading: Heading, ctx: Context) -> None:
+        level = min(max(heading.level, 1), len(S.HEADINGS))
+        p = self._add_paragraph(ctx, S.HEADINGS[level - 1])
+        self.inlines(p, heading.runs, ctx)
+        self._bookmark(p, heading.anchor)
+
+    def paragraph(self, paragraph: ParagraphNode, ctx: Context) -> None:
+        self.inlines(self._add_paragraph(ctx, S.BODY), paragraph.runs, ctx)
+
+    def list_block(self, block: ListBlock, ctx: Context) -> None:
+        depth = min(ctx.list_depth, len(S.LIST_BULLET) - 1)
+        style = (S.LIST_NUMBER if block.ordered else S.LIST_BULLET)[depth]
+        num_id = self._restarted_list(style, block.start) if block.ordered else None
+        inner = replace(ctx, list_depth=ctx.list_depth + 1)
+        for item in block.items:
+            for i, child in enumerate(item):
+                if isinstance(child, ParagraphNode):
+                    p = self._add_paragraph(ctx, style if i == 0 else S.LIST_CONTINUE[depth])
+                    if i == 0 and num_id is not None:
+                        _oxml.set_paragraph_numbering(p, num_id)
+                    self.inlines(p, child.runs, ctx)
+                else:
+                    self.block(child, inner)
+
+    def block_quote(self, quote: BlockQuote, ctx: Context) -> None:
+        p = self._add_paragraph(ctx, S.QUOTE)
+        rtl = quote.rtl or first_strong_is_rtl(_texts(quote.runs))
+        self._set_direction(p, rtl)
+        self._runs(p, quote.runs, rtl, quote.lang)
+        citation = quote.citation
+        if citation and not isinstance(citation[0], Note):
+            # An in-text citation (author-date) needs a space unless it brings one.
+            first = "".join(_texts(citation[:1]))
+            last = "".join(_texts(quote.runs[-1:]))
+            if first[:1].strip() and last[-1:].strip():
+                citation = (Text(" "), *citation)
+        self._runs(p, citation, rtl, "")
+
+    def figure(self, figure: Figure, ctx: Context) -> None:
+        if figure.png is None or not figure.png.is_file():
+            raise RenderError(f"Figure {figure.number}: no PNG image at {figure.png}")
+        p = self._add_paragraph(ctx, S.FIGURE)
+        p.paragraph_format.keep_with_next = True  # the picture never parts from its caption
+        run = p.add_run()
+        width = min(Cm(figure.width_cm), self.text_width)
+        try:
+            run.add_picture(str(figure.png), width=width)
+        except (UnrecognizedImageError, OSError, ValueError) as exc:
+            raise RenderError(f"Figure {figure.number}: cannot read {figure.png}: {exc}") from exc
+        _oxml.set_picture_description(run, figure.alt, f"Figure {figure.number}: {figure.caption}")
+        self._caption(ctx, "Figure", figure.number, figure.caption, figure.anchor)
+        if figure.source:
+            self.inlines(self._add_paragraph(ctx, S.SOURCE_LINE), figure.source, ctx)
+
+    def table(self, table: Table, ctx: Context) -> None:
+        caption = self._caption(ctx, "Table", table.number, table.caption, table.anchor)
+        caption.paragraph_format.keep_with_next = True  # a caption above stays with its table
+        rows = ((table.header,) if table.header else ()) + table.rows
+        ncols = max((len(r) for r in rows), default=1)
+        word_table = ctx.container.add_table(rows=max(len(rows), 1), cols=ncols)
+        word_table.style = self.styles.table(S.TABLE)
+        _oxml.set_table_full_width(word_table)
+        widths = column_widths(rows, ncols, self.text_width)
+        for column, width in zip(word_table.columns, widths):
+            column.width = width
+            for word_cell in column.cells:
+                word_cell.width = width
+        _oxml.set_table_description(word_table, f"Table {table.number}: {table.caption}", "")
+        for r, (cells, row) in enumerate(zip(rows, word_table.rows)):
+            header = bool(table.header) and r == 0
+            if header:
+                _oxml.set_row_header(row)
+            _oxml.set_row_cant_split(row)
+            for c, word_cell in enumerate(row.cells):
+                cell = cells[c] if c < len(cells) else TableCell(())
+                p = word_cell.paragraphs[0]
+                p.style = self.styles.paragraph(S.TABLE_HEADING if header else S.TABLE_TEXT)
+                p.alignment = _ALIGN.get(cell.align, WD_ALIGN_PARAGRAPH.LEFT)
+                if r == len(rows) - 1 and table.source:
+                    p.paragraph_format.keep_with_next = True  # no source line alone on a page
+                self.inlines(p, cell.runs, replace(ctx, container=word_cell))
+        if table.source:
+            self.inlines(self._add_paragraph(ctx, S.SOURCE_LINE), table.source, ctx)
+
+    def recommendation(self, rec: Recommendation, ctx: Context) -> None:
+        heading = self._add_paragraph(ctx, S.RECOMMENDATION_HEADING)
+        heading.add_run(f"Recommendation {rec.number}: {rec.title}")
+        self.inlines(self._add_paragraph(ctx, S.BODY), rec.action, ctx)
+        values: tuple[Runs, ...] = (
+            (Text(rec.lead),) if rec.lead else (),
+            (Text(rec.timeframe),) if rec.timeframe else (),
+            (Text(rec.indicator),) if rec.indicator else (),
+            rec.evidence,
+        )
+        for label, value in zip(RECOMMENDATION_FIELDS, values):
+            if not value:
+                continue
+            p = self._add_paragraph(ctx, S.RECOMMENDATION_DETAIL)
+            p.add_run(label, style=self.styles.character(S.RECOMMENDATION_LABEL))
+            p.add_run("\t")
+            self.inlines(p, value, ctx)
+
+    def key_points(self, key_points: KeyPoints, ctx: Context) -> None:
+        box = ctx.container.add_table(rows=1, cols=1)
+        box.style = self.styles.table(S.KEY_POINTS_BOX)
+        _oxml.set_table_full_width(box)
+        _oxml.set_table_description(box, key_points.title, "")
+        cell = box.cell(0, 0)
+        inner = replace(ctx, container=cell)
+        first = cell.paragraphs[0]
+        if key_points.title:
+            first.style = self.styles.paragraph(S.KEY_POINTS_HEADING)
+            first.add_run(key_points.title)
+        for i, item in enumerate(key_points.items):
+            if i == 0 and not key_points.title:
+                p = first
+                p.style = self.styles.paragraph(S.KEY_POINTS)
+            else:
+                p = self._add_paragraph(inner, S.KEY_POINTS)
+            self.inlines(p, item, inner)
+
+    def bibliography(self, bibliography: Bibliography, ctx: Context) -> None:
+        for entry in bibliography.entries:
+            self.inlines(self._add_paragraph(ctx, S.BIBLIOGRAPHY), entry.runs, ctx)
+
+    def page_break(self, _: PageBreak, ctx: Context) -> None:
+        ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # ------------------------------------------------------------- inlines
+
+    def inlines(self, paragraph: Paragraph, runs: Runs, ctx: Context) -> None:
+        """Write ``runs`` into ``paragraph``, setting its direction from its text."""
+        rtl = ctx.rtl or first_strong_is_rtl(_texts(runs))
+        self._set_direction(paragraph, rtl)
+        self._runs(paragraph, runs, rtl, ctx.lang)
+
+    def _runs(self, paragraph: Paragraph, runs: Runs, base_rtl: bool, lang: str) -> None:
+        for inline in runs:
+            if isinstance(inline, Text):
+                self._text(inline, paragraph.add_run, base_rtl, lang)
+            elif isinstance(inline, Link):
+                self._link(paragraph, inline, base_rtl, lang)
+            elif isinstance(inline, Note):
+                self._note(paragraph, inline)
+
+    def _text(
+        self,
+        text: Text,
+        new_run: Callable[[], Run],
+        base_rtl: bool,
+        lang: str,
+        style: str | None = None,
+    ) -> None:
+        for segment, rtl in split_by_direction(text.text, base_rtl):
+            run = new_run()
+            run.text = segment
+            if text.bold:
+                run.bold = True
+            if text.italic:
+                run.italic = True
+            if style is not None:
+                run.style = self.styles.character(style)
+            elif text.code:
+                run.style = self.styles.character(S.VERBATIM)
+            if rtl:
+                _oxml.set_run_rtl(run, lang)
+            elif lang:
+                _oxml.set_run_lang(run, lang)
+
+    def _link(self, paragraph: Paragraph, link: Link, base_rtl: bool, lang: str) -> None:
+        hyperlink = _oxml.add_hyperlink(paragraph, link.url)
+        for text in link.runs:
+            self._text(
+                text,
+                lambda: _oxml.add_run_in(hyperlink, paragraph),
+                base_rtl,
+                lang,
+                style=S.HYPERLINK,
+            )
+
+    def _note(self, paragraph: Paragraph, note: Note) -> None:
+        self.counters.footnote += 1
+        note_id = self.counters.footnote
+        mark_style = self.styles.character(S.FOOTNOTE_REFERENCE)
+        _oxml.add_footnote_reference(paragraph, note_id).style = mark_style
+        footnote = _oxml.add_footnote(self._footnotes_part(), note_id)
+        p = Paragraph(_oxml.add_paragraph_to(footnote), _NoteStory(self._footnotes_part()))  # type: ignore[arg-type]
+        p.style = self.styles.paragraph(S.FOOTNOTE_TEXT)
+        _oxml.add_footnote_mark(p).style = mark_style
+        p.add_run(" ")
+        # A note is in the brief's language and direction, whatever the text it hangs on.
+        self.inlines(p, note.runs, Context(container=self.word))
+
+    def _footnotes_part(self) -> StoryPart:
+        if self._footnotes is None:
+            self._footnotes = _oxml.new_footnotes_part(self.word.part)
+        return self._footnotes
+
+    # ------------------------------------------------------------- pieces
+
+    def _add_paragraph(self, ctx: Context, style: str) -> Paragraph:
+        return ctx.container.add_paragraph(style=self.styles.paragraph(style))
+
+    def _caption(self, ctx: Context, label: str, number: int, text: str, anchor: str) -> Paragraph:
+        """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber."""
+        seen = self.counters.figures if label == "Figure" else self.counters.tables
+        instruction = f"SEQ {label} \\* ARABIC"
+        if number != seen + 1:
+            # The model numbered differently from counting (a figure left out, numbering
+            # that starts elsewhere): pin the sequence so Word shows the model's number.
+            instruction += f" \\r {number}"
+        if label == "Figure":
+            self.counters.figures = number
+        else:
+            self.counters.tables = number
+        p = self._add_paragraph(ctx, S.CAPTION)
+        p.add_run(f"{label} ")
+        _oxml.add_field(p, instruction, str(number))
+        if text:
+            p.add_run(f": {text}")
+        self._bookmark(p, anchor)
+        return p
+
+    def _bookmark(self, paragraph: Paragraph, anchor: str) -> None:
+        if anchor:
+            self.counters.bookmark += 1
+            _oxml.add_bookmark(paragraph, self.counters.bookmark, anchor)
+
+    def _set_direction(self, paragraph: Paragraph, rtl: bool) -> None:
+        if rtl:
+            _oxml.set_paragraph_bidi(paragraph)
+
+    def _restarted_list(self, style: str, start: int) -> int | None:
+        """A new numbering instance for a numbered list, starting at ``start``, or None.
+
+        None when the style carries no numbering (a reference document without it): the
+        items are then plain paragraphs in the list style.
+        """
+        num_id = _oxml.style_num_id(self.styles.paragraph(style).element)
+        if num_id is None:
+            return None
+        numbering = self.word.part.numbering_part.element
+        try:
+            return _oxml.restart_numbering(numbering, num_id, start)
+        except KeyError:
+            return None
+
+
+def column_widths(rows: Sequence[Sequence[TableCell]], ncols: int, total: int) -> list[Length]:
+    """Widths for ``ncols`` columns sharing ``total``, by the longest text in each column.
+
+    Lengths are clamped so a column of short numbers still fits its header and a column of
+    long text wraps instead of squeezing the others.
+    """
+    longest = [1] * ncols
+    for cells in rows:
+        for c, cell in enumerate(cells[:ncols]):
+            longest[c] = max(longest[c], len("".join(_texts(cell.runs))))
+    weights = [min(max(n, 6), 40) for n in longest]
+    return [Length(total * w // sum(weights)) for w in weights]
+
+
+def _texts(runs: Runs) -> Iterable[str]:
+    """The visible text of ``runs`` in order, leaving out notes (they sit at the page foot)."""
+    for inline in runs:
+        if isinstance(inline, Text):
+            yield inline.text
+        elif isinstance(inline, Link):
+            yield from (t.text for t in inline.runs)

@@ -1,0 +1,128 @@
+"""The Word style names the DOCX writer uses, and their lookup in a reference document.
+
+Everything a brief looks like lives in these styles of ``reference.docx``; the writer only
+names them. Built-in Word styles are used wherever Word has one, so restyling in Word (or
+swapping the reference document) carries through. The names below are the contract with
+template authors: a reference document that lacks one gets a bare style based on Normal,
+so the brief still opens and the author sees which style to design.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle, _TableStyle
+
+# ----------------------------------------------------------------- paragraph styles
+TITLE = "Title"
+SUBTITLE = "Subtitle"
+COVER_DETAILS = "Cover Details"  # date · authors · organisation under the subtitle
+HEADINGS = ("Heading 1", "Heading 2", "Heading 3")
+BODY = "Normal"
+QUOTE = "Quote"  # BlockQuote (verified excerpts)
+CAPTION = "Caption"  # "Figure N: ..." below figures, "Table N: ..." above tables
+FIGURE = "Figure"  # the paragraph holding a picture
+SOURCE_LINE = "Source Line"  # the source under a figure or table
+TABLE_TEXT = "Table Text"  # body cells
+TABLE_HEADING = "Table Heading"  # header-row cells
+LIST_BULLET = ("List Bullet", "List Bullet 2", "List Bullet 3")
+LIST_NUMBER = ("List Number", "List Number 2", "List Number 3")
+LIST_CONTINUE = ("List Continue", "List Continue 2", "List Continue 3")
+KEY_POINTS_HEADING = "Key Points Heading"
+KEY_POINTS = "Key Points"  # bulleted items inside the key points box
+RECOMMENDATION_HEADING = "Recommendation Heading"  # "Recommendation N: title"
+RECOMMENDATION_DETAIL = "Recommendation Detail"  # "Lead<tab>UN DPO"
+BIBLIOGRAPHY = "Bibliography"
+FOOTNOTE_TEXT = "footnote text"  # Word's own (lower-case) name for "Footnote Text"
+HEADER = "Header"
+FOOTER = "Footer"  # "Page X of Y"
+MARKING = "Marking"  # distribution marking, in the header
+
+# ----------------------------------------------------------------- character styles
+FOOTNOTE_REFERENCE = "footnote reference"  # Word's name for "Footnote Reference"
+HYPERLINK = "Hyperlink"
+RECOMMENDATION_LABEL = "Recommendation Label"  # "Lead", "Timeframe", ...
+VERBATIM = "Verbatim Char"  # inline code (pandoc's name)
+
+# ----------------------------------------------------------------- table styles
+TABLE = "Brief Table"
+KEY_POINTS_BOX = "Key Points Box"  # the one-cell table around the key points
+
+PARAGRAPH_STYLES: tuple[str, ...] = (
+    TITLE,
+    SUBTITLE,
+    COVER_DETAILS,
+    *HEADINGS,
+    BODY,
+    QUOTE,
+    CAPTION,
+    FIGURE,
+    SOURCE_LINE,
+    TABLE_TEXT,
+    TABLE_HEADING,
+    *LIST_BULLET,
+    *LIST_NUMBER,
+    *LIST_CONTINUE,
+    KEY_POINTS_HEADING,
+    KEY_POINTS,
+    RECOMMENDATION_HEADING,
+    RECOMMENDATION_DETAIL,
+    BIBLIOGRAPHY,
+    FOOTNOTE_TEXT,
+    HEADER,
+    FOOTER,
+    MARKING,
+)
+CHARACTER_STYLES: tuple[str, ...] = (FOOTNOTE_REFERENCE, HYPERLINK, RECOMMENDATION_LABEL, VERBATIM)
+TABLE_STYLES: tuple[str, ...] = (TABLE, KEY_POINTS_BOX)
+
+
+@dataclass
+class StyleSheet:
+    """The styles of one Word document, looked up by name without regard to case.
+
+    Word stores some built-in names in lower case ("heading 1", "footnote text") and shows
+    them capitalised; python-docx only translates a few, so we match case-insensitively.
+    """
+
+    word: WordDocument
+
+    def __post_init__(self) -> None:
+        self._by_name: dict[tuple[str, WD_STYLE_TYPE], BaseStyle] = {}
+        for style in self.word.styles:
+            if style.name is not None:
+                self._by_name[(style.name.casefold(), style.type)] = style
+
+    def ensure_all(self) -> None:
+        """Add a bare style for every name the writer uses that the document lacks."""
+        for name in PARAGRAPH_STYLES:
+            self._get(name, WD_STYLE_TYPE.PARAGRAPH)
+        for name in CHARACTER_STYLES:
+            self._get(name, WD_STYLE_TYPE.CHARACTER)
+        for name in TABLE_STYLES:
+            self._get(name, WD_STYLE_TYPE.TABLE)
+
+    def paragraph(self, name: str) -> ParagraphStyle:
+        """The paragraph style called ``name``."""
+        return cast(ParagraphStyle, self._get(name, WD_STYLE_TYPE.PARAGRAPH))
+
+    def character(self, name: str) -> CharacterStyle:
+        """The character style called ``name``."""
+        return cast(CharacterStyle, self._get(name, WD_STYLE_TYPE.CHARACTER))
+
+    def table(self, name: str) -> _TableStyle:
+        """The table style called ``name``."""
+        return cast(_TableStyle, self._get(name, WD_STYLE_TYPE.TABLE))
+
+    def _get(self, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
+        key = (name.casefold(), kind)
+        style = self._by_name.get(key)
+        if style is None:
+            style = self.word.styles.add_style(name, kind)
+            if isinstance(style, ParagraphStyle) and name != BODY:
+                style.base_style = self.paragraph(BODY)
+            self._by_name[key] = style
+        return style

@@ -1,0 +1,262 @@
+"""Generating main.typ from a Document: a visitor with one method per node type.
+
+Every piece of model text is emitted as a Typst string literal (see escape.py) inside code,
+never spliced into markup: an inline becomes a code expression (``"text"``, ``strong(..)``,
+``footnote(..)``), a run sequence the content block ``[#expr#expr..]`` in which each item
+starts with ``#`` and nothing else appears, and a block the markup line ``#expr``. The look
+of each block lives in the template (brief.typ), reached through its ``brief-*`` functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.model.nodes import (
+    Bibliography,
+    Block,
+    BlockQuote,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    KeyPoints,
+    Link,
+    ListBlock,
+    Note,
+    PageBreak,
+    Paragraph,
+    Recommendation,
+    Runs,
+    Table,
+    TableCell,
+    Text,
+)
+from briefgen.writers.typst.escape import clean_text, has_arabic, split_arabic, typst_str
+
+_ALIGN = {"left": "left", "right": "right", "center": "center", "centre": "center"}
+
+# Recommendation fields given as plain strings; their order on the page is the template's.
+_TEXT_FIELDS = ("lead", "timeframe", "indicator")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Read-only state while walking: are we inside a block already set in another script?"""
+
+    foreign: bool = False
+
+
+class BodySource:
+    """Turns the blocks of a Document into the body of main.typ.
+
+    ``images`` maps each figure to the path of its picture inside the build folder.
+    Heading levels are made to climb one step at a time (PDF/UA-1 forbids skipping one),
+    which only changes a level the model got wrong. A link to "#anchor" becomes a link to
+    the block with that anchor; the only counter is the last heading level.
+    """
+
+    def __init__(self, document: Document, images: dict[Figure, str]) -> None:
+        self.document = document
+        self.images = images
+        self._anchors = {a for b in document.body if (a := getattr(b, "anchor", ""))}
+        self._last_level = 0
+        self._labelled_anchors: set[str] = set()
+
+    def render(self) -> str:
+        """The body: one markup line per block, separated by blank lines."""
+        ctx = _Context()
+        return "\n\n".join("#" + self.block(b, ctx) for b in self.document.body) + "\n"
+
+    # ------------------------------------------------------------ blocks (code expressions)
+
+    def block(self, block: Block, ctx: _Context) -> str:
+        method = getattr(self, "visit_" + type(block).__name__.lower())
+        return str(method(block, ctx))
+
+    def visit_heading(self, node: Heading, ctx: _Context) -> str:
+        level = max(1, min(node.level, self._last_level + 1))
+        self._last_level = level
+        expr = f"heading(level: {level}, {self.runs(node.runs, ctx)})"
+        return self._labelled(expr, node.anchor)
+
+    def visit_paragraph(self, node: Paragraph, ctx: _Context) -> str:
+        return self.runs(node.runs, ctx)
+
+    def visit_listblock(self, node: ListBlock, ctx: _Context) -> str:
+        items = ", ".join(self.blocks(item, ctx) for item in node.items)
+        if node.ordered:
+            return f"enum(start: {int(node.start)}, {items})"
+        return f"list({items})"
+
+    def visit_blockquote(self, node: BlockQuote, ctx: _Context) -> str:
+        # Only a quotation the model marks as foreign (lang) or right to left (rtl) is set
+        # as a whole in another language; otherwise its Arabic runs are marked one by one,
+        # and the paragraph keeps the brief's direction.
+        lang = node.lang or ("ar" if node.rtl and _runs_have_arabic(node.runs) else "")
+        inner = _Context(foreign=bool(lang))
+        body = self.runs(node.runs, inner)
+        citation = node.citation
+        first = citation[0] if citation else None
+        if isinstance(first, Text) and not first.text[:1].isspace():
+            # An in-text citation ("(UN 2021)") needs a space; a note mark sits close.
+            citation = (Text(" "), *citation)
+        args = [body, self.runs(citation, ctx)]
+        if lang:
+            args.append(f"lang: {typst_str(lang)}")
+        if lang or node.rtl:
+            args.append("dir: rtl" if node.rtl else "dir: ltr")
+        return f"brief-quote({', '.join(args)})"
+
+    def visit_figure(self, node: Figure, ctx: _Context) -> str:
+        path = self.images[node]
+        # PDF/UA-1 refuses a picture without alternative text: fall back to the caption.
+        alt = node.alt.strip() or node.caption.strip() or f"Figure {node.number}"
+        image = (
+            f"image({typst_str(path)}, alt: {typst_str(alt)}, "
+            f"width: {_number(node.width_cm)}cm)"
+        )
+        expr = (
+            f"brief-figure({int(node.number)}, {image}, {typst_str(node.caption)}, "
+            f"{self.source_line(node.source, ctx)})"
+        )
+        return self._labelled(expr, node.anchor)
+
+    def visit_table(self, node: Table, ctx: _Context) -> str:
+        width = max(1, len(node.header), *(len(r) for r in node.rows))
+        model_row = node.header or (node.rows[0] if node.rows else ())
+        aligns = [_ALIGN.get(c.align, "left") for c in model_row]
+        aligns += ["left"] * (width - len(aligns))
+        header = [self.cell(c, aligns[i], ctx) for i, c in enumerate(node.header)]
+        if header:
+            header += ["[]"] * (width - len(header))
+        rows = []
+        for row in node.rows:
+            cells = [self.cell(c, aligns[i], ctx) for i, c in enumerate(row)]
+            cells += ["[]"] * (width - len(cells))
+            rows.append(_array(cells))
+        expr = (
+            f"brief-table({int(node.number)}, {typst_str(node.caption)}, "
+            f"{_array(aligns)}, {_array(header)}, {_array(rows)}, "
+            f"{self.source_line(node.source, ctx)})"
+        )
+        return self._labelled(expr, node.anchor)
+
+    def visit_recommendation(self, node: Recommendation, ctx: _Context) -> str:
+        values: dict[str, str] = {}
+        for name in _TEXT_FIELDS:
+            text = getattr(node, name)
+            if text.strip():
+                values[name] = self.runs((Text(text),), ctx)
+        if node.evidence:
+            values["evidence"] = self.runs(node.evidence, ctx)
+        fields = ", ".join(f"{k}: {v}" for k, v in values.items()) or ":"
+        return (
+            f"brief-recommendation({int(node.number)}, {typst_str(node.title)}, "
+            f"{self.runs(node.action, ctx)}, ({fields}))"
+        )
+
+    def visit_keypoints(self, node: KeyPoints, ctx: _Context) -> str:
+        items = _array([self.runs(item, ctx) for item in node.items])
+        return f"brief-keypoints({typst_str(node.title)}, {items})"
+
+    def visit_bibliography(self, node: Bibliography, ctx: _Context) -> str:
+        entries = _array([self.runs(e.runs, ctx) for e in node.entries])
+        return f"brief-bibliography({entries})"
+
+    def visit_pagebreak(self, node: PageBreak, ctx: _Context) -> str:
+        return "brief-pagebreak()"
+
+    def blocks(self, blocks: tuple[Block, ...], ctx: _Context) -> str:
+        """Several blocks as one content block (a list item), paragraphs apart."""
+        return "[" + "#parbreak()".join("#" + self.block(b, ctx) for b in blocks) + "]"
+
+    def cell(self, cell: TableCell, column_align: str, ctx: _Context) -> str:
+        body = self.runs(cell.runs, ctx)
+        align = _ALIGN.get(cell.align, "left")
+        if align != column_align:
+            return f"table.cell(align: {align} + horizon, {body})"
+        return body
+
+    def source_line(self, runs: Runs, ctx: _Context) -> str:
+        """The source line under a figure or table (it carries its own "Source:"), or none."""
+        return self.runs(runs, ctx) if runs else "none"
+
+    # ------------------------------------------------------------ inlines
+
+    def runs(self, runs: Runs | tuple[Text | Link, ...], ctx: _Context) -> str:
+        """A sequence of inlines as a content block whose every item is ``#expr``."""
+        return "[" + "".join("#" + self.inline(i, ctx) for i in runs) + "]"
+
+    def inline(self, node: Inline, ctx: _Context) -> str:
+        if isinstance(node, Text):
+            return self.text(node, ctx)
+        if isinstance(node, Link):
+            return self.link(node, ctx)
+        if isinstance(node, Note):
+            return f"footnote({self.runs(node.runs, ctx)})"
+        raise TypeError(f"unknown inline node {type(node).__name__}")
+
+    def text(self, node: Text, ctx: _Context) -> str:
+        if ctx.foreign or not has_arabic(node.text):
+            return self._styled(node, typst_str(node.text))
+        # Arabic words inside other text: only they are set as Arabic (see brief-lang).
+        parts = []
+        for piece, arabic in split_arabic(node.text):
+            expr = self._styled(node, typst_str(piece))
+            parts.append(f"brief-lang(\"ar\", {expr})" if arabic else expr)
+        return parts[0] if len(parts) == 1 else "[" + "".join("#" + p for p in parts) + "]"
+
+    @staticmethod
+    def _styled(node: Text, expr: str) -> str:
+        if node.code:
+            expr = f"raw({expr})"
+        if node.italic:
+            expr = f"emph({expr})"
+        if node.bold:
+            expr = f"strong({expr})"
+        return expr
+
+    def link(self, node: Link, ctx: _Context) -> str:
+        url = clean_text(node.url).strip()
+        body = self.runs(node.runs, ctx)
+        if not url:
+            return body
+        if url.startswith("#"):
+            # An internal link: to the labelled block, or plain text if no block has it.
+            if url[1:] in self._anchors:
+                return f"link(label({typst_str(url[1:])}), {body})"
+            return body
+        shown = "".join(t.text for t in node.runs)
+        plain = not any(t.bold or t.italic or t.code for t in node.runs)
+        if not shown.strip() or (shown.strip() == url and plain):
+            # Typst breaks a bare URL at slashes and dots; a body would not break.
+            return f"link({typst_str(url)})"
+        return f"link({typst_str(url)}, {body})"
+
+    def _labelled(self, expr: str, anchor: str) -> str:
+        """The block with its anchor as a Typst label (the first block with that anchor only:
+        Typst refuses a link to a label that occurs twice)."""
+        if not anchor or anchor in self._labelled_anchors:
+            return expr
+        self._labelled_anchors.add(anchor)
+        return f"[#{expr}#label({typst_str(anchor)})]"
+
+
+def _runs_have_arabic(runs: Runs) -> bool:
+    return any(isinstance(r, Text) and has_arabic(r.text) for r in runs)
+
+
+def _array(items: list[str]) -> str:
+    """A Typst array literal; one item needs the trailing comma."""
+    if not items:
+        return "()"
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
+def _number(value: float) -> str:
+    """A float as Typst reads it (no exponent, no NaN)."""
+    if value != value or value <= 0:  # NaN or nonsense: the template's default width
+        value = 15.0
+    return f"{value:.3f}".rstrip("0").rstrip(".")

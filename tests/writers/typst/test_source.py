@@ -1,0 +1,130 @@
+"""The generated main.typ: text stays text, numbers and levels come out as the model says."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.model.nodes import (
+    Document,
+    Heading,
+    Link,
+    Metadata,
+    Note,
+    Paragraph,
+    Table,
+    TableCell,
+    Text,
+)
+from briefgen.writers.typst.escape import clean_text
+from briefgen.writers.typst.source import BodySource, _Context
+from briefgen.writers.typst.writer import main_source
+
+typst = pytest.importorskip("typst")
+
+# A stand-in for the one template function a run can call.
+PRELUDE = "let brief-lang(lang, body) = text(lang: lang, body); "
+ALLOWED = {"text", "sequence", "styled", "strong", "emph", "raw", "footnote", "link", "space"}
+
+
+def generated_runs(runs: tuple[Any, ...]) -> str:
+    source = BodySource(Document(Metadata(title="t"), ()), {})
+    return source.runs(runs, _Context())
+
+
+def evaluate(expression: str) -> Any:
+    code = "{ " + PRELUDE + expression + " }"
+    return json.loads(typst.eval(b"", code, ignore_system_fonts=True))
+
+
+def elements(node: Any) -> list[dict[str, Any]]:
+    """Every element in an evaluated content tree, depth first."""
+    if isinstance(node, list):
+        return [e for child in node for e in elements(child)]
+    if not isinstance(node, dict):
+        return []
+    found = [node]
+    for key in ("children", "body", "child"):
+        if key in node:
+            found += elements(node[key])
+    return found
+
+
+def plain(node: Any) -> str:
+    """The text of an evaluated content tree in order ("raw" keeps its text too)."""
+    return "".join(e.get("text", "") for e in elements(node) if e["func"] in ("text", "raw"))
+
+
+runs_strategy = st.lists(
+    st.builds(Text, st.text(min_size=1), st.booleans(), st.booleans(), st.booleans()),
+    min_size=1, max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(runs_strategy)
+def test_runs_become_only_text_elements_with_the_same_text(runs: list[Text]) -> None:
+    tree = evaluate(generated_runs(tuple(runs)))
+    assert {e["func"] for e in elements(tree)} <= ALLOWED
+    assert plain(tree) == "".join(clean_text(r.text) for r in runs)
+
+
+def test_notes_and_links_are_footnotes_and_links() -> None:
+    runs = (Text("See "), Link((Text("the report"),), "https://un.org/x"),
+            Note((Text("A note with "), Link((Text("https://un.org"),), "https://un.org"))))
+    tree = evaluate(generated_runs(runs))
+    funcs = [e["func"] for e in elements(tree)]
+    assert funcs.count("footnote") == 1 and funcs.count("link") == 2
+    assert plain(tree) == "See the reportA note with https://un.org"
+
+
+def test_heading_levels_never_skip() -> None:
+    doc = Document(Metadata(title="t"), (
+        Heading(2, (Text("a"),)), Heading(2, (Text("b"),)), Heading(1, (Text("c"),)),
+        Heading(3, (Text("d"),)),
+    ))
+    body = BodySource(doc, {}).render()
+    levels = [line.split("level: ")[1][0] for line in body.splitlines() if "heading(" in line]
+    assert levels == ["1", "2", "1", "2"]
+
+
+def test_ragged_table_rows_are_padded_to_the_widest_row() -> None:
+    table = Table(1, "c", (TableCell((Text("a"),)), TableCell((Text("b"),), "right")),
+                  ((TableCell((Text("1"),)),), (TableCell((Text("1"),)), TableCell(()),
+                                                 TableCell((Text("3"),)))))
+    source = BodySource(Document(Metadata(title="t"), (table,)), {}).render()
+    assert "(left, right, left)" in source
+    assert "([#\"a\"], [#\"b\"], [])" in source
+    assert "([#\"1\"], [], [])" in source
+
+
+def test_arabic_runs_carry_their_language() -> None:
+    source = generated_runs((Text("مركز المستقبل"),))
+    assert source.startswith("[#brief-lang(\"ar\", ")
+    mixed = generated_runs((Text("a link to مركز المستقبل, the", bold=True),))
+    assert mixed == ('[#[#strong("a link to ")#brief-lang("ar", strong("مركز المستقبل"))'
+                     '#strong(", the")]]')
+    assert plain(evaluate(mixed)) == "a link to مركز المستقبل, the"
+
+
+def test_hostile_metadata_goes_through_json_not_source() -> None:
+    meta = Metadata(title='#read("/etc/passwd")', subject='"); #panic("', lang="en-GB")
+    main = main_source(Document(meta, (Paragraph((Text("x"),)),)), {})
+    assert "/etc/passwd" not in main
+    assert "panic" not in main
+    assert '#set text(lang: "en", region: "GB")' in main
+
+
+def test_links_to_anchors_point_at_the_first_block_with_that_anchor() -> None:
+    doc = Document(Metadata(title="t"), (
+        Heading(1, (Text("a"),), anchor="sec"), Heading(1, (Text("b"),), anchor="sec"),
+        Paragraph((Link((Text("see above"),), "#sec"), Link((Text("gone"),), "#nowhere"))),
+    ))
+    body = BodySource(doc, {}).render()
+    assert body.count('#label("sec")') == 1
+    assert 'link(label("sec"), [#"see above"])' in body
+    assert "nowhere" not in body and '#[#"gone"]' in body

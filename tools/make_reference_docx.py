@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import docx
+import yaml
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -62,12 +63,22 @@ from briefgen.writers.docx import styles as S
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "templates" / "default" / "reference.docx"
 
+
+def _accent(template_yaml: Path, fallback: str = "1F4E79") -> str:
+    """The template's accent colour (colours.accent in template.yaml), so DOCX and PDF match."""
+    try:
+        settings = yaml.safe_load(template_yaml.read_text(encoding="utf-8")) or {}
+        return str(settings["colours"]["accent"]).lstrip("#").upper()
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        return fallback
+
+
 SERIF = "Noto Serif"
 SANS = "Noto Sans"
 MONO = "Liberation Mono"
 ARABIC = "Noto Naskh Arabic"
 
-NAVY = "1F3A5F"  # headings, rules, accents
+NAVY = _accent(ROOT / "templates" / "default" / "template.yaml")  # headings, rules, accents
 INK = "222222"  # body text
 MUTED = "5B6573"  # captions, source lines, labels, footer
 RULE = "C5CED9"  # hairlines

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
 from briefgen.errors import RenderError
@@ -37,7 +40,7 @@ def part(path: Path, name: str) -> etree._Element:
         return etree.fromstring(z.read(name))
 
 
-def all_paragraphs(word: docx.document.Document) -> list[docx.text.paragraph.Paragraph]:
+def all_paragraphs(word: WordDocument) -> list[WordParagraph]:
     paragraphs = list(word.paragraphs)
     for table in word.tables:
         for row in table.rows:
@@ -46,9 +49,14 @@ def all_paragraphs(word: docx.document.Document) -> list[docx.text.paragraph.Par
     return paragraphs
 
 
-def styled(word: docx.document.Document, style: str) -> list[str]:
+def style_of(item: WordParagraph | WordTable) -> str:
+    """The name of the style of a paragraph or table ("" if it has none)."""
+    return (item.style.name or "") if item.style is not None else ""
+
+
+def styled(word: WordDocument, style: str) -> list[str]:
     """The text of every paragraph (body and tables) in ``style``."""
-    return [p.text for p in all_paragraphs(word) if p.style.name.casefold() == style.casefold()]
+    return [p.text for p in all_paragraphs(word) if style_of(p).casefold() == style.casefold()]
 
 
 # ----------------------------------------------------------------- the interface
@@ -69,7 +77,7 @@ def test_cover_uses_title_subtitle_and_details(built: Built) -> None:
     assert styled(word, S.COVER_DETAILS) == [
         "30 June 2021 · A. Analyst, B. Analyst · Sahel Policy Desk"
     ]
-    assert word.paragraphs[0].style.name == "Title"  # the reference's specimen body is gone
+    assert style_of(word.paragraphs[0]) == "Title"  # the reference's specimen body is gone
 
 
 def test_blocks_use_word_and_briefgen_styles(built: Built) -> None:
@@ -95,7 +103,7 @@ def test_blocks_use_word_and_briefgen_styles(built: Built) -> None:
         styled(word, "Bibliography")[0] == "United Nations. The Future of MINUSMA. New York, 2021."
     )
     assert styled(word, S.TABLE_HEADING) == ["Source", "Year", "Fighters"]
-    assert [t.style.name for t in word.tables] == [S.KEY_POINTS_BOX, S.TABLE]
+    assert [style_of(t) for t in word.tables] == [S.KEY_POINTS_BOX, S.TABLE]
 
 
 def test_no_run_carries_fonts_or_colours(built: Built) -> None:
@@ -259,9 +267,9 @@ def test_table_header_repeats_and_cells_align(built: Built) -> None:
 
 def test_numbered_lists_restart(built: Built) -> None:
     word = docx.Document(str(built.path))
-    numbered = [p for p in word.paragraphs if p.style.name == "List Number"]
-    num_ids = [p._p.pPr.numPr.numId.val if p._p.pPr.numPr is not None else None for p in numbered]
-    assert num_ids[0] is not None and num_ids[2] is not None and num_ids[0] != num_ids[2]
+    numbered = [p for p in word.paragraphs if style_of(p) == "List Number"]
+    num_ids = [int(p._p.xpath("string(w:pPr/w:numPr/w:numId/@w:val)") or 0) for p in numbered]
+    assert num_ids[0] and num_ids[2] and num_ids[0] != num_ids[2]
     assert num_ids[0] == num_ids[1] and num_ids[2] == num_ids[3]
     numbering = word.part.numbering_part.element
     starts = [
@@ -269,6 +277,13 @@ def test_numbered_lists_restart(built: Built) -> None:
         for n in (num_ids[0], num_ids[2])
     ]
     assert starts == [["1"], ["3"]]
+
+
+def test_a_page_break_starts_the_next_paragraph_on_a_new_page(built: Built) -> None:
+    word = docx.Document(str(built.path))
+    breaking = [p.text for p in word.paragraphs if p.paragraph_format.page_break_before]
+    assert breaking == ["Recommendations"]
+    assert not [p for p in word.paragraphs if p.text == "" and style_of(p) == "Normal"]
 
 
 def test_recommendation_lists_only_the_fields_it_has(built: Built) -> None:
@@ -292,7 +307,7 @@ def test_arabic_quote_is_right_to_left(built: Built) -> None:
     runs = arabic._p.xpath("w:r[w:t]")
     assert runs and all(r.xpath("w:rPr/w:rtl") for r in runs)
     assert all(r.xpath("w:rPr/w:lang/@w:bidi") == ["ar"] for r in runs)
-    english = next(p for p in word.paragraphs if p.style.name == "Quote" and p.text != ARABIC)
+    english = next(p for p in word.paragraphs if style_of(p) == "Quote" and p.text != ARABIC)
     assert not english._p.xpath("w:pPr/w:bidi") and not english._p.xpath(".//w:rtl")
 
 
@@ -322,7 +337,7 @@ def test_header_carries_the_marking(built: Built) -> None:
     word = docx.Document(str(built.path))
     header = word.sections[0].header
     assert [p.text for p in header.paragraphs] == ["FOR OFFICIAL USE ONLY"]
-    assert header.paragraphs[0].style.name == S.MARKING
+    assert style_of(header.paragraphs[0]) == S.MARKING
 
 
 def test_no_marking_leaves_the_header_empty(
@@ -449,3 +464,15 @@ def test_libreoffice_converts_it_to_pdf(built: Built, tmp_path: Path) -> None:
     assert "Mali after two coups" in text
     assert "FOROFFICIALUSEONLY" in text.replace(" ", "")  # the marking is letter-spaced
     assert "Figure 1: MINUSMA" in text and "Page 1 of" in text
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "en-GB"), ("en-GB", "en-GB"), ("fr", "fr")])
+def test_document_language_keeps_the_reference_region(
+    tmp_path: Path, png: Path, default_template: Template, lang: str, expected: str
+) -> None:
+    document = sample_document(png)
+    document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, lang=lang))
+    out = tmp_path / "brief.docx"
+    DocxWriter().write(document, default_template, out)
+    styles = part(out, "word/styles.xml")
+    assert styles.xpath("w:docDefaults//w:lang/@w:val", namespaces=NS) == [expected]

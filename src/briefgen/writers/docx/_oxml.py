@@ -223,6 +223,7 @@ def set_default_language(styles_element: BaseOxmlElement, lang: str) -> None:
     """Set the language of the whole document: ``w:docDefaults/w:rPrDefault/w:rPr/w:lang``.
 
     Spell-checking in Word and the language LibreOffice writes into a PDF come from here.
+    A reference document's more specific tag for the same language ("en-GB" for "en") is kept.
     """
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is None:
@@ -240,17 +241,20 @@ def set_default_language(styles_element: BaseOxmlElement, lang: str) -> None:
     if lang_el is None:
         lang_el = OxmlElement("w:lang")
         _insert_before(rpr, lang_el, _AFTER_LANG)
-    lang_el.set(qn("w:val"), lang)
+    current = lang_el.get(qn("w:val")) or ""
+    if not current.casefold().startswith(f"{lang.casefold()}-"):
+        lang_el.set(qn("w:val"), lang)
 
 
 # ----------------------------------------------------------------- pictures and tables
 
 
 def set_picture_description(run: Run, descr: str, title: str) -> None:
-    """Set the alt text of the picture in ``run``: ``wp:docPr/@descr`` and ``@title``."""
-    for doc_pr in run._r.xpath(".//wp:docPr"):
-        doc_pr.set("descr", descr)
-        doc_pr.set("title", title)
+    """Set the alt text of the picture in ``run``: ``@descr`` and ``@title`` of ``wp:docPr``
+    (what Word's Alt Text pane shows) and of ``pic:cNvPr`` (what some readers look at)."""
+    for props in run._r.xpath(".//wp:docPr | .//pic:cNvPr"):
+        props.set("descr", descr)
+        props.set("title", title)
 
 
 def set_table_description(table: Table, caption: str, description: str) -> None:

@@ -105,6 +105,7 @@ class BodyRenderer:
         self.counters = Counters()
         self._footnotes: StoryPart | None = None
         self._last_block_was_table = False
+        self._page_break_pending = False
         self._visit: dict[type, Callable[[Any, Context], None]] = {
             Heading: self.heading,
             ParagraphNode: self.paragraph,
@@ -239,6 +240,7 @@ class BodyRenderer:
             self.inlines(p, value, ctx)
 
     def key_points(self, key_points: KeyPoints, ctx: Context) -> None:
+        self._flush_page_break(ctx)
         box = ctx.container.add_table(rows=1, cols=1)
         box.style = self.styles.table(S.KEY_POINTS_BOX)
         _oxml.set_table_full_width(box)
@@ -262,7 +264,9 @@ class BodyRenderer:
             self.inlines(self._add_paragraph(ctx, S.BIBLIOGRAPHY), entry.runs, ctx)
 
     def page_break(self, _: PageBreak, ctx: Context) -> None:
-        ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        # "Page break before" on the next paragraph, rather than a paragraph holding a
+        # break, whose empty remainder would open the next page with a blank line.
+        self._page_break_pending = True
 
     # ------------------------------------------------------------- inlines
 
@@ -337,7 +341,17 @@ class BodyRenderer:
     # ------------------------------------------------------------- pieces
 
     def _add_paragraph(self, ctx: Context, style: str) -> Paragraph:
-        return ctx.container.add_paragraph(style=self.styles.paragraph(style))
+        p = ctx.container.add_paragraph(style=self.styles.paragraph(style))
+        if self._page_break_pending:
+            p.paragraph_format.page_break_before = True
+            self._page_break_pending = False
+        return p
+
+    def _flush_page_break(self, ctx: Context) -> None:
+        """Break the page now, before a block that starts with a table (no paragraph to mark)."""
+        if self._page_break_pending:
+            ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self._page_break_pending = False
 
     def _caption(self, ctx: Context, label: str, number: int, text: str, anchor: str) -> Paragraph:
         """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber."""

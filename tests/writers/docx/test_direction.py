@@ -1,0 +1,48 @@
+"""Writing direction: which paragraphs and runs Word must mark right-to-left."""
+
+from __future__ import annotations
+
+from briefgen.writers.docx.direction import first_strong_is_rtl, has_rtl, split_by_direction
+
+
+def test_first_strong_character_decides_the_paragraph() -> None:
+    assert first_strong_is_rtl(["« ", "قال المتحدث"]) is True
+    assert first_strong_is_rtl(["2021: ", "The word حماية"]) is False
+    assert first_strong_is_rtl(["", "  ", "123"]) is False
+
+
+def test_has_rtl_sees_arabic_and_hebrew() -> None:
+    assert has_rtl("Mali مالي") and has_rtl("שלום") and not has_rtl("Mali, 2021")
+
+
+def test_an_arabic_word_in_english_text_is_its_own_run() -> None:
+    assert split_by_direction("The word حماية means protection.", base_rtl=False) == [
+        ("The word ", False),
+        ("حماية", True),
+        (" means protection.", False),
+    ]
+
+
+def test_spaces_and_digits_between_arabic_words_stay_in_the_rtl_run() -> None:
+    text = "في عام 2021 قال"
+    assert split_by_direction(text, base_rtl=False) == [(text, True)]
+
+
+def test_edges_take_the_paragraph_direction() -> None:
+    assert split_by_direction("قال.", base_rtl=True) == [("قال.", True)]
+    assert split_by_direction("قال.", base_rtl=False) == [("قال", True), (".", False)]
+
+
+def test_latin_inside_an_rtl_paragraph_is_ltr() -> None:
+    assert split_by_direction("قالت UN اليوم", base_rtl=True) == [
+        ("قالت ", True),
+        ("UN", False),
+        (" اليوم", True),
+    ]
+
+
+def test_pieces_join_back_to_the_text() -> None:
+    text = "Mixed: «قال» and (UN) 2021 — حماية!"
+    for base in (False, True):
+        assert "".join(p for p, _ in split_by_direction(text, base)) == text
+    assert split_by_direction("", False) == []

@@ -1,0 +1,281 @@
+"""Build the document model from the resolved spec: verified evidence, drawn charts, citations.
+
+Everything is assembled in reading order, because citation styles number and shorten notes
+by the order a reader meets them ("Ibid.", short notes after the first). Writers get the
+finished tree and never look back at the spec or the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.citations import CitationFormatter, CitationRef
+from briefgen.corpus.catalog import SourceRecord
+from briefgen.evidence import Evidence
+from briefgen.markup.citekeys import CiteKey
+from briefgen.markup.markdown import parse_blocks, parse_inline
+from briefgen.model.nodes import (
+    Bibliography,
+    BibliographyEntry,
+    Block,
+    BlockQuote,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    KeyPoints,
+    Metadata,
+    Note,
+    Paragraph,
+    Recommendation,
+    Runs,
+    Table,
+    TableCell,
+    Text,
+)
+from briefgen.spec.schema import BriefSpec, ChartSpec, ExcerptSpec, TableSpec
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_NUMERIC = re.compile(r"^[\s\d.,%$€£+\-–—~≈<>]+$")
+
+
+@dataclass(frozen=True)
+class ChartPicture:
+    """A drawn chart as assembly needs it: the image files and the size on the page."""
+
+    png: Path
+    svg: Path
+    width_cm: float
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Words the brief prints around the content; one place to translate them."""
+
+    summary: str = "Summary"
+    key_points: str = "Key points"
+    recommendations: str = "Recommendations"
+    sources: str = "Sources"
+    references: str = "References"
+    source_line: str = "Source: "
+    sources_line: str = "Sources: "
+
+
+def format_date(iso: str) -> str:
+    """"2021-07-15" as "15 July 2021" (English, as policy briefs print it)."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def is_rtl(text: str) -> bool:
+    """True when most letters of ``text`` are in a right-to-left script."""
+    rtl = len(_RTL.findall(text))
+    letters = sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
+    return letters > 0 and rtl * 2 >= letters
+
+
+class _Assembler:
+    def __init__(
+        self,
+        spec: BriefSpec,
+        evidence: Evidence,
+        charts: dict[str, ChartPicture],
+        citations: CitationFormatter,
+        records: dict[str, SourceRecord],
+        labels: Labels,
+    ) -> None:
+        self.spec = spec
+        self.records = records
+        self.evidence = evidence
+        self.charts = charts
+        self.citations = citations
+        self.labels = labels
+        self.excerpts = {e.id: e for e in spec.excerpts() if e.id}
+        self.figures = 0
+        self.tables = 0
+
+    # ---- citations
+
+    def cite(self, refs: list[CitationRef]) -> Runs:
+        """A citation in the text: a Note in note styles, the formatted text otherwise."""
+        if not refs:
+            return ()
+        runs = self.citations.cite(refs)
+        if self.citations.uses_notes:
+            return (Note(tuple(runs)),)
+        return tuple(runs)  # in the text, after the space the author wrote before [@...]
+
+    def cite_keys(self, keys: tuple[CiteKey, ...]) -> tuple[Inline, ...]:
+        return self.cite([CitationRef(k.source_id, k.locator) for k in keys])
+
+    def ref_for_excerpt(self, excerpt: ExcerptSpec) -> CitationRef:
+        match = self.evidence.for_excerpt(excerpt.key).match
+        return CitationRef(excerpt.source, f"para {match.paragraph}")
+
+    def refs_for(self, names: tuple[str, ...] | list[str]) -> list[CitationRef]:
+        """Citation refs for excerpt ids (with their paragraph) or source ids, deduplicated."""
+        refs: list[CitationRef] = []
+        for name in names:
+            ref = (self.ref_for_excerpt(self.excerpts[name]) if name in self.excerpts
+                   else CitationRef(name))
+            if ref not in refs:
+                refs.append(ref)
+        return refs
+
+    def source_line(self, names: list[str]) -> Runs:
+        refs = self.refs_for(names)
+        if not refs:
+            return ()
+        label = self.labels.source_line if len({r.source_id for r in refs}) == 1 \
+            else self.labels.sources_line
+        if self.citations.uses_notes:
+            # One note per source cited, so each can be followed in the notes.
+            runs: list[Inline] = [Text(label.rstrip() + " ")]
+            titles = [self._short_source(r.source_id) for r in refs]
+            for i, (ref, title) in enumerate(zip(refs, titles)):
+                runs.append(Text(title + ("; " if i < len(refs) - 1 else "")))
+                runs.extend(self.cite([ref]))
+            runs.append(Text("."))
+            return tuple(runs)
+        return (Text(label), *self.cite(refs), Text("."))
+
+    def _short_source(self, source_id: str) -> str:
+        """How a source line names a source before its note: authors, else the outlet, else
+        the title (shortened at its colon)."""
+        record = self.records.get(source_id)
+        if record is None:
+            return source_id
+        if record.authors:
+            return " and ".join(p.family for p in record.authors[:2]) + (
+                " et al." if len(record.authors) > 2 else "")
+        if record.container_title:
+            return record.container_title
+        return f"“{record.title.split(':')[0].strip()}”"
+
+    # ---- blocks
+
+    def markdown(self, text: str) -> list[Block]:
+        return list(parse_blocks(text, self.cite_keys))
+
+    def excerpt(self, excerpt: ExcerptSpec) -> BlockQuote:
+        rtl = is_rtl(excerpt.quote)
+        lang = excerpt.lang or ("ar" if rtl else "")
+        return BlockQuote(
+            runs=(Text(excerpt.quote),),
+            citation=self.cite([self.ref_for_excerpt(excerpt)]),
+            lang=lang,
+            rtl=rtl,
+        )
+
+    def figure(self, chart: ChartSpec) -> Figure:
+        self.figures += 1
+        picture = self.charts[chart.key]
+        names = list(dict.fromkeys(v.excerpt for s in chart.series for v in s.values if v.excerpt))
+        return Figure(
+            number=self.figures,
+            caption=chart.caption,
+            alt=chart.alt,
+            source=self.source_line(names),
+            png=picture.png,
+            svg=picture.svg,
+            width_cm=picture.width_cm,
+            anchor=f"fig-{chart.id}" if chart.id else f"fig-{self.figures}",
+        )
+
+    def table(self, table: TableSpec) -> Table:
+        self.tables += 1
+        aligns = list(table.align) or [
+            "right" if all(_NUMERIC.match(row[i] or "-") for row in table.rows) else "left"
+            for i in range(len(table.columns))
+        ]
+        header = tuple(TableCell((Text(c, bold=True),), a) for c, a in zip(table.columns, aligns))
+        rows = tuple(
+            tuple(TableCell(parse_inline(cell, self.cite_keys) if cell else (), a)
+                  for cell, a in zip(row, aligns))
+            for row in table.rows
+        )
+        return Table(
+            number=self.tables,
+            caption=table.caption,
+            header=header,
+            rows=rows,
+            source=self.source_line(list(table.excerpts)),
+            anchor=f"tab-{table.id}" if table.id else f"tab-{self.tables}",
+        )
+
+    def build(self) -> Document:
+        spec, labels = self.spec, self.labels
+        body: list[Block] = [Heading(1, (Text(labels.summary),), anchor="summary")]
+        body += self.markdown(spec.summary)
+        if spec.key_points:
+            items = tuple(parse_inline(p, self.cite_keys) for p in spec.key_points)
+            body.append(KeyPoints(labels.key_points, items))
+        for n, section in enumerate(spec.sections, start=1):
+            body.append(Heading(1, (Text(section.heading),), anchor=f"section-{n}"))
+            body += self.markdown(section.body)
+            body += [self.excerpt(e) for e in section.excerpts]
+            body += [self.figure(c) for c in section.charts]
+            body += [self.table(t) for t in section.tables]
+        body.append(Heading(1, (Text(labels.recommendations),), anchor="recommendations"))
+        for n, rec in enumerate(spec.recommendations, start=1):
+            evidence = self.refs_for(rec.evidence)
+            body.append(Recommendation(
+                number=n,
+                title=rec.title,
+                action=parse_inline(rec.action, self.cite_keys),
+                lead=rec.lead,
+                timeframe=rec.timeframe,
+                indicator=rec.indicator,
+                evidence=self._evidence_runs(evidence),
+            ))
+        entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
+        heading = labels.sources if self.citations.uses_notes else labels.references
+        if entries:
+            body.append(Heading(1, (Text(heading),), anchor="sources"))
+            body.append(Bibliography(entries))
+        authors = tuple(spec.authors)
+        meta = Metadata(
+            title=spec.title,
+            subtitle=spec.subtitle,
+            date=spec.date,
+            date_text=format_date(spec.date),
+            authors=authors,
+            organisation=spec.organisation,
+            marking=spec.marking,
+            subject=spec.subject or spec.subtitle,
+            keywords=tuple(spec.keywords),
+            lang=spec.lang,
+        )
+        return Document(meta=meta, body=tuple(body), notes_style=self.citations.uses_notes)
+
+    def _evidence_runs(self, refs: list[CitationRef]) -> Runs:
+        if not refs:
+            return ()
+        runs: list[Inline] = []
+        for i, ref in enumerate(refs):
+            runs.append(Text(self._short_source(ref.source_id)
+                             + (f", {ref.locator}" if ref.locator else "")))
+            runs.extend(self.cite([ref]))
+            if i < len(refs) - 1:
+                runs.append(Text("; "))
+        return tuple(runs)
+
+
+def assemble(
+    spec: BriefSpec,
+    evidence: Evidence,
+    charts: dict[str, ChartPicture],
+    citations: CitationFormatter,
+    records: dict[str, SourceRecord],
+    labels: Labels = Labels(),
+) -> Document:
+    """The Document for ``spec``. ``charts`` maps each chart's key path to its drawn picture;
+    ``records`` the catalog records of the sources the spec cites."""
+    return _Assembler(spec, evidence, charts, citations, records, labels).build()

@@ -1,0 +1,206 @@
+"""The one orchestrator: load -> verify -> draw -> assemble -> write.
+
+Each stage hands a finished value to the next; nothing reaches back. Outputs are written to
+temporary files and renamed into place only when every format has succeeded, so a failed
+build leaves neither a half-written file nor a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.assemble import ChartPicture, assemble
+from briefgen.charts import ChartData, ChartSeries, draw_chart
+from briefgen.citations import CitationFormatter
+from briefgen.corpus.catalog import SourceCatalog
+from briefgen.errors import BriefgenError, SourceError, SpecError
+from briefgen.evidence import Evidence, verify_evidence
+from briefgen.markup.citekeys import parse_clusters
+from briefgen.model.nodes import Document
+from briefgen.spec.loader import (
+    check_references,
+    display_path,
+    find_corpus,
+    load_chart_data,
+    load_spec,
+    markdown_fields,
+    project_root,
+)
+from briefgen.spec.schema import BriefSpec
+from briefgen.spec.yamlsource import LocatedYaml
+from briefgen.templating.discovery import find_template
+from briefgen.writers.base import Writer
+
+FORMATS = ("docx", "pdf")
+DEFAULT_STYLE = "chicago-note-bibliography"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: where to, which formats, and overrides of what the spec says."""
+
+    out_dir: Path = Path("output")
+    formats: tuple[str, ...] = FORMATS
+    template: Path | None = None
+    style: str = ""
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A spec that loaded, validated and whose every quotation verified."""
+
+    spec: BriefSpec
+    located: LocatedYaml
+    catalog: SourceCatalog
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, and how long it took."""
+
+    spec: Path
+    outputs: tuple[Path, ...]
+    seconds: float
+    warnings: tuple[str, ...] = field(default=())
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/briefgen, or ~/.cache/briefgen."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefgen"
+
+
+def check(spec_path: Path) -> Checked:
+    """Load, validate and verify ``spec_path``; raise BriefgenError on any problem."""
+    spec, located = load_spec(spec_path)
+    spec = load_chart_data(spec, located)
+    corpus = find_corpus(spec)
+    if corpus is None or not corpus.is_file():
+        where = f"{located.file}:{located.line('corpus')} corpus" if spec.corpus else located.file
+        raise SourceError(
+            f"{where}: no source catalog found"
+            + (f" at {spec.corpus!r}" if spec.corpus else " (looked for seeds/sources.yaml above the spec)")
+        )
+    catalog = SourceCatalog.load(corpus)
+    problems = check_references(spec, located, catalog.ids())
+    if problems:
+        count = len(problems)
+        raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
+                        sorted(problems, key=lambda p: p.line or 0))
+    evidence = verify_evidence(spec, located, catalog)
+    return Checked(spec, located, catalog, evidence)
+
+
+def cited_sources(spec: BriefSpec) -> list[str]:
+    """Every source id the spec cites, in first-cited order (excerpts, text, evidence)."""
+    ids: list[str] = [e.source for e in spec.excerpts()]
+    for _, text in markdown_fields(spec):
+        ids += [k.source_id for c in parse_clusters(text) for k in c.keys]
+    excerpt_sources = {e.id: e.source for e in spec.excerpts() if e.id}
+    for rec in spec.recommendations:
+        ids += [excerpt_sources.get(name, name) for name in rec.evidence]
+    return list(dict.fromkeys(ids))
+
+
+def draw_charts(spec: BriefSpec, cache_dir: Path) -> dict[str, ChartPicture]:
+    """Every chart of the spec drawn (or taken from the cache), by chart key path."""
+    pictures: dict[str, ChartPicture] = {}
+    for chart in spec.charts():
+        data = ChartData(
+            kind=chart.kind,
+            title=chart.title,
+            categories=tuple(chart.categories),
+            series=tuple(ChartSeries(s.name, tuple(float(v.value) for v in s.values))
+                         for s in chart.series),
+            unit=chart.unit,
+        )
+        images = draw_chart(data, cache_dir)
+        pictures[chart.key] = ChartPicture(images.png, images.svg, images.width_cm)
+    return pictures
+
+
+def build_document(checked: Checked, options: BuildOptions) -> Document:
+    """The document model for a checked spec: charts drawn, citations formatted."""
+    spec = checked.spec
+    cache_dir = options.cache_dir or default_cache_dir()
+    pictures = draw_charts(spec, cache_dir / "charts")
+    records = {sid: checked.catalog.get(sid) for sid in cited_sources(spec)}
+    style = options.style or spec.citation_style or DEFAULT_STYLE
+    formatter = CitationFormatter(list(records.values()), style)
+    return assemble(spec, checked.evidence, pictures, formatter, records)
+
+
+def output_stem(spec: BriefSpec) -> str:
+    """`<date>-<slug>`: a name a person would keep, stable across rebuilds."""
+    slug = re.sub(r"[^a-z0-9]+", "-", spec.path.stem.lower()).strip("-") or "brief"
+    return f"{spec.date}-{slug}"
+
+
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def writer_for(name: str) -> Writer:
+    """The writer of format ``name``; imported on demand so a DOCX-only build never loads Typst."""
+    if name == "docx":
+        from briefgen.writers.docx import DocxWriter
+
+        return DocxWriter()
+    if name == "pdf":
+        from briefgen.writers.typst import TypstWriter
+
+        return TypstWriter()
+    raise BriefgenError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
+
+
+def build(
+    spec_path: Path,
+    options: BuildOptions = BuildOptions(),
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build one spec into ``options.out_dir``: every format, or none at all."""
+    started = time.perf_counter()
+    say = progress or (lambda _message: None)
+    writers = [writer_for(f) for f in options.formats]
+    checked = check(spec_path)
+    say("verified")
+    document = build_document(checked, options)
+    say("assembled")
+    template = find_template(checked.spec.template, project_root(checked.spec.path), options.template)
+    out_dir = options.out_dir
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BriefgenError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
+    stem = output_stem(checked.spec)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for writer in writers:
+            final = out_dir / f"{stem}{writer.suffix}"
+            handle, temp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=writer.suffix + ".tmp",
+                                                 dir=out_dir)
+            os.close(handle)
+            temp = Path(temp_name)
+            written.append((temp, final))
+            writer.write(document, template, temp)
+            say(f"wrote {writer.name}")
+        mode = _file_mode()
+        for temp, final in written:
+            os.chmod(temp, mode)  # mkstemp makes 0600 files; outputs are for sharing
+            os.replace(temp, final)
+    except BaseException:
+        for temp, _ in written:
+            temp.unlink(missing_ok=True)
+        raise
+    outputs = tuple(final for _, final in written)
+    return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started)

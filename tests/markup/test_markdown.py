@@ -47,3 +47,8 @@ def test_html_is_text_not_markup() -> None:
 def test_headings_in_a_body_become_subheadings() -> None:
     blocks = parse_blocks("# Sub\n\ntext", note_cite)
     assert blocks[0] == Heading(2, (Text("Sub"),))
+
+
+def test_straight_quotes_and_dashes_are_typeset() -> None:
+    runs = parse_inline('He said "no" -- twice.', note_cite)
+    assert "".join(r.text for r in runs if isinstance(r, Text)) == "He said “no” – twice."

@@ -25,7 +25,9 @@ _PUNCT = re.compile(r"^[.,;:!?]+")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Typographer turns straight quotes and "--" into what a typeset brief prints (“ ” –).
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    return parser.enable(["replacements", "smartquotes"])
 
 
 def parse_blocks(text: str, cite: CiteFunction, heading_level: int = 2) -> tuple[Block, ...]:

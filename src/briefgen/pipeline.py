@@ -19,7 +19,7 @@ from briefgen.assemble import ChartPicture, assemble
 from briefgen.charts import ChartData, ChartSeries, draw_chart
 from briefgen.citations import CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.errors import BriefgenError, SourceError, SpecError
+from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError
 from briefgen.evidence import Evidence, verify_evidence
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.model.nodes import Document
@@ -110,20 +110,34 @@ def cited_sources(spec: BriefSpec) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def draw_charts(spec: BriefSpec, cache_dir: Path) -> dict[str, ChartPicture]:
-    """Every chart of the spec drawn (or taken from the cache), by chart key path."""
-    pictures: dict[str, ChartPicture] = {}
+def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> dict[str, ChartPicture]:
+    """Every chart of the spec drawn (or taken from the cache), by chart key path.
+
+    Data problems of all charts are gathered first and reported at their place in the spec.
+    """
+    problems: list[Problem] = []
+    datas = {}
     for chart in spec.charts():
-        data = ChartData(
-            kind=chart.kind,
-            title=chart.title,
-            categories=tuple(chart.categories),
-            series=tuple(ChartSeries(s.name, tuple(float(v.value) for v in s.values))
-                         for s in chart.series),
-            unit=chart.unit,
-        )
+        try:
+            datas[chart.key] = ChartData(
+                kind=chart.kind,
+                title=chart.title,
+                categories=tuple(chart.categories),
+                series=tuple(ChartSeries(s.name, tuple(float(v.value) for v in s.values))
+                             for s in chart.series),
+                unit=chart.unit,
+            )
+        except ChartError as exc:
+            for p in exc.problems or [Problem(None, None, "", str(exc))]:
+                key = f"{chart.key}.{p.key}" if p.key else chart.key
+                problems.append(Problem(located.file, located.line(key), key, p.message))
+    if problems:
+        raise ChartError(f"{located.file}: {len(problems)} chart problem"
+                         f"{'s' if len(problems) != 1 else ''}", problems)
+    pictures: dict[str, ChartPicture] = {}
+    for key, data in datas.items():
         images = draw_chart(data, cache_dir)
-        pictures[chart.key] = ChartPicture(images.png, images.svg, images.width_cm)
+        pictures[key] = ChartPicture(images.png, images.svg, images.width_cm)
     return pictures
 
 
@@ -131,7 +145,7 @@ def build_document(checked: Checked, options: BuildOptions) -> Document:
     """The document model for a checked spec: charts drawn, citations formatted."""
     spec = checked.spec
     cache_dir = options.cache_dir or default_cache_dir()
-    pictures = draw_charts(spec, cache_dir / "charts")
+    pictures = draw_charts(spec, checked.located, cache_dir / "charts")
     records = {sid: checked.catalog.get(sid) for sid in cited_sources(spec)}
     style = options.style or spec.citation_style or DEFAULT_STYLE
     formatter = CitationFormatter(list(records.values()), style)

@@ -268,7 +268,7 @@ def _get_or_add(word: WordDocument, name: str, kind: WD_STYLE_TYPE) -> BaseStyle
         ):
             break
     else:
-        style = word.styles.add_style(name, kind)
+        style = word.styles.add_style(name, kind, builtin=name.casefold() in S.WORD_BUILTIN)
         # Word's own id for its built-in styles stored under lower-case names.
         style.style_id = "".join(w[:1].upper() + w[1:] for w in name.split())
     style.hidden = False
@@ -670,6 +670,57 @@ def tidy(word: WordDocument) -> None:
     for rId, rel in list(word.part.rels.items()):
         if rel.reltype == STYLES_WITH_EFFECTS:
             del word.part.rels[rId]
+    drop_linked_character_styles(word)
+
+
+def drop_linked_character_styles(word: WordDocument) -> None:
+    """Remove the "Heading 1 Char"-style twins of paragraph styles.
+
+    They still carry the template's old look; Word makes fresh ones from our paragraph
+    styles when someone applies a paragraph style to part of a paragraph.
+    """
+    styles = word.styles.element
+    linked = {
+        el.get(qn("w:styleId"))
+        for el in styles.findall(qn("w:style"))
+        if el.get(qn("w:type")) == "character" and el.find(qn("w:link")) is not None
+    }
+    for el in list(styles.findall(qn("w:style"))):
+        if el.get(qn("w:styleId")) in linked:
+            styles.remove(el)
+        else:
+            for link in el.findall(qn("w:link")):
+                if link.get(qn("w:val")) in linked:
+                    el.remove(link)
+
+
+# How Word should stand in for our fonts where they are not installed (Windows, macOS):
+# the family and PANOSE numbers let it pick a similar serif or sans.
+_FONT_TABLE = {
+    SERIF: ("02020600060500020200", "roman"),
+    SANS: ("020B0502040504020204", "swiss"),
+    ARABIC: ("02020000000000000000", "roman"),
+    MONO: ("02070409020205020404", "modern"),
+}
+
+
+def add_font_table_entries(word: WordDocument) -> None:
+    """Describe our fonts in word/fontTable.xml."""
+    part = next(p for p in word.part.package.iter_parts() if p.partname.endswith("fontTable.xml"))
+    root = etree.fromstring(part.blob)
+    for name, (panose, family) in _FONT_TABLE.items():
+        for old in root.findall(qn("w:font")):
+            if old.get(qn("w:name")) == name:
+                root.remove(old)
+        pitch = "fixed" if family == "modern" else "variable"
+        root.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:panose1 w:val="{panose}"/>'
+                f'<w:charset w:val="00"/><w:family w:val="{family}"/>'
+                f'<w:pitch w:val="{pitch}"/></w:font>'
+            )
+        )
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     package_rels = word.part.package.rels
     for rId, rel in list(package_rels.items()):
         if rel.reltype == RT.THUMBNAIL:
@@ -683,6 +734,7 @@ def make_reference(out: Path) -> None:
     set_defaults(word)
     set_theme_fonts(word)
     define_styles(word, set_numbering(word))
+    add_font_table_entries(word)
     tidy(word)
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "reference.docx"

@@ -261,8 +261,8 @@ def set_table_description(table: Table, caption: str, description: str) -> None:
     """Set the alt text of a table: ``w:tblCaption`` and ``w:tblDescription`` (Word 2010+)."""
     tbl_pr = table._tbl.tblPr
     for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
-        el = OxmlElement(tag, attrs={qn("w:val"): value})
-        tbl_pr.append(el)  # the last children of w:tblPr in schema order
+        if value:
+            tbl_pr.append(OxmlElement(tag, attrs={qn("w:val"): value}))  # last in w:tblPr
 
 
 def set_table_full_width(table: Table) -> None:

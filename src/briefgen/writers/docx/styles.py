@@ -51,6 +51,28 @@ VERBATIM = "Verbatim Char"  # inline code (pandoc's name)
 TABLE = "Brief Table"
 KEY_POINTS_BOX = "Key Points Box"  # the one-cell table around the key points
 
+# Names Word itself defines; a document that lacks one gets it added as built-in, not custom.
+WORD_BUILTIN = frozenset(
+    name.casefold()
+    for name in (
+        TITLE,
+        SUBTITLE,
+        *HEADINGS,
+        BODY,
+        QUOTE,
+        CAPTION,
+        *LIST_BULLET,
+        *LIST_NUMBER,
+        *LIST_CONTINUE,
+        BIBLIOGRAPHY,
+        FOOTNOTE_TEXT,
+        HEADER,
+        FOOTER,
+        FOOTNOTE_REFERENCE,
+        HYPERLINK,
+    )
+)
+
 PARAGRAPH_STYLES: tuple[str, ...] = (
     TITLE,
     SUBTITLE,
@@ -121,7 +143,8 @@ class StyleSheet:
         key = (name.casefold(), kind)
         style = self._by_name.get(key)
         if style is None:
-            style = self.word.styles.add_style(name, kind)
+            builtin = name.casefold() in WORD_BUILTIN
+            style = self.word.styles.add_style(name, kind, builtin=builtin)
             if isinstance(style, ParagraphStyle) and name != BODY:
                 style.base_style = self.paragraph(BODY)
             self._by_name[key] = style

@@ -44,6 +44,7 @@ class DocxWriter:
         document = sanitize(document)
         word = open_reference(template.reference_docx)
         _oxml.clear_content(word.element.body)
+        _drop_orphans(word)
         styles = StyleSheet(word)
         styles.ensure_all()
 
@@ -54,7 +55,6 @@ class DocxWriter:
         for section in word.sections:
             write_header_footer(section, document.meta, styles, even_pages)
         set_properties(word, document.meta)
-        _drop_orphans(word)
 
         buffer = io.BytesIO()
         word.save(buffer)

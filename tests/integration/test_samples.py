@@ -103,7 +103,7 @@ def test_pdf_tagged_fonts_embedded_title(built: Path, models: dict[str, Document
     path = outputs(built, spec, ".pdf")
     reader = PdfReader(str(path))
     root = reader.trailer["/Root"]
-    assert root["/MarkInfo"]["/Marked"] is True
+    assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert reader.metadata is not None and reader.metadata.title == models[spec.stem].meta.title
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)

@@ -1,0 +1,146 @@
+"""A source's quotable text: encoding repaired, furniture left out, numbered paragraphs.
+
+The only module that imports ftfy. Repair happens here, when a source is loaded; the seed
+files themselves are evidence and are never rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import ftfy
+
+from briefgen.corpus.folding import Folded, fold
+from briefgen.corpus.furniture import split_title_and_body
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One text block of an article: ``number`` counts from 1 after the title.
+
+    ``text`` is repaired and has its outer whitespace trimmed; inner whitespace (double
+    spaces, non-breaking spaces) is as in the source.
+    """
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The numbered paragraphs of one source, and the fingerprint of the bytes they came from.
+
+    ``sha256`` is the hex digest of the raw bytes of this article's slice of the file (for a
+    file holding several articles, from its title line up to the next article's title line),
+    so a brief can record exactly which evidence it was checked against.
+    """
+
+    source_id: str
+    paragraphs: tuple[Paragraph, ...]
+    sha256: str
+
+    def paragraph(self, number: int) -> Paragraph:
+        """Paragraph ``number`` (1-based); IndexError if the source has no such paragraph."""
+        if not 1 <= number <= len(self.paragraphs):
+            raise IndexError(
+                f"source {self.source_id!r} has paragraphs 1 to {len(self.paragraphs)}, "
+                f"not {number}"
+            )
+        return self.paragraphs[number - 1]
+
+    @cached_property
+    def folded(self) -> tuple[Folded, ...]:
+        """Each paragraph in the folded form quotes are matched against, in paragraph order.
+
+        Computed on first use and kept: the catalog loads a SourceText once, so every quote
+        checked against a source reuses the same folding. (cached_property writes straight
+        into the instance dict, which a frozen dataclass allows.)
+        """
+        return tuple(fold(p.text) for p in self.paragraphs)
+
+
+# --- encoding repair -------------------------------------------------------------------------
+#
+# Source 001 is UTF-8 that a scraper decoded as Windows-1257 (Baltic), falling back to
+# Windows-1252 for the bytes cp1257 leaves undefined and dropping byte 0x9D, which neither
+# defines. ftfy undoes most of that (ā€™ -> ’), but not what the fallback and the lost byte
+# did to the three-byte punctuation marks E2 80 xx. Those few rules run first, then ftfy.
+
+
+def _decode_single_byte(byte: int) -> str:
+    for codec in ("cp1257", "cp1252"):
+        try:
+            return bytes([byte]).decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+# What the scraper made of the UTF-8 continuation bytes 0x80-0xBF. After "ā€" (E2 80) one of
+# these completes a character; anything else means the third byte was the lost 0x9D.
+_CONTINUATIONS = "".join(sorted({_decode_single_byte(b) for b in range(0x80, 0xC0)} - {""}))
+
+@dataclass(frozen=True)
+class MojibakeRule:
+    """Replace ``pattern`` with ``repair``; ``why`` records which bytes went wrong and how."""
+
+    pattern: re.Pattern[str]
+    repair: str
+    why: str
+
+
+#: Applied in order, before ftfy.
+MOJIBAKE_RULES: tuple[MojibakeRule, ...] = (
+    MojibakeRule(
+        re.compile("ā€˜"), "\u2018",
+        "‘ is E2 80 98; 0x98 is undefined in cp1257 and the cp1252 fallback gave ˜, "
+        "a pairing ftfy does not look for",
+    ),
+    MojibakeRule(
+        re.compile("ā€œ"), "\u201c",
+        "“ is E2 80 9C; likewise 0x9C fell back to cp1252 œ",
+    ),
+    MojibakeRule(
+        re.compile("ā€(?![" + re.escape(_CONTINUATIONS) + "])"), "\u201d",
+        "” is E2 80 9D; 0x9D is undefined in both code pages and was dropped, leaving ā€ "
+        "before a space, punctuation or line end. ftfy would read 'ā€ ' as E2 80 A0, a dagger",
+    ),
+    MojibakeRule(
+        re.compile("Ģż"), "\u00a0",
+        "stands for a non-breaking space (found after sentences and on otherwise empty lines)",
+    ),
+)
+
+# Quotes stay curly: the text is quoted as the source prints it, and matching folds
+# typography anyway. Character width is left alone so that CJK text is not rewritten.
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+
+
+def repair_encoding(text: str) -> str:
+    """Undo mojibake: the targeted rules in MOJIBAKE_RULES, then ftfy. Clean text is unchanged."""
+    for rule in MOJIBAKE_RULES:
+        text = rule.pattern.sub(rule.repair, text)
+    return ftfy.fix_text(text, _FTFY_CONFIG)
+
+
+# --- reading an article ----------------------------------------------------------------------
+
+
+def read_article(
+    source_id: str, raw_lines: Sequence[bytes], drop_lines: Collection[str] = ()
+) -> SourceText:
+    """Build a SourceText from the raw lines (with their line ends) of one article.
+
+    The first line that is not furniture is the title; each later non-empty line that is not
+    furniture is a paragraph, numbered from 1. Raises UnicodeDecodeError if the bytes are not
+    UTF-8 (the catalog turns that into a SourceError with the file name).
+    """
+    raw = b"".join(raw_lines)
+    text = repair_encoding(raw.decode("utf-8-sig"))
+    _title, body = split_title_and_body(text.splitlines(), drop_lines)
+    paragraphs = tuple(Paragraph(number, block) for number, block in enumerate(body, start=1))
+    return SourceText(source_id, paragraphs, hashlib.sha256(raw).hexdigest())

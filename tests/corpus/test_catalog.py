@@ -1,0 +1,268 @@
+"""Tests for briefgen.corpus.catalog: the seed catalog's records and every kind of bad catalog."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefgen.corpus.catalog import Person, SourceCatalog
+from briefgen.errors import Problem, SourceError
+
+from .conftest import CATALOG, SEEDS
+
+SEED_IDS = [
+    "isisk-taliban-emergence",
+    "un-mali-future",
+    "isk-peace-process",
+    "newarab-taliban-isk-2023",
+    "ft-isisk-2021",
+    "ali-isisk-renewed-threat",
+    "kumar-isisk-first-blood",
+]
+
+
+# --- the seed catalog ------------------------------------------------------------------------
+
+
+def test_seed_catalog_has_exactly_the_agreed_ids(catalog: SourceCatalog) -> None:
+    assert catalog.ids() == SEED_IDS
+    assert catalog.path == CATALOG
+
+
+def test_membership_and_unknown_ids(catalog: SourceCatalog) -> None:
+    assert "un-mali-future" in catalog
+    assert "un-mali" not in catalog
+    with pytest.raises(KeyError):
+        catalog.get("un-mali")
+    with pytest.raises(KeyError):
+        catalog.text("un-mali")
+
+
+@pytest.mark.parametrize(
+    ("source_id", "file", "authors", "container", "date", "type_"),
+    [
+        ("isisk-taliban-emergence", "000_510f991e798c4a6e.txt", (), "", "", "post-weblog"),
+        ("un-mali-future", "000_510f991e798c4a6e.txt", (), "", "", "post-weblog"),
+        ("isk-peace-process", "000_510f991e798c4a6e.txt", (), "", "", "post-weblog"),
+        ("newarab-taliban-isk-2023", "001_5d1e88d8945dea5b.txt",
+         (Person("Fenton-Harvey", "Jonathan"),), "The New Arab", "2023-05-03",
+         "article-newspaper"),
+        ("ft-isisk-2021", "002_9560ccf9f8c25f6d.txt", (), "", "", "article-newspaper"),
+        ("ali-isisk-renewed-threat", "003_08414819bec02379.txt", (Person("Ali", "Faizan"),), "",
+         "", "report"),
+        ("kumar-isisk-first-blood", "004_1dbf526cc40aa5d1.txt", (Person("Kumar", "Rohan"),),
+         "American Kahani", "", "article-magazine"),
+    ],
+)
+def test_seed_records(
+    catalog: SourceCatalog,
+    source_id: str,
+    file: str,
+    authors: tuple[Person, ...],
+    container: str,
+    date: str,
+    type_: str,
+) -> None:
+    record = catalog.get(source_id)
+    assert record.id == source_id
+    assert record.file == file
+    assert record.authors == authors
+    assert record.container_title == container
+    assert record.date == date  # only the New Arab states a date; none is guessed
+    assert record.type == type_
+    assert record.language == "en"
+    assert record.url == ""
+
+
+def test_only_the_three_articles_of_000_have_a_start(catalog: SourceCatalog) -> None:
+    starts = {sid: catalog.get(sid).start for sid in SEED_IDS if catalog.get(sid).start}
+    assert starts == {
+        "isisk-taliban-emergence": "The Emergence and Expansion of ISIS-K and the Taliban",
+        "un-mali-future": "The United Nations in Africa: Mali’s Challenging Future",
+        "isk-peace-process": "The Islamic State of Khorasan and the Afghan Peace Process",
+    }
+
+
+def test_text_is_built_once(catalog: SourceCatalog) -> None:
+    assert catalog.text("un-mali-future") is catalog.text("un-mali-future")
+
+
+def test_000_is_split_into_three_slices_that_add_up_to_the_file(catalog: SourceCatalog) -> None:
+    raw = (SEEDS / "000_510f991e798c4a6e.txt").read_bytes()
+    cut_2 = raw.index("The United Nations in Africa: Mali’s".encode())
+    cut_3 = raw.index(b"The Islamic State of Khorasan and the Afghan Peace Process")
+    slices = [raw[:cut_2], raw[cut_2:cut_3], raw[cut_3:]]
+    ids = ["isisk-taliban-emergence", "un-mali-future", "isk-peace-process"]
+    for source_id, piece in zip(ids, slices, strict=True):
+        assert catalog.text(source_id).sha256 == hashlib.sha256(piece).hexdigest()
+
+
+def test_single_article_files_hash_the_whole_file(catalog: SourceCatalog) -> None:
+    raw = (SEEDS / "001_5d1e88d8945dea5b.txt").read_bytes()
+    assert catalog.text("newarab-taliban-isk-2023").sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_start_line_may_use_straight_quotes(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("First\n\nOne.\n\nMali’s Future\n\nTwo.\n", encoding="utf-8")
+    path = _catalog(tmp_path, """
+        sources:
+          - {id: a, file: a.txt, start: "First", title: First, type: webpage}
+          - {id: b, file: a.txt, start: "Mali's Future", title: "Mali's Future", type: webpage}
+    """)
+    catalog = SourceCatalog.load(path)
+    assert [p.text for p in catalog.text("a").paragraphs] == ["One."]
+    assert [p.text for p in catalog.text("b").paragraphs] == ["Two."]
+
+
+def test_scalars_stay_text(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("T\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, """
+        sources:
+          - id: a
+            file: a.txt
+            title: T
+            type: webpage
+            date: 2021-08-26
+            language: no
+            authors:
+    """)
+    record = SourceCatalog.load(path).get("a")
+    assert record.date == "2021-08-26"  # not a datetime.date
+    assert record.language == "no"  # Norwegian, not False
+    assert record.authors == ()
+
+
+# --- bad catalogs ----------------------------------------------------------------------------
+
+
+def _catalog(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[Problem]:
+    with pytest.raises(SourceError) as raised:
+        SourceCatalog.load(path)
+    assert raised.value.category == "source"
+    return raised.value.problems
+
+
+GOOD = "{id: a, file: a.txt, title: T, type: webpage}"
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "key", "message"),
+    [
+        ("{id: a, file: a.txt, title: T, type: webpage, containr_title: X}", 2,
+         "sources[0].containr_title", "Did you mean 'container_title'?"),
+        ("{id: a, file: a.txt, title: T}", 2, "sources[0].type", "missing (required)"),
+        ("{id: a, file: a.txt, title: '', type: webpage}", 2, "sources[0].title",
+         "must not be empty"),
+        ("{id: a, file: a.txt, title: T, type: webpage, date: 3 May 2023}", 2, "sources[0].date",
+         "expected YYYY-MM-DD, YYYY-MM, YYYY"),
+        ("{id: a, file: a.txt, title: T, type: webpage, date: 2021-02-30}", 2, "sources[0].date",
+         "received: '2021-02-30'"),
+        ("{id: a, file: a.txt, title: T, type: article-newspapr}", 2, "sources[0].type",
+         "Did you mean 'article-newspaper'?"),
+        ("{id: Un Mali, file: a.txt, title: T, type: webpage}", 2, "sources[0].id",
+         "lowercase letters"),
+        ("{id: a, file: a.txt, title: T, type: webpage, authors: Ali}", 2, "sources[0].authors",
+         "expected a list"),
+        ("{id: a, file: a.txt, title: T, type: webpage, authors: [{given: Faizan}]}", 2,
+         "sources[0].authors[0].family", "needs a family name"),
+        ("{id: a, file: a.txt, title: T, type: webpage, authors: [Faizan Ali]}", 2,
+         "sources[0].authors[0]", "expected {family: ..., given: ...}"),
+        ("{id: a, file: a.txt, title: [T], type: webpage}", 2, "sources[0].title",
+         "expected text"),
+        ("{id: a, file: missing.txt, title: T, type: webpage}", 2, "sources[0].file",
+         "source file not found"),
+        ("{id: a, file: a.txt, start: Nowhere, title: T, type: webpage}", 2, "sources[0].start",
+         "no line of a.txt reads 'Nowhere'"),
+        ("just text", 2, "sources[0]", "expected a mapping"),
+    ],
+)
+def test_bad_entry(tmp_path: Path, entry: str, line: int, key: str, message: str) -> None:
+    (tmp_path / "a.txt").write_text("T\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, f"sources:\n  - {entry}\n")
+    problems = _problems(path)
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert (problem.file, problem.line, problem.key) == (str(path), line, key)
+    assert message in problem.message
+    assert str(problem).startswith(f"{path}:{line} {key}: ")
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("T\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, f"""
+        sources:
+          - {GOOD}
+          - {GOOD}
+          - id: c
+            file: c.txt
+            title: T
+            type: webpage
+            date: someday
+    """)
+    problems = _problems(path)
+    # Entries are checked first, then ids across entries; the bad entry c is not looked up.
+    assert [(p.line, p.key) for p in problems] == [(8, "sources[2].date"), (3, "sources[1].id")]
+    assert "duplicate id 'a'" in problems[1].message
+
+
+def test_sources_sharing_a_file_each_need_a_start(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("One\n\nP\n\nTwo\n\nQ\n", encoding="utf-8")
+    path = _catalog(tmp_path, """
+        sources:
+          - {id: a, file: a.txt, start: One, title: One, type: webpage}
+          - {id: b, file: a.txt, title: Two, type: webpage}
+    """)
+    [problem] = _problems(path)
+    assert (problem.line, problem.key) == (3, "sources[1].start")
+    assert "holds several sources" in problem.message
+
+
+def test_start_not_found_suggests_the_nearest_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The United Nations in Africa\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, """
+        sources:
+          - {id: a, file: a.txt, start: The United Nations of Africa, title: T, type: webpage}
+    """)
+    [problem] = _problems(path)
+    assert "Did you mean 'The United Nations in Africa'?" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "message"),
+    [
+        ("- just\n- a list\n", 1, "", "expected a mapping with a 'sources:' list"),
+        ("source:\n  - {id: a}\n", 1, "source", "Did you mean 'sources'?"),
+        ("sources: {id: a}\n", 1, "sources", "expected a list of sources"),
+        ("sources:\n  - {id: a, file: a.txt\n", 3, "", ""),  # YAML syntax error
+        ("", None, "", "expected a mapping"),
+    ],
+)
+def test_bad_top_level(
+    tmp_path: Path, text: str, line: int | None, key: str, message: str
+) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = _problems(path)
+    assert (problems[0].line, problems[0].key) == (line, key)
+    assert message in problems[0].message
+
+
+def test_missing_catalog(tmp_path: Path) -> None:
+    [problem] = _problems(tmp_path / "nope.yaml")
+    assert problem.message == "no such file"
+
+
+def test_source_file_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"Title\n\nCaf\xe9\n")
+    path = _catalog(tmp_path, f"sources:\n  - {GOOD}\n")
+    [problem] = _problems(path)
+    assert "not UTF-8" in problem.message and "line 3" in problem.message

@@ -1,0 +1,48 @@
+"""Tests for briefgen.corpus.folding: the folded form and its map back to the original."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.corpus.folding import fold
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("IS-K’s ‘nationalism’", "IS-K's 'nationalism'"),
+        ("“inclusive, free”", '"inclusive, free"'),
+        ("13–2 — 13‐2 − 1", "13-2 - 13-2 - 1"),
+        ("means… [to]", "means... [to]"),
+        ("  a\u00a0\u00a0b\n\tc  ", "a b c"),
+        ("Goi\u0308ta", "Goïta"),  # NFD in, NFC out
+        ("soft\u00adhyphen zero\u200bwidth", "softhyphen zerowidth"),
+        ("", ""),
+        ("\u00a0\u200b ", ""),
+        ("Case Kept", "Case Kept"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text).text == folded
+
+
+def test_every_folded_character_maps_back() -> None:
+    text = " Goi\u0308ta said…\u00a0 “no”"
+    folded = fold(text)
+    assert len(folded.starts) == len(folded.ends) == len(folded.text)
+    assert folded.text == 'Goïta said... "no"'
+    # ï came from two characters of the original
+    assert text[folded.starts[2]:folded.ends[2]] == "i\u0308"
+    # the three dots all came from the one ellipsis character
+    dots = folded.text.index("...")
+    assert {text[folded.starts[i]:folded.ends[i]] for i in range(dots, dots + 3)} == {"…"}
+    # a run of whitespace is one space, mapped to the whole run
+    space = folded.text.index(' "')
+    assert text[folded.starts[space]:folded.ends[space]] == "\u00a0 "
+    start, end = folded.original_span(0, len(folded.text))
+    assert text[start:end] == text.strip()
+
+
+def test_empty_slice_has_no_span() -> None:
+    with pytest.raises(ValueError):
+        fold("abc").original_span(1, 1)

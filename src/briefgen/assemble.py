@@ -140,7 +140,9 @@ class _Assembler:
             runs: list[Inline] = [Text(label.rstrip() + " ")]
             titles = [self._short_source(r.source_id) for r in refs]
             for i, (ref, title) in enumerate(zip(refs, titles)):
-                runs.append(Text(title + ("; " if i < len(refs) - 1 else "")))
+                if i:
+                    runs.append(Text("; "))
+                runs.append(Text(title))
                 runs.extend(self.cite([ref]))
             runs.append(Text("."))
             return tuple(runs)

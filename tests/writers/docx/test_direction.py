@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from briefgen.writers.docx.direction import first_strong_is_rtl, has_rtl, split_by_direction
+from briefgen.writers.docx.direction import has_rtl, mostly_rtl, split_by_direction
 
 
-def test_first_strong_character_decides_the_paragraph() -> None:
-    assert first_strong_is_rtl(["« ", "قال المتحدث"]) is True
-    assert first_strong_is_rtl(["2021: ", "The word حماية"]) is False
-    assert first_strong_is_rtl(["", "  ", "123"]) is False
+def test_most_strong_characters_decide_the_paragraph() -> None:
+    assert mostly_rtl(["« ", "قال المتحدث"]) is True
+    assert mostly_rtl(["2021: ", "The word حماية"]) is False
+    assert mostly_rtl(["", "  ", "123"]) is False
+    # An English line that opens with an Arabic name stays left-to-right.
+    assert mostly_rtl(["مركز المستقبل – Is ISIS-Khorasan Province Seeking to Consolidate"]) is False
 
 
 def test_has_rtl_sees_arabic_and_hebrew() -> None:

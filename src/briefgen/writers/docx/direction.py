@@ -1,7 +1,9 @@
 """Writing direction of text: which paragraphs are right-to-left and which runs are.
 
 A simplified Unicode bidirectional algorithm (UAX #9), enough for briefs that quote Arabic
-or Hebrew: a paragraph takes the direction of its first strong character (rule P2), and
+or Hebrew: a paragraph is right-to-left when most of its strong characters are (not the first
+one, as rule P2 says: a brief is an English document, and an English line that opens with an
+Arabic name must stay left-to-right, as the PDF writer sets it), and
 neutral characters (spaces, punctuation, digits) between two strong characters of the same
 direction take that direction, otherwise the paragraph's (rules N1, N2). Word needs the
 result spelled out: ``w:bidi`` on right-to-left paragraphs, ``w:rtl`` on right-to-left runs,
@@ -29,14 +31,17 @@ def has_rtl(text: str) -> bool:
     return any(_strong_rtl(ch) is True for ch in text)
 
 
-def first_strong_is_rtl(texts: Iterable[str]) -> bool:
-    """Whether the first strong character of ``texts``, read in order, is right-to-left."""
+def mostly_rtl(texts: Iterable[str]) -> bool:
+    """Whether most strong characters of ``texts`` are right-to-left."""
+    rtl = ltr = 0
     for text in texts:
         for ch in text:
             strong = _strong_rtl(ch)
-            if strong is not None:
-                return strong
-    return False
+            if strong is True:
+                rtl += 1
+            elif strong is False:
+                ltr += 1
+    return rtl > ltr
 
 
 def split_by_direction(text: str, base_rtl: bool) -> list[tuple[str, bool]]:

@@ -42,7 +42,7 @@ from briefgen.model.nodes import (
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.writers.docx import _oxml
 from briefgen.writers.docx import styles as S
-from briefgen.writers.docx.direction import first_strong_is_rtl, split_by_direction
+from briefgen.writers.docx.direction import mostly_rtl, split_by_direction
 from briefgen.writers.docx.styles import StyleSheet
 
 _ALIGN = {
@@ -163,7 +163,7 @@ class BodyRenderer:
 
     def block_quote(self, quote: BlockQuote, ctx: Context) -> None:
         p = self._add_paragraph(ctx, S.QUOTE)
-        rtl = quote.rtl or first_strong_is_rtl(_texts(quote.runs))
+        rtl = quote.rtl  # the model decided, as it did for the PDF
         self._set_direction(p, rtl)
         self._runs(p, quote.runs, rtl, quote.lang)
         citation = quote.citation
@@ -272,7 +272,7 @@ class BodyRenderer:
 
     def inlines(self, paragraph: Paragraph, runs: Runs, ctx: Context) -> None:
         """Write ``runs`` into ``paragraph``, setting its direction from its text."""
-        rtl = ctx.rtl or first_strong_is_rtl(_texts(runs))
+        rtl = ctx.rtl or mostly_rtl(_texts(runs))
         self._set_direction(paragraph, rtl)
         self._runs(paragraph, runs, rtl, ctx.lang)
 

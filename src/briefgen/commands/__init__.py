@@ -1,0 +1,4 @@
+"""One module per CLI command: each defines ``add_parser(subparsers)`` and ``run(args) -> int``.
+
+cli.py only assembles them; a new command is a new module here plus one name in cli.COMMANDS.
+"""

@@ -1,0 +1,32 @@
+"""`briefgen check`: validate specs and verify every quotation; write nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+
+EXIT_OK, EXIT_USER_ERROR = 0, 1
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser("check", help="validate specs and verify every quotation; write nothing")
+    check.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+
+
+def run(args: argparse.Namespace) -> int:
+    from briefgen.pipeline import check
+
+    failed = 0
+    for spec in args.specs:
+        try:
+            checked = check(spec)
+        except BriefgenError as exc:
+            print(exc.report(), file=sys.stderr)
+            failed += 1
+            continue
+        quotes = len(checked.evidence.excerpts) + len(checked.evidence.inline)
+        print(f"{spec}: ok ({quotes} quotations verified)")
+    return EXIT_USER_ERROR if failed else EXIT_OK

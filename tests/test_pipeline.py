@@ -1,0 +1,48 @@
+"""The pipeline as a whole: all formats or none, stable names, readable files."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import BriefgenError, SourceError
+from briefgen.pipeline import BuildOptions, build, cited_sources, check, output_stem
+from tests.conftest import BRIEFS, ROOTS
+
+
+def test_output_names_are_date_and_spec_name() -> None:
+    assert output_stem(check(BRIEFS / "mali-minusma.yaml").spec) == "2021-07-15-mali-minusma"
+
+
+def test_cited_sources_in_first_cited_order() -> None:
+    ids = cited_sources(check(BRIEFS / "mali-minusma.yaml").spec)
+    assert ids[0] == "un-mali-future" and len(ids) == len(set(ids))
+
+
+def test_docx_only_build_writes_only_docx(tmp_path: Path) -> None:
+    result = build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path, formats=("docx",)))
+    assert [p.suffix for p in result.outputs] == [".docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2021-07-15-mali-minusma.docx"]
+    mode = stat.S_IMODE(result.outputs[0].stat().st_mode)
+    assert mode & stat.S_IRGRP  # shareable, not mkstemp's 0600
+
+
+def test_a_failing_writer_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The PDF writer fails after the DOCX was written: neither may appear.
+    from briefgen.writers.typst import TypstWriter
+
+    def boom(self, document, template, out):  # noqa: ANN001
+        raise BriefgenError("typst failed")
+
+    monkeypatch.setattr(TypstWriter, "write", boom)
+    with pytest.raises(BriefgenError):
+        build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unverified_quote_stops_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(SourceError):
+        build(ROOTS / "bad-quote" / "brief.yaml", BuildOptions(out_dir=tmp_path / "out"))
+    assert not (tmp_path / "out").exists()

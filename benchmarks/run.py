@@ -1,0 +1,253 @@
+"""Time briefgen against pandoc on the sample briefs, as whole processes; `make bench` runs it.
+
+Every figure is a whole process (start-up included), the median of several runs, with the
+peak resident memory of that process (os.wait4's ru_maxrss, which covers the process and
+the children it waited for). Each sample is copied into a scratch project (spec, its data,
+the seeds) so the checkout is never written to:
+
+  cold   empty $XDG_CACHE_HOME every run: charts drawn, matplotlib imported
+  warm   the chart cache filled once beforehand, and the spec's title changed before every
+         run, so each run is a true rebuild of a changed spec, with cached charts only
+  pandoc the same content as Markdown (benchmarks/brief_markdown.py, charts left out) to
+         DOCX, and to PDF as pandoc -t typst followed by a typst compile in a separate
+         Python process (the typst package ships no CLI, and pandoc's --pdf-engine=typst
+         needs one); both PDF steps count as pandoc's PDF time
+  batch  100 specs generated from the samples (varied names and titles) in a temp folder,
+         `briefgen build FOLDER -j <cores>`, one cold run
+
+Usage: python benchmarks/run.py [--runs 5] [--batch 100] [--no-batch]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from brief_markdown import spec_file_to_markdown  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "briefs").glob("*.yaml"))
+_TITLE = re.compile(r'^(title:\s*")(.*?)(")', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Medians over runs of one measured command (or chain of commands)."""
+
+    seconds: float
+    peak_mib: float
+    runs: int
+
+
+def run_process(argv: list[str], env: dict[str, str] | None = None,
+                cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process; raises if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(steps: list[list[str]], runs: int, before=None, env_for=None) -> Timing:
+    """Median time and memory of ``steps`` run one after the other, ``runs`` times.
+
+    ``before(i)`` prepares run i (untimed); ``env_for(i)`` gives its environment.
+    """
+    totals, peaks = [], []
+    for i in range(runs):
+        if before:
+            before(i)
+        env = env_for(i) if env_for else None
+        total, peak = 0.0, 0.0
+        for argv in steps:
+            seconds, mib = run_process(argv, env=env)
+            total += seconds
+            peak = max(peak, mib)
+        totals.append(total)
+        peaks.append(peak)
+    return Timing(statistics.median(totals), max(peaks), runs)
+
+
+def briefgen_command() -> list[str]:
+    script = Path(sys.executable).parent / "briefgen"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "briefgen"]
+
+
+def scratch_project(parent: Path) -> Path:
+    """A project folder with the seeds and the sample data, where specs can be copied."""
+    project = parent / "project"
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    shutil.copytree(ROOT / "briefs" / "data", project / "briefs" / "data")
+    return project
+
+
+def retitle(spec_text: str, suffix: str) -> str:
+    return _TITLE.sub(lambda m: m.group(1) + m.group(2) + suffix + m.group(3), spec_text, count=1)
+
+
+def bench_sample(sample: Path, work: Path, runs: int) -> dict[str, Timing]:
+    project = scratch_project(work)
+    spec = project / "briefs" / sample.name
+    original = sample.read_text(encoding="utf-8")
+    spec.write_text(original, encoding="utf-8")
+    out = work / "out"
+    build = [*briefgen_command(), "build", str(spec), "-o", str(out)]
+
+    def cache_env(cache: Path) -> dict[str, str]:
+        return {**os.environ, "XDG_CACHE_HOME": str(cache)}
+
+    results: dict[str, Timing] = {}
+    cold_caches = [work / f"cold-cache-{i}" for i in range(runs)]
+    results["cold"] = measure([build], runs, env_for=lambda i: cache_env(cold_caches[i]))
+
+    warm_cache = work / "warm-cache"
+    run_process(build, env=cache_env(warm_cache))  # fill the chart cache, untimed
+
+    def change_spec(i: int) -> None:
+        spec.write_text(retitle(original, f" (revision {i + 1})"), encoding="utf-8")
+
+    results["warm"] = measure([build], runs, before=change_spec,
+                              env_for=lambda i: cache_env(warm_cache))
+    for name in ("docx", "pdf"):
+        results[f"warm-{name}"] = measure(
+            [[*build, "--format", name]], runs, before=change_spec,
+            env_for=lambda i: cache_env(warm_cache))
+
+    markdown = work / f"{sample.stem}.md"
+    markdown.write_text(spec_file_to_markdown(sample, ROOT / "seeds" / "sources.yaml"),
+                        encoding="utf-8")
+    pandoc = pandoc_path()
+    typ, pdf = work / f"{sample.stem}.typ", work / f"{sample.stem}.pdf"
+    results["pandoc-docx"] = measure(
+        [[pandoc, str(markdown), "-o", str(work / f"{sample.stem}.docx")]], runs)
+    results["pandoc-pdf"] = measure([
+        [pandoc, str(markdown), "-s", "-t", "typst", "-o", str(typ)],
+        [sys.executable, "-c", f"import typst; typst.compile({str(typ)!r}, output={str(pdf)!r})"],
+    ], runs)
+    return results
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    return str(pypandoc.get_pandoc_path())
+
+
+def bench_batch(work: Path, count: int, jobs: int) -> tuple[float, float, int]:
+    """Seconds, per-process peak MiB and exit status of building ``count`` generated specs."""
+    project = scratch_project(work)
+    folder = project / "briefs" / "many"
+    folder.mkdir()
+    (folder / "data").symlink_to(project / "briefs" / "data", target_is_directory=True)
+    texts = [s.read_text(encoding="utf-8") for s in SAMPLES]
+    for i in range(count):
+        text = retitle(texts[i % len(texts)], f" (copy {i + 1})")
+        # Spec files name their data relative to themselves; the copies sit one level deeper.
+        (folder / f"brief-{i + 1:03d}.yaml").write_text(text, encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "batch-cache")}
+    argv = [*briefgen_command(), "build", str(folder), "-j", str(jobs), "-o", str(work / "out")]
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0 and process.stderr:
+        print(process.stderr.read().decode()[-2000:], file=sys.stderr)
+    return seconds, usage.ru_maxrss / 1024, code
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{memory}, "
+            f"Python {platform.python_version()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--batch", type=int, default=100, help="specs in the batch run")
+    parser.add_argument("--no-batch", action="store_true", help="skip the batch run")
+    args = parser.parse_args()
+
+    print(f"briefgen benchmark, {date.today()}, {machine()}")
+    print(f"pandoc {pandoc_version()}; medians of {args.runs} runs; whole processes\n")
+    header = (f"{'sample':<18} {'cold':>6} {'warm':>6} {'w.docx':>7} {'w.pdf':>6} "
+              f"{'pandoc':>7} {'p.docx':>7} {'p.pdf':>6} {'warm/pandoc':>12} {'peak MiB':>9}")
+    print(header)
+    print("-" * len(header))
+    worst = {"cold": 0.0, "ratio": 0.0, "peak": 0.0}
+    for sample in SAMPLES:
+        with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as temp:
+            r = bench_sample(sample, Path(temp), args.runs)
+        pandoc_total = r["pandoc-docx"].seconds + r["pandoc-pdf"].seconds
+        ratio = r["warm"].seconds / pandoc_total
+        peak = max(r["cold"].peak_mib, r["warm"].peak_mib)
+        worst = {"cold": max(worst["cold"], r["cold"].seconds),
+                 "ratio": max(worst["ratio"], ratio), "peak": max(worst["peak"], peak)}
+        print(f"{sample.stem:<18} {r['cold'].seconds:>6.2f} {r['warm'].seconds:>6.2f} "
+              f"{r['warm-docx'].seconds:>7.2f} {r['warm-pdf'].seconds:>6.2f} "
+              f"{pandoc_total:>7.2f} {r['pandoc-docx'].seconds:>7.2f} "
+              f"{r['pandoc-pdf'].seconds:>6.2f} {ratio:>12.2f} {peak:>9.0f}", flush=True)
+    print("\ncold, warm: briefgen build, DOCX+PDF, seconds; w.docx/w.pdf: warm, one format; "
+          "pandoc = p.docx + p.pdf")
+
+    batch_line = ""
+    if not args.no_batch:
+        jobs = os.cpu_count() or 1
+        with tempfile.TemporaryDirectory(prefix="briefgen-batch-") as temp:
+            seconds, peak, code = bench_batch(Path(temp), args.batch, jobs)
+        status = "all built" if code == 0 else f"EXIT {code}"
+        batch_line = f"{args.batch} briefs, -j {jobs}: {seconds:.1f} s ({status}), " \
+                     f"peak {peak:.0f} MiB per process"
+        print(f"\nbatch: {batch_line}")
+
+    print("\ntargets:")
+    print(f"  warm / pandoc <= 0.7        worst {worst['ratio']:.2f}  "
+          f"{'ok' if worst['ratio'] <= 0.7 else 'MISSED'}")
+    print(f"  cold build < 0.8 s          worst {worst['cold']:.2f} s  "
+          f"{'ok' if worst['cold'] < 0.8 else 'MISSED'}")
+    print(f"  peak memory < 150 MiB       worst {worst['peak']:.0f} MiB  "
+          f"{'ok' if worst['peak'] < 150 else 'MISSED'}")
+    if batch_line:
+        print(f"  100 briefs < 10 s on 2 cores  {batch_line}")
+    return 0
+
+
+def pandoc_version() -> str:
+    out = subprocess.run([pandoc_path(), "--version"], capture_output=True, text=True).stdout
+    return out.split("\n", 1)[0].split()[-1] if out else "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -28,6 +29,29 @@ class Context:
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.source.file, self.source.line(path), path, message))
+
+    def warn(self, path: str, message: str) -> None:
+        """Record something repaired, not refused; it travels with the source to the build."""
+        self.source.warnings.append(
+            Problem(self.source.file, self.source.line(path), path, message))
+
+
+# What a document cannot hold: C0 controls but tab and newline, DEL and the C1 controls, lone
+# surrogates, and the Unicode noncharacters. YAML's double-quoted escapes ("\x07", "\ud800")
+# let them into a spec; XML refuses them, a UTF-8 file cannot encode a surrogate, and fonts
+# have no glyph for a noncharacter, so they are removed here, once, for every writer.
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+              for plane in range(17))
+    + "]"
+)
+
+
+def strip_control_characters(text: str) -> tuple[str, list[str]]:
+    """``text`` without the characters a document cannot hold, and those removed (U+XXXX)."""
+    removed = [f"U+{ord(ch):04X}" for ch in _NOT_TEXT.findall(text)]
+    return (_NOT_TEXT.sub("", text), removed) if removed else (text, [])
 
 
 def describe(value: Any) -> str:
@@ -89,7 +113,11 @@ class Text(Option):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             ctx.problem(path, f"expected text but received {describe(value)}")
             return None
-        text = str(value)
+        text, removed = strip_control_characters(str(value))
+        if removed:
+            shown = ", ".join(dict.fromkeys(removed))
+            noun = "character" if len(removed) == 1 else "characters"
+            ctx.warn(path, f"removed {len(removed)} {noun} a document cannot hold: {shown}")
         if self.non_empty and not text.strip():
             ctx.problem(path, "expected text but received an empty string")
             return None

@@ -37,12 +37,14 @@ class LocatedYaml:
     """Plain values read from a YAML file plus the 1-based line of each key path.
 
     ``lines`` maps a key path such as ``sections[2].excerpts[0].source`` to the line where
-    that value starts; ``""`` is the document itself.
+    that value starts; ``""`` is the document itself. ``warnings`` collects what validation
+    repaired rather than refused (control characters removed), for the build to show.
     """
 
     file: str
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     def line(self, path: str) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one (None if none)."""
@@ -110,8 +112,14 @@ def parse_yaml(text: str, file: str) -> LocatedYaml:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         raise SpecError(_syntax_message(exc, text, file)) from None
+    except yaml.reader.ReaderError as exc:
+        raise SpecError(_reader_message(exc, text, file)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         raise SpecError(f"{file}: not valid YAML: {exc}") from None
+    except RecursionError:
+        # PyYAML composes nested collections recursively; a few thousand brackets exhaust
+        # the stack long before any size limit applies.
+        raise SpecError(f"{file}: the spec nests lists or mappings too deeply; refused") from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
@@ -126,6 +134,19 @@ def parse_yaml(text: str, file: str) -> LocatedYaml:
     if builder.problems:
         raise SpecError(f"{file}: the spec uses YAML features briefgen refuses", builder.problems)
     return located
+
+
+def _reader_message(exc: yaml.reader.ReaderError, text: str, file: str) -> str:
+    # The reader reports a character offset only; turn it into line, column and the line.
+    line = text.count("\n", 0, exc.position)
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+    offending = text.splitlines()[line] if line < len(text.splitlines()) else ""
+    shown = offending.encode("unicode_escape").decode("ascii")
+    char = exc.character if isinstance(exc.character, int) else 0
+    return (
+        f"{file}:{line + 1}:{column + 1}: not valid YAML: the control character U+{char:04X} "
+        f"is not allowed in YAML text; remove it\n    {shown}"
+    )
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:

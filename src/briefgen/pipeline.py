@@ -7,8 +7,10 @@ build leaves neither a half-written file nor a new one.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -197,24 +199,80 @@ def build(
     except OSError as exc:
         raise BriefgenError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     stem = output_stem(checked.spec)
+    remove_stale_temporaries(out_dir, stem)
     written: list[tuple[Path, Path]] = []
+    warnings = [f"warning: {w}" for w in checked.located.warnings]
     try:
         for writer in writers:
             final = out_dir / f"{stem}{writer.suffix}"
-            handle, temp_name = tempfile.mkstemp(prefix=f".{stem}.", suffix=writer.suffix + ".tmp",
-                                                 dir=out_dir)
+            try:
+                handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
+                                                     suffix=writer.suffix + ".tmp", dir=out_dir)
+            except OSError as exc:
+                raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
             os.close(handle)
             temp = Path(temp_name)
             written.append((temp, final))
             writer.write(document, template, temp)
+            warnings += [f"warning: {writer.name}: {w}" for w in getattr(writer, "warnings", ())]
             say(f"wrote {writer.name}")
         mode = _file_mode()
-        for temp, final in written:
-            os.chmod(temp, mode)  # mkstemp makes 0600 files; outputs are for sharing
-            os.replace(temp, final)
+        try:
+            for temp, final in written:
+                os.chmod(temp, mode)  # mkstemp makes 0600 files; outputs are for sharing
+                os.replace(temp, final)
+        except OSError as exc:
+            raise BriefgenError(f"cannot move the output into {out_dir}: {exc.strerror}") from None
     except BaseException:
         for temp, _ in written:
             temp.unlink(missing_ok=True)
         raise
     outputs = tuple(final for _, final in written)
-    return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started)
+    return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started,
+                       tuple(warnings))
+
+
+# When this process started, as file times count: a temporary file older than this cannot
+# belong to the current build.
+_PROCESS_STARTED = time.time()
+
+
+def _temp_prefix(stem: str) -> str:
+    # Host and process id in the name let a later build tell a killed build's leftovers from
+    # a live build's work in progress, even in a folder on a shared drive.
+    host = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname())[:40] or "host"
+    return f".{stem}.{host}-{os.getpid()}"
+
+
+def remove_stale_temporaries(out_dir: Path, stem: str) -> list[Path]:
+    """Remove temporary files a killed build of ``stem`` left in ``out_dir``; return them.
+
+    Only files this host wrote, older than this process, whose process is gone: a build
+    still running (here, or on another machine sharing the folder) keeps its files. A kill
+    (SIGKILL, power cut) is the one way a build leaves them, as no cleanup code runs.
+    """
+    if os.name != "posix":  # os.kill(pid, 0) tests a process only on POSIX
+        return []
+    host = _temp_prefix(stem).rsplit("-", 1)[0]
+    removed = []
+    for path in out_dir.glob(f"{glob.escape(host)}-*.tmp"):
+        pid_text = path.name[len(host) + 1:].split(".", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _running(int(pid_text)):
+            continue
+        try:
+            if path.stat().st_mtime < _PROCESS_STARTED:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone already, or not ours to remove: leave it
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

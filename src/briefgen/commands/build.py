@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
             print(exc.report(), file=sys.stderr)
             failed += 1
             continue
+        for warning in result.warnings:
+            print(warning, file=sys.stderr)
         names = ", ".join(str(p) for p in result.outputs)
         print(f"{result.spec}: wrote {names} in {result.seconds:.2f} s")
     return EXIT_USER_ERROR if failed else EXIT_OK

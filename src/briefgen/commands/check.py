@@ -27,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
             print(exc.report(), file=sys.stderr)
             failed += 1
             continue
+        for warning in checked.located.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         quotes = len(checked.evidence.excerpts) + len(checked.evidence.inline)
         print(f"{spec}: ok ({quotes} quotations verified)")
     return EXIT_USER_ERROR if failed else EXIT_OK

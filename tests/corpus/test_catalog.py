@@ -44,13 +44,14 @@ def test_membership_and_unknown_ids(catalog: SourceCatalog) -> None:
 @pytest.mark.parametrize(
     ("source_id", "file", "authors", "container", "date", "type_"),
     [
-        ("isisk-taliban-emergence", "000_510f991e798c4a6e.txt", (), "", "", "post-weblog"),
-        ("un-mali-future", "000_510f991e798c4a6e.txt", (), "", "", "post-weblog"),
-        ("isk-peace-process", "000_510f991e798c4a6e.txt", (), "", "", "post-weblog"),
+        ("isisk-taliban-emergence", "000_510f991e798c4a6e.txt", (), "", "", "webpage"),
+        ("un-mali-future", "000_510f991e798c4a6e.txt", (), "", "", "webpage"),
+        ("isk-peace-process", "000_510f991e798c4a6e.txt", (), "", "", "webpage"),
         ("newarab-taliban-isk-2023", "001_5d1e88d8945dea5b.txt",
          (Person("Fenton-Harvey", "Jonathan"),), "The New Arab", "2023-05-03",
          "article-newspaper"),
-        ("ft-isisk-2021", "002_9560ccf9f8c25f6d.txt", (), "", "", "article-newspaper"),
+        ("ft-isisk-2021", "002_9560ccf9f8c25f6d.txt", (), "Financial Times", "",
+         "article-newspaper"),
         ("ali-isisk-renewed-threat", "003_08414819bec02379.txt", (Person("Ali", "Faizan"),), "",
          "", "report"),
         ("kumar-isisk-first-blood", "004_1dbf526cc40aa5d1.txt", (Person("Kumar", "Rohan"),),

@@ -51,6 +51,51 @@ class CitationRef:
     locator: str = ""
 
 
+def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
+    """One ref per source in a cluster: places in the same source become one locator.
+
+    APA 7 §8.12 and CMOS 17 §14.57 name each work once in a citation; "(X, n.d., para. 1;
+    X, n.d., para. 2)" should be "(X, n.d., paras. 1, 2)". Places with the same label are
+    joined in the order given ("para 1" + "para 2" -> "para 1, 2"; the style pluralises the
+    label); a whole-source ref takes in every place of its source; refs with different labels
+    ("para 4", "p. 3") stay apart, as no single locator can say both. Order of first mention
+    is kept.
+    """
+    merged: list[CitationRef] = []
+    places: dict[str, list[tuple[str, list[str]]]] = {}  # source -> [(label, values)]
+    whole: set[str] = set()
+    for ref in refs:
+        if ref.source_id not in places:
+            places[ref.source_id] = []
+            merged.append(CitationRef(ref.source_id))
+        if not ref.locator.strip():
+            whole.add(ref.source_id)
+            continue
+        label, value = parse_locator(ref.locator)
+        for known_label, values in places[ref.source_id]:
+            if known_label == label:
+                if value not in values:
+                    values.append(value)
+                break
+        else:
+            places[ref.source_id].append((label, [value]))
+    out: list[CitationRef] = []
+    for ref in merged:
+        source_id = ref.source_id
+        if source_id in whole or not places[source_id]:
+            out.append(CitationRef(source_id))
+            continue
+        for label, values in places[source_id]:
+            out.append(CitationRef(source_id, f"{_LABEL_SPELLING[label]} {', '.join(values)}"))
+    return out
+
+
+# A spelling parse_locator reads back as each CSL locator label.
+_LABEL_SPELLING = {"page": "p.", "paragraph": "para", "section": "sec.", "chapter": "ch.",
+                   "figure": "fig.", "table": "table", "line": "l.", "note": "n.",
+                   "volume": "vol.", "appendix": "app.", "part": "pt.", "column": "col."}
+
+
 class CitationFormatter:
     """Formats one brief's citations and bibliography in one CSL style.
 
@@ -98,6 +143,7 @@ class CitationFormatter:
         """
         if not refs:
             return ()
+        refs = merge_refs(refs)
         cites = []
         for ref in refs:
             record = self._records.get(ref.source_id)

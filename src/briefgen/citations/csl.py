@@ -125,7 +125,12 @@ def to_csl(record: SourceRecordLike, key: str | None = None) -> dict[str, Any]:
     Empty fields are left out, not set to "": CSL tests ``variable="..."`` for presence, so an
     empty string would print as nothing but still suppress the style's fallbacks ("n.d.", the
     title in the author's place). ``title-short`` is derived by :func:`short_title` unless the
-    record carries its own ``short_title`` (the catalog may add one; it is read if present).
+    record carries its own ``short_title``.
+
+    CSL wants titles in sentence case (the Chicago styles make headline case of them, APA prints
+    them as they are), so a record's ``sentence_case_title`` is the CSL title when it has one,
+    its ``title`` as printed otherwise. ``short_title``, ``sentence_case_title`` and
+    ``accessed`` are optional attributes (read with getattr), so any record-like object works.
     """
     item: dict[str, Any] = {"id": key if key is not None else record.id, "type": record.type}
     authors = [
@@ -135,7 +140,7 @@ def to_csl(record: SourceRecordLike, key: str | None = None) -> dict[str, Any]:
     if authors:
         item["author"] = authors
     if record.title:
-        title = record.title
+        title = getattr(record, "sentence_case_title", "") or record.title
         if not record.language or record.language.startswith("en"):
             # The first word after a colon is capitalised even in sentence case (APA 7 §6.17,
             # CMOS 17 §8.158); the Chicago styles' headline case does it anyway.
@@ -153,6 +158,9 @@ def to_csl(record: SourceRecordLike, key: str | None = None) -> dict[str, Any]:
         item["issued"] = {"date-parts": [parts]}
     if record.url:
         item["URL"] = record.url
+    accessed = date_parts(record.id, getattr(record, "accessed", ""))
+    if accessed:
+        item["accessed"] = {"date-parts": [accessed]}
     if record.language:
         item["language"] = record.language
     return item

@@ -4,6 +4,10 @@ Loading validates the whole catalog and the files it names (that they exist, are
 hold each article's ``start`` line) and reports every problem at once, each as
 ``file:line key: message``. The text of a source is repaired and split into paragraphs only
 when first asked for, and kept.
+
+A source with no ``file`` (``file: ""``, as ``briefgen sources import`` writes them) is citable
+but not quotable: its metadata formats notes and the bibliography, and quoting it is an error
+that says which entry needs a text file.
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 _REQUIRED = ("id", "file", "title", "type")
-_TEXT_FIELDS = ("id", "file", "start", "title", "type", "container_title", "publisher", "date",
-                "url", "language", "note")
+_MAY_BE_EMPTY = ("file",)  # "" is a source without text: citable, not quotable
+_TEXT_FIELDS = ("id", "file", "start", "title", "sentence_case_title", "short_title", "type",
+                "container_title", "publisher", "date", "accessed", "url", "language", "note")
 _LIST_FIELDS = ("authors", "drop_lines")
 _FIELDS = _TEXT_FIELDS + _LIST_FIELDS
 _PERSON_FIELDS = ("family", "given")
@@ -62,10 +67,16 @@ class SourceRecord:
     """One catalog entry: bibliographic metadata plus where the text is.
 
     Strings are "" when the source does not state them (the catalog never guesses); ``date``
-    is "YYYY-MM-DD", "YYYY-MM", "YYYY" or "". ``file`` is relative to the catalog; ``start``
-    is the title line that opens the article inside a file holding several, "" otherwise.
-    ``drop_lines`` are lines that are furniture on this source's page only; ``note`` says
-    what was inferred and how.
+    is "YYYY-MM-DD", "YYYY-MM", "YYYY" or "". ``file`` is relative to the catalog, "" for a
+    source with no text (citable, not quotable); ``start`` is the title line that opens the
+    article inside a file holding several, "" otherwise. ``drop_lines`` are lines that are
+    furniture on this source's page only; ``note`` says what was inferred and how.
+
+    The fields map onto CSL-JSON (``briefgen.citations.csl.to_csl``): ``title`` is as printed;
+    ``sentence_case_title`` (CSL ``title``) is the same title in sentence case, given when the
+    printed one is in headline case, because APA prints titles as CSL receives them;
+    ``short_title`` (``title-short``) overrides the short title derived for later notes;
+    ``accessed`` is the date the page was read, "" when not recorded; ``date`` is ``issued``.
     """
 
     id: str
@@ -81,6 +92,9 @@ class SourceRecord:
     language: str = "en"
     note: str = ""
     drop_lines: tuple[str, ...] = ()
+    sentence_case_title: str = ""
+    short_title: str = ""
+    accessed: str = ""
 
 
 class SourceCatalog:
@@ -91,11 +105,16 @@ class SourceCatalog:
         path: Path,
         records: dict[str, SourceRecord],
         article_lines: dict[str, tuple[bytes, ...]],
+        lines: dict[str, int] | None = None,
     ) -> None:
-        """Use ``SourceCatalog.load``; this takes already validated parts."""
+        """Use ``SourceCatalog.load``; this takes already validated parts.
+
+        ``lines`` is the catalog line each source's entry starts at (for messages).
+        """
         self._path = path
         self._records = records
         self._article_lines = article_lines
+        self._lines = dict(lines or {})
         self._texts: dict[str, SourceText] = {}
 
     @classmethod
@@ -124,7 +143,8 @@ class SourceCatalog:
             count = len(problems)
             raise SourceError(f"{shown}: the source catalog has {count} "
                               f"problem{'s' if count != 1 else ''}", problems)
-        return cls(path, by_id, article_lines)
+        lines = {record.id: _line(node) for record, node, _key in unique}
+        return cls(path, by_id, article_lines, lines)
 
     @property
     def path(self) -> Path:
@@ -142,13 +162,30 @@ class SourceCatalog:
     def __contains__(self, source_id: object) -> bool:
         return source_id in self._records
 
+    def quotable(self, source_id: str) -> bool:
+        """True when ``source_id`` has a text file to check quotations against."""
+        return bool(self.get(source_id).file)
+
+    def line(self, source_id: str) -> int | None:
+        """The catalog line the entry of ``source_id`` starts at; None if not known."""
+        return self._lines.get(source_id)
+
     def text(self, source_id: str) -> SourceText:
         """The repaired, numbered paragraphs of ``source_id``; built once, then cached.
 
-        KeyError if the catalog has no such source.
+        KeyError if the catalog has no such source; SourceError if it has no text file.
         """
         if source_id not in self._texts:
             record = self.get(source_id)
+            if not record.file:
+                shown = str(self._path)
+                index = self.ids().index(source_id)
+                raise SourceError(
+                    f"{shown}: source {source_id!r} has no text file, so it can be cited but "
+                    "not quoted",
+                    [Problem(shown, self.line(source_id), f"sources[{index}].file",
+                             "empty: give the text file (relative to the catalog) the quotation "
+                             "can be checked against")])
             self._texts[source_id] = read_article(
                 source_id, self._article_lines[source_id], record.drop_lines
             )
@@ -296,7 +333,7 @@ def _record(
     for name in _REQUIRED:
         if name not in lines:
             problems.append(Problem(shown, _line(node), f"{key}.{name}", "missing (required)"))
-        elif name in text and not text[name].strip():
+        elif name in text and not text[name].strip() and name not in _MAY_BE_EMPTY:
             problems.append(Problem(shown, lines[name], f"{key}.{name}", "must not be empty"))
 
     def check(name: str, valid: bool, message: str) -> None:
@@ -314,6 +351,9 @@ def _record(
     date = text.get("date", "")
     check("date", _valid_date(date),
           f'expected YYYY-MM-DD, YYYY-MM, YYYY or "" (not stated) but received: {date!r}')
+    accessed = text.get("accessed", "")
+    check("accessed", _valid_date(accessed) and len(accessed.strip()) == 10,
+          f'expected the day it was read, YYYY-MM-DD, or "" but received: {accessed!r}')
     language = text.get("language", "en")
     check("language", bool(_LANGUAGE.match(language)),
           f"expected a language tag such as 'en' or 'ar' but received: {language!r}")
@@ -336,6 +376,9 @@ def _record(
         language=language.strip() or "en",
         note=text.get("note", "").strip(),
         drop_lines=drop_lines,
+        sentence_case_title=text.get("sentence_case_title", "").strip(),
+        short_title=text.get("short_title", "").strip(),
+        accessed=accessed.strip(),
     )
 
 
@@ -415,6 +458,12 @@ def _locate_articles(
     shown = str(path)
     by_file: dict[str, list[tuple[SourceRecord, yaml.MappingNode, str]]] = {}
     for entry in records:
+        if not entry[0].file:  # no text: citable, not quotable
+            if entry[0].start:
+                problems.append(Problem(shown, _line(_value(entry[1], "start") or entry[1]),
+                                        f"{entry[2]}.start", "a source without a file has no "
+                                        "article to start; give file: or remove start:"))
+            continue
         by_file.setdefault(entry[0].file, []).append(entry)
     articles: dict[str, tuple[bytes, ...]] = {}
     for file, entries in by_file.items():

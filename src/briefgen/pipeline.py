@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import ChartPicture, assemble
+from briefgen.bundle import BundleChart, BundleContents, BundleSource, ChartValue, write_bundle
 from briefgen.charts import ChartData, ChartSeries, draw_chart
 from briefgen.citations import CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError
 from briefgen.evidence import Evidence, verify_evidence
 from briefgen.markup.citekeys import parse_clusters
-from briefgen.model.nodes import Document
+from briefgen.model.nodes import Document, Figure
 from briefgen.spec.loader import (
     check_references,
     display_path,
@@ -52,6 +53,7 @@ class BuildOptions:
     template: Path | None = None
     style: str = ""
     cache_dir: Path | None = None
+    bundle: bool = False  # also <stem>.zip: the outputs, charts with their data, a README
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,18 @@ def build(
             writer.write(document, template, temp)
             warnings += [f"warning: {writer.name}: {w}" for w in getattr(writer, "warnings", ())]
             say(f"wrote {writer.name}")
+        if options.bundle:  # last, so it holds every file this build wrote
+            try:
+                handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
+                                                     suffix=".zip.tmp", dir=out_dir)
+            except OSError as exc:
+                raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
+            os.close(handle)
+            outputs_so_far = [(final.name, temp) for temp, final in written]
+            written.append((Path(temp_name), out_dir / f"{stem}.zip"))
+            write_bundle(bundle_contents(checked, document, stem, outputs_so_far),
+                         Path(temp_name))
+            say("wrote bundle")
         mode = _file_mode()
         try:
             for temp, final in written:
@@ -230,6 +244,34 @@ def build(
     outputs = tuple(final for _, final in written)
     return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started,
                        tuple(warnings))
+
+
+def bundle_contents(checked: Checked, document: Document, stem: str,
+                    files: list[tuple[str, Path]]) -> BundleContents:
+    """What goes into the bundle: ``files`` the build wrote, as (name, file), plus each chart's
+    images (from the model's figures) and data (from the spec) and the cited sources.
+
+    Here because only the orchestrator sees both the spec and the model.
+    """
+    spec = checked.spec
+    figures = [block for block in document.body if isinstance(block, Figure)]
+    charts = []
+    # Figures are numbered in the order the spec gives its charts (assemble.figure).
+    for figure, chart in zip(figures, spec.charts(), strict=True):
+        values = tuple(ChartValue(category, series.name, value.value, value.excerpt)
+                       for series in chart.series
+                       for category, value in zip(chart.categories, series.values))
+        charts.append(BundleChart(figure.number, figure.caption, chart.unit, figure.png,
+                                  figure.svg, values))
+    sources = []
+    for sid in cited_sources(spec):
+        record = checked.catalog.get(sid)
+        authors = ", ".join(f"{p.given} {p.family}".strip() for p in record.authors)
+        sources.append(BundleSource(sid, record.title, authors,
+                                    record.container_title or record.publisher, record.date,
+                                    record.url))
+    return BundleContents(stem, spec.title, spec.date, tuple(spec.authors), spec.organisation,
+                          tuple(files), tuple(charts), tuple(sources))
 
 
 # When this process started, as file times count: a temporary file older than this cannot

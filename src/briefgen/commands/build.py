@@ -34,13 +34,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--style", default="", metavar="STYLE",
                        help="citation style: chicago-note-bibliography (default), apa, "
                             "chicago-author-date")
+    build.add_argument("--bundle", action="store_true",
+                       help="also write <date>-<name>.zip: the DOCX, the PDF, each chart (PNG, "
+                            "SVG, CSV data), the evidence manifest and a README naming the sources")
 
 
 def run(args: argparse.Namespace) -> int:
     from briefgen.pipeline import FORMATS, BuildOptions, build
 
     options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
-                           template=args.template, style=args.style)
+                           template=args.template, style=args.style,
+                           bundle=args.bundle)
     failed = 0
     for spec in args.specs:
         try:

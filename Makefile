@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 BRIEFGEN := $(VENV)/bin/briefgen
 
 # Fonts the templates name (Noto Serif/Sans, Noto Naskh Arabic for the Arabic line, Amiri as
-# fallback), poppler-utils for pdftotext/pdftoppm; LibreOffice only for the test suite.
-APT_RUNTIME := fonts-noto-core fonts-hosny-amiri fonts-liberation2 poppler-utils
+# fallback), Noto Color Emoji (Typst's PDF/UA refuses a glyph no font has, so an emoji in a
+# spec would fail the PDF), poppler-utils for pdftotext/pdftoppm; LibreOffice only for tests.
+APT_RUNTIME := fonts-noto-core fonts-hosny-amiri fonts-liberation2 fonts-noto-color-emoji poppler-utils
 APT_TEST := libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

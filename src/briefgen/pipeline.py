@@ -87,6 +87,10 @@ def check(spec_path: Path) -> Checked:
     spec, located = load_spec(spec_path)
     spec = load_chart_data(spec, located)
     corpus = find_corpus(spec)
+    if spec.corpus and corpus is None:
+        raise SourceError(
+            f"{located.file}:{located.line('corpus')} corpus: {spec.corpus!r} leaves the project "
+            f"folder ({project_root(spec.path)}); the catalog must be inside it")
     if corpus is None or not corpus.is_file():
         where = f"{located.file}:{located.line('corpus')} corpus" if spec.corpus else located.file
         raise SourceError(

@@ -23,8 +23,10 @@ def test_cited_sources_in_first_cited_order() -> None:
 
 def test_docx_only_build_writes_only_docx(tmp_path: Path) -> None:
     result = build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path, formats=("docx",)))
-    assert [p.suffix for p in result.outputs] == [".docx"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2021-07-15-mali-minusma.docx"]
+    # The evidence record is written beside every build.
+    assert [p.suffix for p in result.outputs] == [".docx", ".json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2021-07-15-mali-minusma.docx",
+                                                         "2021-07-15-mali-minusma.evidence.json"]
     mode = stat.S_IMODE(result.outputs[0].stat().st_mode)
     assert mode & stat.S_IRGRP  # shareable, not mkstemp's 0600
 

@@ -1,19 +1,30 @@
-"""Check every quotation in a spec against the source it cites, before anything is written.
+"""Check every quotation and every number in a spec against its source, before anything is written.
 
 Excerpts and quotations in running text are verified alike. A failure names the source,
 the quote and the closest passage in that source, so the analyst can see what differs.
+
+Numbers are traced: a chart value names its excerpt, a table names the excerpts its figures
+come from, and each number must be written in that excerpt's own words (in any of its forms,
+see corpus.figures). Words in [brackets] are the writer's, so a number there does not count.
+A datum that names no excerpt is a warning, or an error when checking strictly. When a brief
+cites a figure on which the corpus's sources disagree and leaves out the others, a warning
+names them. ``manifest`` is the record of all this, written beside the outputs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.quotes import QuoteMatch, closest_passage, verify_quote
+from briefgen.corpus.figures import Claim, claims_in, numbers_in, occurs, topic
+from briefgen.corpus.quotes import QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.errors import Problem, SourceError
 from briefgen.markup.citekeys import inline_quotations
-from briefgen.spec.loader import markdown_fields
-from briefgen.spec.schema import BriefSpec
+from briefgen.spec.loader import display_path, markdown_fields, resolve_inside
+from briefgen.spec.schema import BriefSpec, ExcerptSpec
 from briefgen.spec.yamlsource import LocatedYaml
 
 
@@ -28,18 +39,53 @@ class VerifiedQuote:
 
 
 @dataclass(frozen=True)
+class TracedDatum:
+    """A number of a chart or table found in the excerpt it names.
+
+    ``key`` is where the number stands in the spec (``sections[1].charts[0].series[0]
+    .values[1]``, ``sections[2].tables[0].rows[3][2]``, or ``data/x.csv:4``); ``written`` is
+    how the excerpt writes it ("2,200", "13-2" gives 13 and 2 each as "13", "2").
+    """
+
+    key: str
+    value: float
+    excerpt: str
+    written: str
+    quote: VerifiedQuote
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """Every verified quotation of a spec. ``excerpts`` maps an excerpt's key path to its match."""
+    """Every verified quotation of a spec. ``excerpts`` maps an excerpt's key path to its match.
+
+    ``data`` are the traced numbers; ``unsourced`` the key paths of numbers that name no
+    excerpt (allowed unless strict); ``warnings`` what the analyst should read but that does
+    not stop a build (unsourced data, figures on which sources disagree).
+    """
 
     excerpts: dict[str, VerifiedQuote]
     inline: tuple[VerifiedQuote, ...]
+    data: tuple[TracedDatum, ...] = ()
+    unsourced: tuple[tuple[str, float], ...] = ()
+    warnings: tuple[str, ...] = field(default=())
 
     def for_excerpt(self, key: str) -> VerifiedQuote:
         return self.excerpts[key]
 
 
-def verify_evidence(spec: BriefSpec, located: LocatedYaml, catalog: SourceCatalog) -> Evidence:
-    """Verify all excerpts and inline quotations; raise SourceError listing every failure."""
+def verify_evidence(
+    spec: BriefSpec,
+    located: LocatedYaml,
+    catalog: SourceCatalog,
+    strict: bool = False,
+    claims: Sequence[Claim] | None = None,
+) -> Evidence:
+    """Verify all excerpts, inline quotations and chart and table numbers; raise SourceError
+    listing every failure.
+
+    ``strict``: a number that names no excerpt is an error, not a warning. ``claims`` are the
+    corpus's numeric claims (an index has them); None reads them from every source.
+    """
     problems: list[Problem] = []
     excerpts: dict[str, VerifiedQuote] = {}
     for excerpt in spec.excerpts():
@@ -62,7 +108,170 @@ def verify_evidence(spec: BriefSpec, located: LocatedYaml, catalog: SourceCatalo
             f"{'their sources' if count != 1 else 'its source'}",
             problems,
         )
-    return Evidence(excerpts, tuple(inline))
+    data, unsourced, data_problems = _trace_numbers(spec, located, excerpts)
+    warnings = []
+    for key, value in unsourced:
+        where = _where(spec, located, key)
+        message = f"the number {_shown(value)} names no excerpt it comes from"
+        if strict:
+            data_problems.append(Problem(where.file, where.line, where.key, message))
+        else:
+            warnings.append(str(Problem(where.file, where.line, where.key,
+                                        f"warning: {message} (an error with --strict)")))
+    if data_problems:
+        count = len(data_problems)
+        raise SourceError(
+            f"{located.file}: {count} number{'s' if count != 1 else ''} not traced to "
+            f"{'their excerpts' if count != 1 else 'its excerpt'}", data_problems)
+    quotes = [*excerpts.values(), *inline]
+    if claims is None:
+        claims = corpus_claims(catalog)
+    warnings += _disagreements(quotes, claims, located, catalog)
+    return Evidence(excerpts, tuple(inline), tuple(data), tuple(unsourced), tuple(warnings))
+
+
+def corpus_claims(catalog: SourceCatalog) -> list[Claim]:
+    """Every numeric claim of every quotable source, read from the texts (no index)."""
+    found: list[Claim] = []
+    for source_id in catalog.ids():
+        if not catalog.get(source_id).file:
+            continue
+        for paragraph in catalog.text(source_id).paragraphs:
+            found += claims_in(paragraph.text, source_id, paragraph.number)
+    return found
+
+
+_BRACKETED = re.compile(r"\[[^\[\]]*\]")
+
+
+def excerpt_words(quote: str) -> str:
+    """The words of a quote that are the source's: [bracketed] words are the writer's."""
+    return _BRACKETED.sub(" ", normalise(quote))
+
+
+def _trace_numbers(
+    spec: BriefSpec, located: LocatedYaml, verified: dict[str, VerifiedQuote]
+) -> tuple[list[TracedDatum], list[tuple[str, float]], list[Problem]]:
+    by_id: dict[str, ExcerptSpec] = {e.id: e for e in spec.excerpts() if e.id}
+    data: list[TracedDatum] = []
+    unsourced: list[tuple[str, float]] = []
+    problems: list[Problem] = []
+
+    def trace(key: str, value: float, names: Sequence[str], shown: str) -> None:
+        excerpts = [by_id[n] for n in names if n in by_id and by_id[n].key in verified]
+        if len(excerpts) < len([n for n in names if n in by_id]):
+            return  # an excerpt that did not verify was reported already
+        for excerpt in excerpts:
+            mention = occurs(value, excerpt_words(excerpt.quote))
+            if mention is not None:
+                data.append(TracedDatum(key, value, excerpt.id, mention.text,
+                                        verified[excerpt.key]))
+                return
+        where = _where(spec, located, key)
+        quotes = "; ".join(f"{e.id!r}: \"{e.quote}\"" for e in excerpts)
+        problems.append(Problem(where.file, where.line, where.key,
+                                f"the number {shown} is not in "
+                                f"{'its excerpt' if len(excerpts) == 1 else 'any of its excerpts'}"
+                                f" {quotes}"))
+
+    for chart in spec.charts():
+        for series in chart.series:
+            for value in series.values:
+                if value.excerpt:
+                    trace(value.key, float(value.value), [value.excerpt], _shown(value.value))
+                else:
+                    unsourced.append((value.key, float(value.value)))
+    for table in spec.tables():
+        for i, row in enumerate(table.rows):
+            for j, cell in enumerate(row):
+                key = f"{table.key}.rows[{i}][{j}]"
+                for mention in numbers_in(cell):
+                    if table.excerpts:
+                        trace(key, mention.value, table.excerpts, repr(mention.text))
+                    else:
+                        unsourced.append((key, mention.value))
+    return data, unsourced, problems
+
+
+def _shown(value: float) -> str:
+    return f"{value:g}" if float(value) != int(value) else f"{int(value)}"
+
+
+def _where(spec: BriefSpec, located: LocatedYaml, key: str) -> Problem:
+    """Where a datum stands: its line in the spec, or its row in a chart's CSV file."""
+    csv = re.fullmatch(r"(.+\.csv):(\d+)", key)
+    if csv:
+        path = resolve_inside(spec, csv.group(1))
+        shown = display_path(path) if path is not None else csv.group(1)
+        return Problem(shown, int(csv.group(2)), "", "")
+    return Problem(located.file, located.line(key), key, "")
+
+
+def _disagreements(quotes: Iterable[VerifiedQuote], claims: Sequence[Claim],
+                   located: LocatedYaml, catalog: SourceCatalog) -> list[str]:
+    """A warning per topic where the brief cites some figures and leaves out others that
+    other sources give."""
+    cited: dict[str, list[tuple[VerifiedQuote, Claim]]] = {}
+    for quote in quotes:
+        text = catalog.text(quote.match.source_id).paragraph(quote.match.paragraph).text
+        start = text.find(quote.match.passage)
+        end = start + len(quote.match.passage)
+        for claim in claims:
+            if (claim.source_id == quote.match.source_id
+                    and claim.paragraph == quote.match.paragraph
+                    and start <= claim.start and claim.end <= end):
+                cited.setdefault(claim.topic, []).append((quote, claim))
+    warnings = []
+    for key, uses in cited.items():
+        figures = {(c.low, c.high) for _, c in uses}
+        places = {(c.source_id, c.paragraph) for _, c in uses}
+        others = [c for c in claims if c.topic == key and (c.low, c.high) not in figures
+                  and (c.source_id, c.paragraph) not in places]
+        if not others:
+            continue
+        quote, claim = uses[0]
+        listed = "; ".join(f"{c.figure} ({c.text}) [@{c.source_id}, para {c.paragraph}]"
+                           for c in others)
+        cites = ", ".join(dict.fromkeys(c.figure for _, c in uses))
+        warnings.append(str(Problem(
+            located.file, located.line(quote.key), quote.key,
+            f"warning: the brief cites {cites} for {topic(key).name!r}, but other sources "
+            f"give {listed}")))
+    return warnings
+
+
+def manifest(spec: BriefSpec, evidence: Evidence, catalog: SourceCatalog) -> dict[str, Any]:
+    """The evidence record of a build: each quote and datum with its source, paragraph and
+    the sha256 of the source text it was checked against. Deterministic: no times, no
+    absolute paths; lists in the spec's order."""
+
+    def number(value: float) -> float | int:
+        return int(value) if float(value).is_integer() else value
+
+    def quote_entry(quote: VerifiedQuote) -> dict[str, Any]:
+        return {"key": quote.key, "quote": quote.quote, "source": quote.match.source_id,
+                "paragraph": quote.match.paragraph, "passage": quote.match.passage,
+                "source_sha256": quote.source_sha256}
+
+    quotes = [*evidence.excerpts.values(), *evidence.inline]
+    sources = {}
+    for quote in quotes:
+        record = catalog.get(quote.match.source_id)
+        sources[record.id] = {"title": record.title, "file": record.file,
+                              "source_sha256": quote.source_sha256}
+    return {
+        "briefgen_evidence": 1,
+        "brief": {"title": spec.title, "date": str(spec.date), "spec": spec.path.name},
+        "sources": sources,
+        "quotes": [quote_entry(q) for q in quotes],
+        "data": [{"key": d.key, "value": number(d.value), "written_as": d.written,
+                  "excerpt": d.excerpt, "source": d.quote.match.source_id,
+                  "paragraph": d.quote.match.paragraph, "source_sha256": d.quote.source_sha256}
+                 for d in evidence.data],
+        "unsourced_data": [{"key": key, "value": number(value)}
+                           for key, value in evidence.unsourced],
+        "warnings": list(evidence.warnings),
+    }
 
 
 def _verify(

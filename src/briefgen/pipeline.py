@@ -8,6 +8,7 @@ build leaves neither a half-written file nor a new one.
 from __future__ import annotations
 
 import glob
+import json
 import os
 import re
 import socket
@@ -22,8 +23,9 @@ from briefgen.bundle import BundleChart, BundleContents, BundleSource, ChartValu
 from briefgen.charts import ChartData, ChartSeries, draw_chart
 from briefgen.citations import CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
+from briefgen.corpus.figures import Claim
 from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError
-from briefgen.evidence import Evidence, verify_evidence
+from briefgen.evidence import Evidence, manifest, verify_evidence
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.model.nodes import Document, Figure
 from briefgen.spec.loader import (
@@ -82,8 +84,11 @@ def default_cache_dir() -> Path:
     return Path(base) / "briefgen"
 
 
-def check(spec_path: Path) -> Checked:
-    """Load, validate and verify ``spec_path``; raise BriefgenError on any problem."""
+def check(spec_path: Path, strict: bool = False) -> Checked:
+    """Load, validate and verify ``spec_path``; raise BriefgenError on any problem.
+
+    ``strict``: a chart or table number that names no excerpt is an error, not a warning.
+    """
     spec, located = load_spec(spec_path)
     spec = load_chart_data(spec, located)
     corpus = find_corpus(spec)
@@ -103,8 +108,31 @@ def check(spec_path: Path) -> Checked:
         count = len(problems)
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
                         sorted(problems, key=lambda p: p.line or 0))
-    evidence = verify_evidence(spec, located, catalog)
+    evidence = verify_evidence(spec, located, catalog, strict=strict,
+                               claims=indexed_claims(catalog))
     return Checked(spec, located, catalog, evidence)
+
+
+def indexed_claims(catalog: SourceCatalog) -> list[Claim] | None:
+    """The corpus's numeric claims from its cached index, so a large corpus is not re-read
+    on every check; None (evidence then reads the texts) when the cache cannot be used."""
+    from briefgen.corpus.index import CorpusIndex
+
+    try:
+        index = CorpusIndex.open(catalog)
+    except (SourceError, OSError):
+        return None
+    try:
+        return index.claims()
+    finally:
+        index.close()
+
+
+def write_manifest(checked: Checked, path: Path) -> None:
+    """The evidence record (evidence.manifest) as JSON: sorted keys, so rebuilds are equal."""
+    record = manifest(checked.spec, checked.evidence, checked.catalog)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
 
 
 def cited_sources(spec: BriefSpec) -> list[str]:
@@ -208,6 +236,7 @@ def build(
     remove_stale_temporaries(out_dir, stem)
     written: list[tuple[Path, Path]] = []
     warnings = [f"warning: {w}" for w in checked.located.warnings]
+    warnings += checked.evidence.warnings
     try:
         for writer in writers:
             final = out_dir / f"{stem}{writer.suffix}"
@@ -222,6 +251,14 @@ def build(
             writer.write(document, template, temp)
             warnings += [f"warning: {writer.name}: {w}" for w in getattr(writer, "warnings", ())]
             say(f"wrote {writer.name}")
+        try:  # the evidence record, beside the outputs and renamed with them
+            handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
+                                                 suffix=".evidence.json.tmp", dir=out_dir)
+        except OSError as exc:
+            raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
+        os.close(handle)
+        written.append((Path(temp_name), out_dir / f"{stem}.evidence.json"))
+        write_manifest(checked, Path(temp_name))
         if options.bundle:  # last, so it holds every file this build wrote
             try:
                 handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",

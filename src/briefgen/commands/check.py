@@ -1,4 +1,7 @@
-"""`briefgen check`: validate specs and verify every quotation; write nothing."""
+"""`briefgen check`: validate specs, verify every quotation and trace every number; write nothing.
+
+``--strict`` also refuses a chart or table number that names no excerpt.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ EXIT_OK, EXIT_USER_ERROR = 0, 1
 def add_parser(sub: argparse._SubParsersAction) -> None:
     check = sub.add_parser("check", help="validate specs and verify every quotation; write nothing")
     check.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+    check.add_argument("--strict", action="store_true",
+                       help="fail on a chart or table number that names no excerpt")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,13 +27,16 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for spec in args.specs:
         try:
-            checked = check(spec)
+            checked = check(spec, strict=args.strict)
         except BriefgenError as exc:
             print(exc.report(), file=sys.stderr)
             failed += 1
             continue
         for warning in checked.located.warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        for warning in checked.evidence.warnings:
+            print(warning, file=sys.stderr)
         quotes = len(checked.evidence.excerpts) + len(checked.evidence.inline)
-        print(f"{spec}: ok ({quotes} quotations verified)")
+        print(f"{spec}: ok ({quotes} quotations verified, "
+              f"{len(checked.evidence.data)} numbers traced)")
     return EXIT_USER_ERROR if failed else EXIT_OK

@@ -1,18 +1,23 @@
-"""Build templates/default/reference.docx: the styles, numbering and page of the default brief.
+"""Build a template's reference.docx: the styles, numbering, page, cover, header and footer.
 
 Run from the repository root:
 
-    PYTHONPATH=src python tools/make_reference_docx.py [out.docx]
+    PYTHONPATH=src python tools/make_reference_docx.py [default|memo] [out.docx]
 
-The .docx it writes is the file analysts edit in Word (Home > Styles > Modify); this script
-records how it was first made and can remake it. It starts from python-docx's default
-template, sets an A4 page, rewrites the list numbering, defines every style the DOCX writer
-names (briefgen/writers/docx/styles.py) and, last, renders a style specimen through the
-writer so a person opening the file sees each style at work.
+The .docx it writes is the file analysts edit in Word (Home > Styles > Modify; type on the
+cover, in the header or footer); this script records how it was first made and can remake
+it. It starts from python-docx's default template, sets an A4 page, rewrites the list
+numbering, defines every style the DOCX writer names (briefgen/writers/docx/styles.py),
+then lays out the cover, header and footer with placeholders ({{ title }}, {{ marking }},
+{{ body }} where the brief goes) that the DOCX writer fills; see docs/templates.md.
 
-The look: a sober think-tank brief. Noto Serif 10.5 pt body, Noto Sans navy headings,
-captions, tables and notes; Noto Naskh Arabic for right-to-left text. All fonts ship in
-Debian's fonts-noto-core, so LibreOffice renders the PDF as designed.
+default: a sober think-tank brief. Noto Serif 10.5 pt body, Noto Sans navy headings,
+captions, tables and notes, the title and subtitle on a navy band, a logo on page one;
+Noto Naskh Arabic for right-to-left text. All fonts ship in Debian's fonts-noto-core, so
+LibreOffice renders the PDF as designed.
+memo: a plain government memo over the same style names. Liberation Serif and Sans in
+black, a memo head instead of a cover, numbered paragraphs, the marking as a banner at the
+top and bottom of every page.
 
 Like the writer this uses python-docx, plus raw XML for what python-docx cannot set on a
 style (borders, shading, table style conditions, numbering).
@@ -23,8 +28,8 @@ from __future__ import annotations
 import io
 import struct
 import sys
-import tempfile
 import zlib
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -40,25 +45,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle, _TableStyle
 from lxml import etree
 
-from briefgen.model.nodes import (
-    Bibliography,
-    BibliographyEntry,
-    BlockQuote,
-    Document,
-    Figure,
-    Heading,
-    KeyPoints,
-    Link,
-    ListBlock,
-    Metadata,
-    Note,
-    Paragraph,
-    Recommendation,
-    Table,
-    TableCell,
-    Text,
-)
 from briefgen.writers.docx import styles as S
+from briefgen.writers.docx._oxml import add_field
+from briefgen.writers.docx.package import ZIP_EPOCH, write_reproducible_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "templates" / "default" / "reference.docx"
@@ -344,13 +333,13 @@ _LISTS = (
 )
 
 
-def set_numbering(word: WordDocument) -> dict[str, int]:
+def set_numbering(word: WordDocument, lists: tuple[Any, ...] = _LISTS) -> dict[str, int]:
     """Replace the numbering part's definitions; return the numId for each list style id."""
     numbering = word.part.numbering_part.element
     for child in list(numbering):
         numbering.remove(child)
     num_ids: dict[str, int] = {}
-    for abstract_id, style_id, fmt, text, left, hanging, color in _LISTS:
+    for abstract_id, style_id, fmt, text, left, hanging, color in lists:
         color_xml = f'<w:color w:val="{color}"/>' if color else ""
         numbering.append(
             parse_xml(f"""<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">
@@ -364,7 +353,7 @@ def set_numbering(word: WordDocument) -> dict[str, int]:
           </w:lvl>
         </w:abstractNum>""")
         )
-    for abstract_id, style_id, *_ in _LISTS:
+    for abstract_id, style_id, *_ in lists:
         num = numbering.add_num(abstract_id)
         num_ids[style_id] = int(num.numId)
     return num_ids
@@ -727,32 +716,29 @@ def add_font_table_entries(word: WordDocument) -> None:
             del package_rels[rId]
 
 
-def make_reference(out: Path) -> None:
-    """Build the reference document at ``out``: styles first, then a specimen body."""
+def make_reference(out: Path, design: str = "default") -> None:
+    """Build the reference document of ``design`` (default or memo) at ``out``."""
     word = docx.Document()
     set_page(word)
     set_defaults(word)
     set_theme_fonts(word)
-    define_styles(word, set_numbering(word))
+    if design == "memo":
+        num_ids = set_numbering(word, _LISTS + _MEMO_LISTS)
+        define_styles(word, num_ids)
+        define_memo_styles(word, num_ids)
+    else:
+        define_styles(word, set_numbering(word))
+        define_default_extras(word)
     add_font_table_entries(word)
     tidy(word)
-    with tempfile.TemporaryDirectory() as tmp:
-        bare = Path(tmp) / "reference.docx"
-        word.save(str(bare))
-        write_specimen(bare, out, Path(tmp))
-
-
-def write_specimen(reference: Path, out: Path, tmp: Path) -> None:
-    """Render a short specimen brief into ``reference`` with the DOCX writer, to ``out``."""
-    from briefgen.templating.template import Template
-    from briefgen.writers.docx import DocxWriter
-    from briefgen.writers.docx.package import ZIP_EPOCH, write_reproducible_zip
-
-    DocxWriter().write(specimen_document(tmp), Template("default", reference.parent), out)
-    # The properties say what the file is, not what the specimen brief is.
-    word = docx.Document(str(out))
-    word.core_properties.title = "briefgen default reference document"
-    word.core_properties.subject = "The styles of the default brief: modify them in Word"
+    if design == "memo":
+        lay_out_memo(word)
+    else:
+        lay_out_default(word, out.parent / "logo.png")
+    word.core_properties.title = f"briefgen {design} reference document"
+    word.core_properties.subject = (
+        "The styles, cover, header and footer of the brief: modify them in Word"
+    )
     word.core_properties.author = word.core_properties.last_modified_by = "briefgen"
     for name in ("created", "modified", "last_printed"):
         setattr(word.core_properties, name, ZIP_EPOCH)
@@ -761,158 +747,87 @@ def write_specimen(reference: Path, out: Path, tmp: Path) -> None:
     write_reproducible_zip(buffer.getvalue(), out, ZIP_EPOCH)
 
 
-def specimen_document(tmp: Path) -> Document:
-    """A short brief that shows every style, each paragraph naming its own."""
-    chart = tmp / "specimen.png"
-    chart.write_bytes(_bar_chart_png())
+# ----------------------------------------------------------------- the default: cover and furniture
 
-    def t(text: str, **kw: bool) -> Text:
-        return Text(text, **kw)
+# The cover band: title and subtitle on the accent colour. Paragraphs with the same borders
+# are drawn as one box by Word and LibreOffice, so the two make one band; the borders' space
+# is the band's padding (Word allows at most 31 pt).
+_BAND = (
+    f"<w:pBdr>{_border('top', NAVY, 4, 24)}{_border('left', NAVY, 4, 14)}"
+    f"{_border('bottom', NAVY, 4, 20)}{_border('right', NAVY, 4, 14)}</w:pBdr>"
+)
 
-    def note(text: str) -> Note:
-        return Note((t(text),))
 
-    return Document(
-        meta=Metadata(
-            title="Title style: the brief's title",
-            subtitle="Subtitle style: one line that frames the question",
-            date="2021-06-30",
-            date_text="Cover Details style: date",
-            authors=("authors",),
-            organisation="organisation",
-            marking="Marking style",
-            lang="en-GB",
-        ),
-        body=(
-            KeyPoints(
-                "Key Points Heading style",
-                (
-                    (
-                        t("Key Points style: each point one or two lines, with its source."),
-                        note("footnote text style, with its footnote reference mark."),
-                    ),
-                    (t("The box is the Key Points Box table style: tint and left rule."),),
-                ),
-            ),
-            Heading(1, (t("Heading 1 style"),)),
-            Paragraph(
-                (
-                    t("Normal style: body text of the brief, with "),
-                    t("emphasis", italic=True),
-                    t(", "),
-                    t("strong words", bold=True),
-                    t(", a "),
-                    Link((t("Hyperlink style"),), "https://example.org/"),
-                    t(" and a note mark"),
-                    note("Notes are real Word footnotes."),
-                    t(
-                        ". Body "
-                        "paragraphs are set ragged right so the spacing between words stays even."
-                    ),
-                )
-            ),
-            Heading(2, (t("Heading 2 style"),)),
-            BlockQuote(
-                (
-                    t(
-                        "Quote style: a verified excerpt from a source, set off by an indent "
-                        "and a rule rather than by italics."
-                    ),
-                ),
-                (note("The citation."),),
-            ),
-            BlockQuote(
-                (t("نص عربي بأسلوب الاقتباس من اليمين إلى اليسار."),),
-                (note("Arabic text is set in Noto Naskh Arabic."),),
-                lang="ar",
-                rtl=True,
-            ),
-            Figure(
-                1,
-                "Caption style, below a figure (Figure style paragraph)",
-                "A bar chart with four bars",
-                (
-                    t("Source Line style: where the data come from"),
-                    note("A note in a source line."),
-                ),
-                chart,
-                None,
-                width_cm=12.0,
-            ),
-            ListBlock(
-                (
-                    (Paragraph((t("List Bullet style"),)),),
-                    (
-                        Paragraph((t("List Bullet style, second item"),)),
-                        ListBlock(((Paragraph((t("List Bullet 2 style"),)),),)),
-                    ),
-                )
-            ),
-            ListBlock(
-                (
-                    (Paragraph((t("List Number style"),)),),
-                    (Paragraph((t("List Number style"),)),),
-                ),
-                ordered=True,
-            ),
-            Table(
-                1,
-                "Caption style, above a table",
-                (
-                    TableCell((t("Table Heading style"),)),
-                    TableCell((t("Year"),)),
-                    TableCell((t("Value"),), "right"),
-                ),
-                (
-                    (
-                        TableCell((t("Table Text style"),)),
-                        TableCell((t("2020"),)),
-                        TableCell((t("2,200"),), "right"),
-                    ),
-                    (
-                        TableCell((t("Brief Table table style"),)),
-                        TableCell((t("2021"),)),
-                        TableCell((t("1,500"),), "right"),
-                    ),
-                ),
-                (t("Source Line style"),),
-            ),
-            Recommendation(
-                1,
-                "Recommendation Heading style",
-                (t("Normal style: the action."),),
-                lead="Recommendation Detail style, label in Recommendation Label",
-                timeframe="Next mandate renewal",
-            ),
-            Heading(1, (t("Sources"),)),
-            Bibliography(
-                (
-                    BibliographyEntry(
-                        "a",
-                        (
-                            t("Bibliography style: hanging indent. Author, A. "),
-                            t("Title of the Report", italic=True),
-                            t(". Place: Publisher, 2021."),
-                        ),
-                    ),
-                )
-            ),
-        ),
+def define_default_extras(word: WordDocument) -> None:
+    """The cover band (Title, Subtitle) and the Disclaimer style of the default brief."""
+    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{NAVY}"/>'
+    paragraph_style(word, S.TITLE, color="FFFFFF", size=26, after=0, left=0.5, right=0.5,
+                    extra=(_BAND, shading))
+    paragraph_style(word, S.SUBTITLE, color="DCE4EE", size=13, before=0, after=0, left=0.5,
+                    right=0.5, extra=(_BAND, shading, '<w:spacing w:before="120" w:after="0"/>'))
+    _letter_spacing(word.styles[S.SUBTITLE], 0)
+    paragraph_style(word, S.COVER_DETAILS, before=30)
+    paragraph_style(word, "Disclaimer", font=SANS, size=7.5, color=MUTED, before=24, after=0,
+                    line=1.1, keep_lines=True,
+                    extra=(f"<w:pBdr>{_border('top', RULE, 4, 6)}</w:pBdr>",))
+
+
+def lay_out_default(word: WordDocument, logo: Path) -> None:
+    """Cover with placeholders, the {{ body }} paragraph, a disclaimer; logo on page one."""
+    word.add_paragraph("{{ title }}", style="Title")
+    word.add_paragraph("{{ subtitle }}", style="Subtitle")
+    word.add_paragraph("{{ byline }}", style=S.COVER_DETAILS)
+    word.add_paragraph("{{ body }}", style="Normal")
+    word.add_paragraph(
+        "The views expressed in this brief are those of its authors. Every quotation in it "
+        "has been checked against the source it cites. Distribution: "
+        '{{ marking or "unrestricted" }}.',
+        style="Disclaimer",
     )
+    section = word.sections[0]
+    section.different_first_page_header_footer = True
+    logo.write_bytes(_logo_png())
+    first = section.first_page_header.paragraphs[0]
+    first.style = word.styles[S.HEADER]
+    first.add_run().add_picture(str(logo), height=Cm(1.0))
+    first.add_run("\t")
+    first.add_run("{{ marking }}").bold = True
+    first.add_run("\t{{ organisation }}")
+    _alt_text(section.first_page_header._element, "Logo")
+    marking = section.header.paragraphs[0]
+    marking.text, marking.style = "{{ marking }}", word.styles[S.MARKING]
+    for footer in (section.footer, section.first_page_footer):
+        _page_x_of_y(footer.paragraphs[0], word)
 
 
-def _bar_chart_png(width: int = 600, height: int = 240) -> bytes:
-    """A small PNG of four navy bars on white, drawn without a plotting library."""
-    navy, white = bytes.fromhex(NAVY), b"\xff\xff\xff"
-    bars = [(60, 0.8), (190, 0.55), (320, 0.95), (450, 0.35)]
+def _page_x_of_y(p: Any, word: WordDocument, prefix: str = "Page ") -> None:
+    p.style = word.styles[S.FOOTER]
+    p.add_run(prefix)
+    add_field(p, "PAGE", "1")
+    p.add_run(" of ")
+    add_field(p, "NUMPAGES", "1")
+
+
+def _alt_text(story: Any, text: str) -> None:
+    for doc_pr in story.iter(qn("wp:docPr")):
+        doc_pr.set("descr", text)
+
+
+def _logo_png(size: int = 96) -> bytes:
+    """The default logo: three white lines of text on an accent-orange square."""
+    orange, white = bytes.fromhex("C8742B"), b"\xff\xff\xff"
+    lines = [(24, 0.72), (42, 0.56), (60, 0.64)]
     rows = []
-    for y in range(height):
-        row = bytearray(white * width)
-        for x0, share in bars:
-            if y >= height - int(share * (height - 20)) and y < height - 1:
-                row[x0 * 3 : (x0 + 90) * 3] = navy * 90
+    for y in range(size):
+        row = bytearray(orange * size)
+        for top, share in lines:
+            if top <= y < top + 9:
+                row[18 * 3 : (18 + int(share * (size - 36))) * 3] = white * int(share * (size - 36))
         rows.append(b"\x00" + bytes(row))
+    return _png(size, size, rows, dpi_per_metre=3780)
 
+
+def _png(width: int, height: int, rows: list[bytes], dpi_per_metre: int) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data))
@@ -925,16 +840,101 @@ def _bar_chart_png(width: int = 600, height: int = 240) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"pHYs", struct.pack(">IIB", 5906, 5906, 1))  # 150 dpi
+        + chunk(b"pHYs", struct.pack(">IIB", dpi_per_metre, dpi_per_metre, 1))
         + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
         + chunk(b"IEND", b"")
     )
 
 
+# ----------------------------------------------------------------- the memo
+
+MEMO_SERIF = "Liberation Serif"
+MEMO_SANS = "Liberation Sans"
+BLACK = "000000"
+MEMO_GREY = "555555"
+# Top-level paragraphs numbered 1., 2., ... in the margin-hung style of a government memo.
+_MEMO_LISTS = ((7, "NumberedParagraph", "decimal", "%1.", 0.9, 0.9, None),)
+
+
+def define_memo_styles(word: WordDocument, num_ids: dict[str, int]) -> None:
+    """The memo's look over the default's styles: Liberation faces, black, no boxes."""
+    para = partial(paragraph_style, word)
+    para("Normal", font=MEMO_SERIF, size=11.5, color=BLACK, after=8, line=1.1)
+    para(S.TITLE, font=MEMO_SANS, size=13, bold=True, color=BLACK, before=6, after=2,
+         extra=(f"<w:pBdr>{_border('top', BLACK, 8, 8)}</w:pBdr>",))
+    para(S.SUBTITLE, font=MEMO_SANS, size=11, color=BLACK, after=2)
+    _letter_spacing(word.styles[S.SUBTITLE], 0)
+    para(S.COVER_DETAILS, font=MEMO_SANS, size=10, color=BLACK, after=0,
+         extra=("<w:pBdr/>", f'<w:tabs><w:tab w:val="left" w:pos="{_twips(2.6)}"/></w:tabs>'))
+    para("Memo Heading", font=MEMO_SANS, size=16, bold=True, caps=True, color=BLACK, after=12,
+         keep_next=True)
+    _letter_spacing(word.styles["Memo Heading"], 60)
+    for level, size in ((0, 11.5), (1, 11.5), (2, 11.5)):
+        para(S.HEADINGS[level], font=MEMO_SANS, size=size, bold=True, italic=level == 2,
+             caps=level == 0, color=BLACK, before=14 if level == 0 else 10, after=6)
+    para(S.QUOTE, color=BLACK, size=11)
+    para(S.CAPTION, font=MEMO_SANS, color=BLACK)
+    para(S.SOURCE_LINE, font=MEMO_SANS, color=MEMO_GREY)
+    para(S.KEY_POINTS_HEADING, font=MEMO_SANS, color=BLACK, size=10.5)
+    para(S.KEY_POINTS, font=MEMO_SERIF, size=11)
+    para(S.RECOMMENDATION_HEADING, font=MEMO_SANS, color=BLACK,
+         extra=("<w:pBdr/>",))
+    para(S.RECOMMENDATION_DETAIL, font=MEMO_SANS, color=BLACK)
+    para(S.TABLE_TEXT, font=MEMO_SANS)
+    para(S.TABLE_HEADING, font=MEMO_SANS, color=BLACK)
+    para(S.FOOTNOTE_TEXT, font=MEMO_SERIF, size=9, color=BLACK)
+    para(S.HEADER, font=MEMO_SANS, color=BLACK)
+    para(S.FOOTER, font=MEMO_SANS, color=BLACK, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The marking banner: bold capitals between rules, top and bottom of every page.
+    para(S.MARKING, font=MEMO_SANS, size=10, bold=True, caps=True, color="B00000",
+         extra=(f"<w:pBdr>{_border('top', 'B00000', 8, 2)}{_border('bottom', 'B00000', 8, 2)}"
+                "</w:pBdr>",))
+    para(S.NUMBERED_PARAGRAPH, next_style=S.NUMBERED_PARAGRAPH, left=0.9, hanging=0.9,
+         extra=(f'<w:numPr><w:numId w:val="{num_ids["NumberedParagraph"]}"/></w:numPr>',))
+    table_style(
+        word,
+        S.KEY_POINTS_BOX,
+        f"""
+      <w:tblPr>
+        <w:tblInd w:w="0" w:type="dxa"/>
+        <w:tblBorders>{_border("top", BLACK, 6, 0)}{_border("left", BLACK, 6, 0)}
+          {_border("bottom", BLACK, 6, 0)}{_border("right", BLACK, 6, 0)}</w:tblBorders>
+        <w:tblCellMar><w:top w:w="113" w:type="dxa"/><w:left w:w="170" w:type="dxa"/>
+          <w:bottom w:w="57" w:type="dxa"/><w:right w:w="170" w:type="dxa"/></w:tblCellMar>
+      </w:tblPr>""",
+    )
+    word.part.numbering_part.element.xpath(
+        './/w:abstractNum[@w:abstractNumId="6"]//w:color'
+    )[0].set(qn("w:val"), BLACK)
+
+
+def lay_out_memo(word: WordDocument) -> None:
+    """No cover: a memo head (from, date, subject), the body, the marking top and bottom."""
+    word.add_paragraph("Memorandum", style="Memo Heading")
+    word.add_paragraph(
+        'From:\t{{ authors }}{{ ", " if authors and organisation }}{{ organisation }}',
+        style=S.COVER_DETAILS,
+    )
+    word.add_paragraph("Date:\t{{ date }}", style=S.COVER_DETAILS)
+    word.add_paragraph("{{ title }}", style=S.TITLE)
+    word.add_paragraph("{{ subtitle }}", style=S.SUBTITLE)
+    word.add_paragraph("{{ body }}", style="Normal")
+    section = word.sections[0]
+    section.top_margin, section.bottom_margin = Cm(2.6), Cm(2.6)
+    section.left_margin = section.right_margin = Cm(2.5)
+    header = section.header.paragraphs[0]
+    header.text, header.style = "{{ marking }}", word.styles[S.MARKING]
+    footer = section.footer
+    footer.paragraphs[0].style = word.styles[S.FOOTER]
+    _page_x_of_y(footer.paragraphs[0], word, prefix="")
+    footer.add_paragraph("{{ marking }}", style=word.styles[S.MARKING])
+
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    design = sys.argv[1] if len(sys.argv) > 1 else "default"
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "templates" / design / "reference.docx"
     target.parent.mkdir(parents=True, exist_ok=True)
-    make_reference(target)
+    make_reference(target, design)
     print(f"wrote {target}")

@@ -42,29 +42,86 @@ def find_template(name: str, project_root: Path | None, override: Path | None = 
         folder = override.resolve()
         if not folder.is_dir():
             raise TemplateError(f"--template {override}: no such folder")
-        return load_template(folder)
+        return load_template(folder, project_root)
     wanted = name or DEFAULT_TEMPLATE
     templates = available_templates(project_root)
     if wanted not in templates:
         known = ", ".join(templates) or "none found"
         raise TemplateError(f"unknown template {wanted!r}; available templates: {known}")
-    return load_template(templates[wanted])
+    return load_template(templates[wanted], project_root)
 
 
-def load_template(folder: Path) -> Template:
-    """Read template.yaml (optional) and check the files writers need are there."""
-    settings: dict[str, Any] = {}
+def read_settings(folder: Path) -> dict[str, Any]:
+    """The mapping in folder/template.yaml, or {} when there is no such file."""
     config = folder / "template.yaml"
-    if config.is_file():
-        try:
-            loaded = yaml.safe_load(config.read_text(encoding="utf-8-sig"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise TemplateError(f"{config}: cannot read template settings: {exc}") from None
-        if loaded is not None and not isinstance(loaded, dict):
-            raise TemplateError(f"{config}: expected a mapping of settings")
-        settings = loaded or {}
-    missing = [f for f in ("reference.docx", "brief.typ") if not (folder / f).is_file()]
+    if not config.is_file():
+        return {}
+    try:
+        loaded = yaml.safe_load(config.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{config}: cannot read template settings: {exc}") from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise TemplateError(f"{config}: expected a mapping of settings")
+    return loaded or {}
+
+
+def load_template(
+    folder: Path, project_root: Path | None = None, _seen: tuple[Path, ...] = ()
+) -> Template:
+    """Read template.yaml (optional), its ``extends`` parent, and check the writers' files.
+
+    A template that extends another takes from the parent every file it lacks (reference.docx,
+    brief.typ, a logo) and every setting it does not give; mappings (colours, defaults) are
+    merged key by key, the child winning.
+    """
+    folder = folder.resolve()
+    if folder in _seen:
+        chain = " -> ".join(str(f) for f in (*_seen, folder))
+        raise TemplateError(f"{folder / 'template.yaml'}: extends: goes round in a circle: {chain}")
+    settings = read_settings(folder)
+    parent = None
+    extends = settings.get("extends")
+    if extends not in (None, ""):
+        parent = load_template(_parent_folder(folder, str(extends), project_root), project_root,
+                               (*_seen, folder))
+        settings = merge_settings(parent.settings, settings)
+    template = Template(name=str(settings.get("name") or folder.name), directory=folder,
+                        settings=settings, parent=parent)
+    missing = [f for f in ("reference.docx", "brief.typ") if not template.file(f).is_file()]
     if missing:
         raise TemplateError(f"template {folder}: missing {', '.join(missing)}")
-    return Template(name=str(settings.get("name") or folder.name), directory=folder,
-                    settings=settings)
+    return template
+
+
+def _parent_folder(folder: Path, extends: str, project_root: Path | None) -> Path:
+    """The folder ``extends:`` names: a template name, or a path relative to the template."""
+    by_path = (folder / extends).resolve()
+    if ("/" in extends or extends.startswith(".")) and by_path.is_dir():
+        return by_path
+    templates = available_templates(project_root)
+    if extends in templates and templates[extends].resolve() != folder:
+        return templates[extends]
+    known = ", ".join(t for t in templates if templates[t].resolve() != folder) or "none found"
+    raise TemplateError(
+        f"{folder / 'template.yaml'}: extends: unknown template {extends!r}; "
+        f"expected one of: {known}"
+    )
+
+
+def merge_settings(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent``: nested mappings merged key by key, the child winning.
+
+    A parent's own ``extends``, ``name`` and ``description`` describe the parent only.
+    """
+    own = {k: v for k, v in parent.items() if k not in ("extends", "name", "description")}
+    return _merge(own, child)
+
+
+def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

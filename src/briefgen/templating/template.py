@@ -13,19 +13,42 @@ class Template:
 
     ``reference_docx`` carries Word styles, page setup, header, footer and cover;
     ``brief_typ`` the Typst page setup, styles and cover; ``settings`` the parsed
-    template.yaml (defaults such as organisation, colours, logo); ``values`` the strings
-    to fill placeholders with ({{ title }}, {{ marking }}, ...), already resolved.
+    template.yaml (defaults such as organisation, colours, logo), merged over the parent's
+    when the template ``extends`` another; ``values`` the strings to fill placeholders with
+    ({{ title }}, {{ marking }}, ...), already resolved, or empty when nobody resolved them
+    (a Template built by hand: writers then derive them from the document's metadata).
+    ``parent`` is the template named by ``extends:``, or None.
     """
 
     name: str
     directory: Path
     settings: dict[str, Any] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    parent: Template | None = None
+
+    @property
+    def directories(self) -> tuple[Path, ...]:
+        """This template's folder, then its parent's, and so on up the ``extends`` chain."""
+        chain = [self.directory]
+        if self.parent is not None:
+            chain += [d for d in self.parent.directories if d not in chain]
+        return tuple(chain)
+
+    def file(self, name: str) -> Path:
+        """The first ``name`` along the extends chain; this folder's path if none has it."""
+        for folder in self.directories:
+            if (folder / name).is_file():
+                return folder / name
+        return self.directory / name
 
     @property
     def reference_docx(self) -> Path:
-        return self.directory / "reference.docx"
+        return self.file("reference.docx")
 
     @property
     def brief_typ(self) -> Path:
-        return self.directory / "brief.typ"
+        return self.file("brief.typ")
+
+    @property
+    def description(self) -> str:
+        return str(self.settings.get("description") or "")

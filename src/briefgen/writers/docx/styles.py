@@ -40,6 +40,9 @@ FOOTNOTE_TEXT = "footnote text"  # Word's own (lower-case) name for "Footnote Te
 HEADER = "Header"
 FOOTER = "Footer"  # "Page X of Y"
 MARKING = "Marking"  # distribution marking, in the header
+# Top-level body paragraphs when template.yaml sets numbered_paragraphs (the memo); the
+# style carries the list numbering. Only such templates need to define it.
+NUMBERED_PARAGRAPH = "Numbered Paragraph"
 
 # ----------------------------------------------------------------- character styles
 FOOTNOTE_REFERENCE = "footnote reference"  # Word's name for "Footnote Reference"

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.section import Section
+from docx.oxml.ns import qn
+from docx.section import Section, _Footer, _Header
 from docx.shared import Cm, Length
 from lxml import etree
 
 from briefgen.errors import RenderError
 from briefgen.model.nodes import Document, Metadata
+from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
+from briefgen.templating.values import placeholder_values
 from briefgen.writers.docx import _oxml
+from briefgen.writers.docx.cover import fill_story, story_has_placeholders
 from briefgen.writers.docx import styles as S
 from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
 from briefgen.writers.docx.render import BodyRenderer, Context
@@ -31,8 +36,10 @@ _CORE_PROPERTY_LIMIT = 255
 class DocxWriter:
     """Writes a brief as a Word document styled entirely by the template's reference.docx.
 
-    The reference document gives styles, numbering, page setup, header and footer
-    definitions; its body is replaced by the brief. See styles.py for the style names.
+    The reference document gives styles, numbering, page setup, header and footer, and
+    may design a cover with placeholders ({{ title }}) that are filled from the brief;
+    the brief's body goes where its {{ body }} paragraph stands. See styles.py for the
+    style names, cover.py for the placeholders.
     """
 
     name = "docx"
@@ -43,17 +50,26 @@ class DocxWriter:
         """Write ``document`` to exactly ``out``; RenderError for anything the user can fix."""
         document = sanitize(document)
         word = open_reference(template.reference_docx)
-        _oxml.clear_content(word.element.body)
-        _drop_orphans(word)
+        values = template.values or placeholder_values(
+            document.meta, template.settings, document.extra
+        )
+        origin = str(template.reference_docx)
         styles = StyleSheet(word)
         styles.ensure_all()
 
-        write_cover(word, document.meta, styles)
-        renderer = BodyRenderer(word, styles, text_width(word.sections[-1]))
+        back_matter = place_cover(word, document.meta, styles, values, origin)
+        numbered = bool(template.settings.get("numbered_paragraphs"))
+        renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
+        renderer = renderer_class(word, styles, text_width(word.sections[-1]))
         renderer.render(document.body, Context(container=word))
+        for element in back_matter:
+            word.element.body.append(element)
+        _move_section_properties_last(word)
         even_pages = word.settings.odd_and_even_pages_header_footer
-        for section in word.sections:
-            write_header_footer(section, document.meta, styles, even_pages)
+        for index, section in enumerate(word.sections):
+            write_header_footer(section, document.meta, styles, even_pages, values, origin,
+                                first_section=index == 0)
+        _drop_orphans(word)
         set_properties(word, document.meta)
 
         buffer = io.BytesIO()
@@ -88,11 +104,37 @@ def text_width(section: Section) -> Length:
     return Length(section.page_width - section.left_margin - section.right_margin)
 
 
-def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
-    """The top of the first page: title, subtitle, and one line of date, authors, organisation.
+def place_cover(
+    word: WordDocument, meta: Metadata, styles: StyleSheet, values: Mapping[str, str], origin: str
+) -> list[etree._Element]:
+    """Make the top of the brief and return what goes after the generated body.
 
-    All of the cover is here so that filling a cover designed in the template can replace it.
+    A reference whose body holds placeholders has a designed cover: its placeholders are
+    filled, the body will go where its {{ body }} paragraph stands (which is removed), and
+    what follows that paragraph (a disclaimer) is returned to go after the body. With no
+    {{ body }} paragraph the body follows the whole cover. A reference body without any
+    placeholder is a specimen: it is cleared and briefgen's own cover written instead.
     """
+    body = word.element.body
+    if not story_has_placeholders(body):
+        _oxml.clear_content(body)
+        write_cover(word, meta, styles)
+        return []
+    marker = fill_story(body, values, f"{origin} (cover)", drop_emptied=True).body_marker
+    if marker is None:
+        return []
+    back_matter = []
+    for element in list(marker.itersiblings()):
+        if element.tag != qn("w:sectPr"):
+            back_matter.append(element)
+            body.remove(element)
+    body.remove(marker)
+    return back_matter
+
+
+def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
+    """briefgen's own cover, for a reference that designs none: title, subtitle, and one line
+    of date, authors, organisation."""
     word.add_paragraph(meta.title, style=styles.paragraph(S.TITLE))
     if meta.subtitle:
         word.add_paragraph(meta.subtitle, style=styles.paragraph(S.SUBTITLE))
@@ -102,36 +144,75 @@ def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
         word.add_paragraph(line, style=styles.paragraph(S.COVER_DETAILS))
 
 
-def write_header_footer(
-    section: Section, meta: Metadata, styles: StyleSheet, even_pages: bool = False
-) -> None:
-    """The marking centred in the header (nothing if there is none), "Page X of Y" in the footer.
+class NumberedParagraphRenderer(BodyRenderer):
+    """Numbers the paragraphs of the body's top level (template.yaml: numbered_paragraphs).
 
-    Writes every header and footer the section shows (first page, even pages), replacing
-    what the reference document had there.
+    The numbers are Word's own, from the Numbered Paragraph style's list, and count exactly
+    the paragraphs the PDF writer numbers: those not inside a list, table or box.
     """
-    headers = [section.header]
-    footers = [section.footer]
-    if section.different_first_page_header_footer:
-        headers.append(section.first_page_header)
-        footers.append(section.first_page_footer)
-    if even_pages:
-        headers.append(section.even_page_header)
-        footers.append(section.even_page_footer)
-    for header in headers:
-        header.is_linked_to_previous = False
-        _oxml.clear_content(header._element)
-        if meta.marking:
-            header.add_paragraph(meta.marking, style=styles.paragraph(S.MARKING))
+
+    def paragraph(self, paragraph: ParagraphNode, ctx: Context) -> None:
+        if ctx.container is self.word and ctx.list_depth == 0:
+            self.inlines(self._add_paragraph(ctx, S.NUMBERED_PARAGRAPH), paragraph.runs, ctx)
         else:
-            header.add_paragraph(style=styles.paragraph(S.HEADER))
-    for footer in footers:
-        footer.is_linked_to_previous = False
-        _oxml.clear_content(footer._element)
-        p = footer.add_paragraph("Page ", style=styles.paragraph(S.FOOTER))
-        _oxml.add_field(p, "PAGE", "1")
-        p.add_run(" of ")
-        _oxml.add_field(p, "NUMPAGES", "1")
+            super().paragraph(paragraph, ctx)
+
+
+def _move_section_properties_last(word: WordDocument) -> None:
+    """Put the body's final w:sectPr back at the end, after the back matter."""
+    body = word.element.body
+    section = body.find(qn("w:sectPr"))
+    if section is not None:
+        body.remove(section)
+        body.append(section)
+
+
+def write_header_footer(
+    section: Section,
+    meta: Metadata,
+    styles: StyleSheet,
+    even_pages: bool = False,
+    values: Mapping[str, str] | None = None,
+    origin: str = "reference.docx",
+    first_section: bool = True,
+) -> None:
+    """Fill the placeholders of every header and footer the section shows (first page, even
+    pages). Where the reference has none for the first section, briefgen's own: the marking
+    centred in the header (nothing if there is none), "Page X of Y" in the footer.
+    """
+    values = values if values is not None else placeholder_values(meta, {})
+    headers = [("header", section.header)]
+    footers = [("footer", section.footer)]
+    if section.different_first_page_header_footer:
+        headers.append(("first-page header", section.first_page_header))
+        footers.append(("first-page footer", section.first_page_footer))
+    if even_pages:
+        headers.append(("even-page header", section.even_page_header))
+        footers.append(("even-page footer", section.even_page_footer))
+    for where, story in [*headers, *footers]:
+        if not story.is_linked_to_previous:
+            fill_story(story._element, values, f"{origin} ({where})", drop_emptied=False)
+        elif first_section:
+            story.is_linked_to_previous = False
+            _oxml.clear_content(story._element)
+            if where.endswith("header"):
+                _builtin_header(story, meta, styles)
+            else:
+                _builtin_footer(story, styles)
+
+
+def _builtin_header(header: _Header, meta: Metadata, styles: StyleSheet) -> None:
+    if meta.marking:
+        header.add_paragraph(meta.marking, style=styles.paragraph(S.MARKING))
+    else:
+        header.add_paragraph(style=styles.paragraph(S.HEADER))
+
+
+def _builtin_footer(footer: _Footer, styles: StyleSheet) -> None:
+    p = footer.add_paragraph("Page ", style=styles.paragraph(S.FOOTER))
+    _oxml.add_field(p, "PAGE", "1")
+    p.add_run(" of ")
+    _oxml.add_field(p, "NUMPAGES", "1")
 
 
 def set_properties(word: WordDocument, meta: Metadata) -> None:

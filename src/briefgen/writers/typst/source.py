@@ -55,9 +55,12 @@ class BodySource:
     the block with that anchor; the only counter is the last heading level.
     """
 
-    def __init__(self, document: Document, images: dict[Figure, str]) -> None:
+    def __init__(
+        self, document: Document, images: dict[Figure, str], numbered_paragraphs: bool = False
+    ) -> None:
         self.document = document
         self.images = images
+        self.numbered_paragraphs = numbered_paragraphs
         self._anchors = {a for b in document.body if (a := getattr(b, "anchor", ""))}
         self._last_level = 0
         self._labelled_anchors: set[str] = set()
@@ -65,7 +68,15 @@ class BodySource:
     def render(self) -> str:
         """The body: one markup line per block, separated by blank lines."""
         ctx = _Context()
-        return "\n\n".join("#" + self.block(b, ctx) for b in self.document.body) + "\n"
+        lines, number = [], 0
+        for block in self.document.body:
+            expr = self.block(block, ctx)
+            if self.numbered_paragraphs and isinstance(block, Paragraph):
+                # Top-level paragraphs only, as the DOCX writer's Numbered Paragraph style.
+                number += 1
+                expr = f"brief-paragraph({number}, {expr})"
+            lines.append("#" + expr)
+        return "\n\n".join(lines) + "\n"
 
     # ------------------------------------------------------------ blocks (code expressions)
 

@@ -22,6 +22,7 @@ import typst
 from briefgen.errors import Problem, RenderError, TemplateError
 from briefgen.model.nodes import Document, Figure, ListBlock, Metadata
 from briefgen.templating.template import Template
+from briefgen.templating.values import placeholder_values
 from briefgen.writers.typst.escape import clean_text, typst_str
 from briefgen.writers.typst.source import BodySource
 
@@ -88,17 +89,24 @@ def prepare_build(document: Document, template: Template, build: Path) -> None:
         raise TemplateError(
             f"template {template.name!r} has no brief.typ (expected {template.brief_typ})"
         )
-    _copy_template(template.directory, build)
+    _copy_template(template, build)
     images = _copy_figures(document, build)
     (build / "meta.json").write_text(
         json.dumps(_data(document, template), ensure_ascii=False, indent=2, default=str),
         encoding="utf-8",
     )
-    (build / "main.typ").write_text(main_source(document, images), encoding="utf-8")
+    numbered = bool(template.settings.get("numbered_paragraphs"))
+    (build / "main.typ").write_text(main_source(document, images, numbered), encoding="utf-8")
 
 
-def main_source(document: Document, images: dict[Figure, str]) -> str:
-    """The text of main.typ: metadata, language, the template, then the body."""
+def main_source(
+    document: Document, images: dict[Figure, str], numbered_paragraphs: bool = False
+) -> str:
+    """The text of main.typ: metadata, language, the template, then the body.
+
+    With ``numbered_paragraphs`` (template.yaml) each top-level paragraph is written as
+    ``brief-paragraph(number, body)``, numbered as the DOCX writer numbers them.
+    """
     meta = document.meta
     lang, region = _lang(meta.lang)
     date = _date(meta.date)
@@ -120,7 +128,7 @@ def main_source(document: Document, images: dict[Figure, str]) -> str:
 #show: brief.with(data)
 
 """
-    return head + BodySource(document, images).render()
+    return head + BodySource(document, images, numbered_paragraphs).render()
 
 
 def compile_build(build: Path, template: Template, stamp: int) -> tuple[bytes, list[str]]:
@@ -158,16 +166,19 @@ def timestamp(meta: Metadata) -> int:
 # ---------------------------------------------------------------- build folder
 
 
-def _copy_template(directory: Path, build: Path) -> None:
-    for path in sorted(directory.rglob("*")):
-        rel = path.relative_to(directory)
-        if not path.is_file() or rel.parts[0] == "fonts":
-            continue
-        if path.suffix.lower() not in _ASSET_SUFFIXES:
-            continue
-        target = build / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+def _copy_template(template: Template, build: Path) -> None:
+    """Copy the assets of the template and of every template it extends, the parent's first
+    so that the child's files of the same name win."""
+    for directory in reversed(template.directories):
+        for path in sorted(directory.rglob("*")):
+            rel = path.relative_to(directory)
+            if not path.is_file() or rel.parts[0] == "fonts":
+                continue
+            if path.suffix.lower() not in _ASSET_SUFFIXES:
+                continue
+            target = build / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
 
 
 def _copy_figures(document: Document, build: Path) -> dict[Figure, str]:
@@ -219,7 +230,9 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
         },
         "notes_style": document.notes_style,
         "settings": template.settings,
-        "values": template.values,
+        # The placeholder values the DOCX cover is filled with: the same for brief.typ.
+        "values": template.values
+        or placeholder_values(meta, template.settings, document.extra),
         "extra": document.extra,
     })
 

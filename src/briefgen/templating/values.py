@@ -1,0 +1,57 @@
+"""The values placeholders are filled with: the brief's metadata over template.yaml's defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from briefgen.model.nodes import Metadata
+from briefgen.templating.template import Template
+
+# Names a template may use besides template.yaml's defaults and the document's extras.
+# ``body`` is not among them: it marks where the generated body goes and has no text.
+METADATA_NAMES = (
+    "title", "subtitle", "date", "date_iso", "authors", "organisation", "marking",
+    "subject", "keywords", "lang", "byline",
+)
+
+
+def placeholder_values(
+    meta: Metadata, settings: Mapping[str, Any], extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Every placeholder value, as text: the spec's wherever it gives one, else the template's.
+
+    ``settings`` is the template's (its ``defaults:`` mapping gives fallbacks such as the
+    organisation or the marking); ``extra`` the document's other fields. ``date`` is the
+    date as printed, ``date_iso`` as YYYY-MM-DD, ``authors`` and ``keywords`` joined,
+    ``byline`` "date · authors · organisation" without the empty ones.
+    """
+    raw_defaults = settings.get("defaults")
+    defaults = raw_defaults if isinstance(raw_defaults, Mapping) else {}
+    values = {str(k): "" if v is None else str(v) for k, v in defaults.items()}
+    values.update({str(k): str(v) for k, v in (extra or {}).items() if v not in (None, "")})
+    from_spec = {
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "date": meta.date_text or meta.date,
+        "date_iso": meta.date,
+        "authors": ", ".join(meta.authors),
+        "organisation": meta.organisation,
+        "marking": meta.marking,
+        "subject": meta.subject,
+        "keywords": "; ".join(meta.keywords),
+        "lang": meta.lang,
+    }
+    for name, value in from_spec.items():
+        if value or name not in values:
+            values[name] = value
+    details = (values["date"], values["authors"], values["organisation"])
+    values["byline"] = " · ".join(d for d in details if d)
+    values.pop("body", None)
+    return values
+
+
+def with_values(template: Template, meta: Metadata, extra: Mapping[str, str] | None = None) -> Template:
+    """``template`` carrying the placeholder values of a brief with metadata ``meta``."""
+    return dataclasses.replace(template, values=placeholder_values(meta, template.settings, extra))

@@ -56,10 +56,10 @@ def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
 
     APA 7 §8.12 and CMOS 17 §14.57 name each work once in a citation; "(X, n.d., para. 1;
     X, n.d., para. 2)" should be "(X, n.d., paras. 1, 2)". Places with the same label are
-    joined in the order given ("para 1" + "para 2" -> "para 1, 2"; the style pluralises the
-    label); a whole-source ref takes in every place of its source; refs with different labels
-    ("para 4", "p. 3") stay apart, as no single locator can say both. Order of first mention
-    is kept.
+    joined, in numeric order when all are numbers ("para 2" + "para 1" -> "para 1, 2"; the
+    style pluralises the label); a whole-source ref takes in every place of its source; refs
+    with different labels ("para 4", "p. 3") stay apart, as no single locator can say both.
+    Sources keep the order of their first mention.
     """
     merged: list[CitationRef] = []
     places: dict[str, list[tuple[str, list[str]]]] = {}  # source -> [(label, values)]
@@ -86,6 +86,8 @@ def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
             out.append(CitationRef(source_id))
             continue
         for label, values in places[source_id]:
+            if all(v.isdigit() for v in values):  # "paras. 1, 2", whatever the order cited
+                values = sorted(values, key=int)
             out.append(CitationRef(source_id, f"{_LABEL_SPELLING[label]} {', '.join(values)}"))
     return out
 

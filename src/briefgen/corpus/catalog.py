@@ -382,6 +382,21 @@ def _record(
     )
 
 
+def valid_id(text: str) -> bool:
+    """True when ``text`` is a catalog id: lowercase letters, digits and single hyphens."""
+    return bool(_ID.match(text))
+
+
+def valid_language(text: str) -> bool:
+    """True when ``text`` looks like a language tag ("en", "ar", "en-GB")."""
+    return bool(_LANGUAGE.match(text))
+
+
+def valid_date(text: str) -> bool:
+    """True when ``text`` is a real date written YYYY-MM-DD, YYYY-MM or YYYY."""
+    return _valid_date(text)
+
+
 def _valid_date(date: str) -> bool:
     match = _DATE.match(date.strip())
     if not match:

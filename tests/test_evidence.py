@@ -59,3 +59,96 @@ def test_every_altered_quote_is_reported_at_once(tmp_path: Path, catalog: Source
     assert "12-2 split" in report and "13-2 split" in report  # the quote, then the source
     assert "2,300 fighters" in report and "2,200 fighters" in report
     assert "closest passage" in report
+
+
+# --- numbers traced, disagreements, the evidence record ---------------------------------------
+
+TABLE = """\
+title: T
+date: 2021-07-15
+summary: S [@ft-isisk-2021].
+sections:
+  - heading: H
+    excerpts:
+      - id: un-2200
+        source: ft-isisk-2021
+        quote: "Last year’s UN report estimated that Isis-K had just 2,200 fighters in Afghanistan"
+      - id: airport-ft
+        source: ft-isisk-2021
+        quote: "killed at least 79 Afghans and 13 American soldiers"
+    tables:
+      - caption: c
+        columns: [Source, Fighters]
+        rows: [["UN", "CELL"]]
+        excerpts: [un-2200, airport-ft]
+recommendations: [{title: t, action: a}]
+"""
+
+
+@pytest.mark.parametrize("cell", ["2,200", "2200", "2.2 thousand", "at least 79", "13"])
+def test_table_numbers_in_any_named_excerpt_are_traced(
+    tmp_path: Path, catalog: SourceCatalog, cell: str
+) -> None:
+    spec, located = load(tmp_path, TABLE.replace("CELL", cell))
+    evidence = verify_evidence(spec, located, catalog)
+    assert [(d.key, d.excerpt) for d in evidence.data] == [
+        ("sections[0].tables[0].rows[0][1]", "airport-ft" if cell in ("at least 79", "13")
+         else "un-2200")]
+
+
+@pytest.mark.parametrize("cell", ["2,300", "2.2 million", "200", "97"])
+def test_table_numbers_in_no_named_excerpt_are_errors(
+    tmp_path: Path, catalog: SourceCatalog, cell: str
+) -> None:
+    spec, located = load(tmp_path, TABLE.replace("CELL", cell))
+    with pytest.raises(SourceError) as err:
+        verify_evidence(spec, located, catalog)
+    [problem] = err.value.problems
+    assert problem.key == "sections[0].tables[0].rows[0][1]" and problem.line == 16
+    assert "is not in any of its excerpts 'un-2200'" in problem.message
+
+
+def test_a_number_in_brackets_is_the_writers_not_the_sources(
+    tmp_path: Path, catalog: SourceCatalog
+) -> None:
+    text = TABLE.replace("CELL", "2,500").replace("had just 2,200 fighters", "had just [2,500] "
+                                                                                  "fighters")
+    spec, located = load(tmp_path, text)
+    with pytest.raises(SourceError):
+        verify_evidence(spec, located, catalog)
+
+
+def test_citing_one_of_disagreeing_figures_warns_naming_the_others(
+    tmp_path: Path, catalog: SourceCatalog
+) -> None:
+    spec, located = load(tmp_path, TABLE.replace("CELL", "2,200"))
+    evidence = verify_evidence(spec, located, catalog)
+    fighters = [w for w in evidence.warnings if "IS-K's strength" in w]
+    assert len(fighters) == 1
+    assert "b.yaml:9 sections[0].excerpts[0].quote: warning: the brief cites just 2,200" in \
+        fighters[0]
+    for other in ("2,000 to 4,000 (2,000 to 4,000 fighters) [@ali-isisk-renewed-threat, para 6]",
+                  "nearly 2,000", "[@newarab-taliban-isk-2023, para 11]"):
+        assert other in fighters[0]
+    assert any("at least 175" in w and "180" in w for w in evidence.warnings)  # airport toll
+
+
+def test_the_manifest_records_quotes_and_data_with_source_hashes(
+    tmp_path: Path, catalog: SourceCatalog
+) -> None:
+    import hashlib
+    import json
+
+    from briefgen.evidence import manifest
+
+    spec, located = load(tmp_path, TABLE.replace("CELL", "2,200"))
+    record = manifest(spec, verify_evidence(spec, located, catalog), catalog)
+    assert json.loads(json.dumps(record, sort_keys=True)) == record
+    [datum] = record["data"]
+    assert datum == {"key": "sections[0].tables[0].rows[0][1]", "value": 2200,
+                     "written_as": "2,200", "excerpt": "un-2200", "source": "ft-isisk-2021",
+                     "paragraph": 16, "source_sha256": datum["source_sha256"]}
+    raw = (SEEDS / "002_9560ccf9f8c25f6d.txt").read_bytes()  # one article, the whole file
+    assert datum["source_sha256"] == hashlib.sha256(raw).hexdigest()
+    assert [q["paragraph"] for q in record["quotes"]] == [16, 2]
+    assert record["sources"]["ft-isisk-2021"]["source_sha256"] == datum["source_sha256"]

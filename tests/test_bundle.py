@@ -1,0 +1,134 @@
+"""The zip bundle: its contents, CSV and README, determinism, and bundles from real builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from briefgen.bundle import (
+    BundleChart,
+    BundleContents,
+    BundleSource,
+    ChartValue,
+    chart_csv,
+    write_bundle,
+    zip_timestamp,
+)
+from briefgen.errors import BriefgenError
+from briefgen.pipeline import BuildOptions, build, check, output_stem
+from tests.conftest import BRIEFS, ROOTS
+
+
+def _contents(tmp_path: Path) -> BundleContents:
+    files = {}
+    for name, data in (("b.docx", b"docx"), ("b.pdf", b"pdf"), ("b.evidence.json", b"{}"),
+                       ("c.png", b"png"), ("c.svg", b"<svg/>")):
+        files[name] = tmp_path / name
+        files[name].write_bytes(data)
+    chart = BundleChart(1, "Soldiers and police", "parts", files["c.png"], files["c.svg"],
+                        (ChartValue("Soldiers", "MINUSMA", 13.0, "police-split"),
+                         ChartValue("Police", "MINUSMA", 2.5)))
+    source = BundleSource("un-mali-future", "Mali's Challenging Future", "A. Author",
+                          "UN Chronicle", "2021", "https://example.org/mali")
+    return BundleContents("b", "A brief", "2021-07-15", ("Sahel Desk",), "Institute",
+                          (("b.docx", files["b.docx"]), ("b.pdf", files["b.pdf"]),
+                           ("b.evidence.json", files["b.evidence.json"])),
+                          (chart,), (source,))
+
+
+def test_entries_in_a_fixed_order_under_one_folder_dated_by_the_brief(tmp_path: Path) -> None:
+    write_bundle(_contents(tmp_path), tmp_path / "b.zip")
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        assert z.namelist() == [
+            "b/README.txt", "b/b.docx", "b/b.pdf", "b/b.evidence.json",
+            "b/figures/figure-1.png", "b/figures/figure-1.svg", "b/figures/figure-1.csv"]
+        assert {i.date_time for i in z.infolist()} == {(2021, 7, 15, 0, 0, 0)}
+        assert z.read("b/b.docx") == b"docx" and z.read("b/figures/figure-1.svg") == b"<svg/>"
+        readme = z.read("b/README.txt").decode()
+    assert "A brief" in readme and "Sahel Desk; Institute" in readme
+    assert "b.evidence.json  where each quotation was found" in readme
+    assert "figures/figure-1.png, .svg, .csv  Figure 1: Soldiers and police (parts)" in readme
+    assert ("[un-mali-future] A. Author. Mali's Challenging Future. UN Chronicle. 2021. "
+            "https://example.org/mali") in " ".join(readme.split())
+
+
+def test_same_contents_give_byte_identical_zips(tmp_path: Path) -> None:
+    contents = _contents(tmp_path)
+    write_bundle(contents, tmp_path / "one.zip")
+    write_bundle(contents, tmp_path / "two.zip")
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+
+
+def test_chart_csv_is_what_a_spec_data_file_reads(tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(chart_csv(_contents(tmp_path).charts[0]))))
+    assert rows == [
+        {"category": "Soldiers", "series": "MINUSMA", "value": "13", "excerpt": "police-split"},
+        {"category": "Police", "series": "MINUSMA", "value": "2.5", "excerpt": ""}]
+
+
+def test_timestamps_before_zip_time_or_missing_dates_become_1980() -> None:
+    assert zip_timestamp("1975-03-01") == (1980, 1, 1, 0, 0, 0)
+    assert zip_timestamp("") == (1980, 1, 1, 0, 0, 0)
+    assert zip_timestamp("2023-05-15") == (2023, 5, 15, 0, 0, 0)
+
+
+# ---------------------------------------------------------------- from real builds
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle")
+    result = build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=out, bundle=True))
+    assert result.outputs[-1].suffix == ".zip"
+    return out
+
+
+def test_a_build_bundle_unzips_to_the_outputs_charts_data_and_readme(bundled: Path) -> None:
+    stem = output_stem(check(BRIEFS / "mali-minusma.yaml").spec)
+    with zipfile.ZipFile(bundled / f"{stem}.zip") as z:
+        names = z.namelist()
+        assert z.testzip() is None
+        assert z.read(f"{stem}/{stem}.docx") == (bundled / f"{stem}.docx").read_bytes()
+        assert z.read(f"{stem}/{stem}.pdf") == (bundled / f"{stem}.pdf").read_bytes()
+        figures = sorted(n.rsplit("/", 1)[1] for n in names if "/figures/" in n)
+        assert figures == [f"figure-{i}.{s}" for i in (1, 2) for s in ("csv", "png", "svg")]
+        assert z.read(f"{stem}/figures/figure-1.png").startswith(b"\x89PNG")
+        assert b"<svg" in z.read(f"{stem}/figures/figure-2.svg")
+        rows = list(csv.DictReader(io.StringIO(z.read(f"{stem}/figures/figure-2.csv").decode())))
+        readme = z.read(f"{stem}/README.txt").decode()
+    # Figure 2 of the sample is the 13-2 split of soldiers and police.
+    assert [(r["category"], r["value"]) for r in rows] == [("Soldiers", "13"), ("Police", "2")]
+    assert "Mali after two coups" in readme and "[un-mali-future]" in readme
+    assert names[0] == f"{stem}/README.txt"
+    # Every other file the build wrote is in the bundle (the evidence manifest among them).
+    wrote = sorted(p.name for p in bundled.iterdir() if p.suffix != ".zip")
+    assert f"{stem}.evidence.json" in wrote
+    assert sorted(n.split("/", 1)[1] for n in names if n.count("/") == 1
+                  and not n.endswith("README.txt")) == wrote
+
+
+def test_a_rebuild_gives_a_byte_identical_bundle(bundled: Path, tmp_path: Path) -> None:
+    build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path, bundle=True))
+    (zip_path,) = bundled.glob("*.zip")
+    assert (tmp_path / zip_path.name).read_bytes() == zip_path.read_bytes()
+
+
+def test_a_failed_build_writes_no_bundle(tmp_path: Path) -> None:
+    with pytest.raises(BriefgenError):
+        build(ROOTS / "bad-quote" / "brief.yaml", BuildOptions(out_dir=tmp_path, bundle=True))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_docx_only_build_bundles_only_the_docx(tmp_path: Path) -> None:
+    result = build(BRIEFS / "mali-minusma.yaml",
+                   BuildOptions(out_dir=tmp_path, formats=("docx",), bundle=True))
+    (zip_path,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(zip_path) as z:
+        outputs = [n.split("/", 1)[1] for n in z.namelist()
+                   if n.count("/") == 1 and not n.endswith(".txt")]
+    assert not any(n.endswith(".pdf") for n in outputs)
+    assert outputs == [p.name for p in result.outputs if p.suffix != ".zip"]

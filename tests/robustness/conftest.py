@@ -9,44 +9,17 @@ catalog (seeds/sources.yaml, found above the spec) and the bundled templates app
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import count
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BRIEFS, SEEDS
-from tests.robustness.specs import MINIMAL
-
-
-@dataclass
-class Project:
-    """A temporary project folder with seeds/, handing out a fresh folder per spec."""
-
-    root: Path
-    _numbers: Iterator[int]
-
-    def folder(self, name: str) -> Path:
-        folder = self.root / "cases" / f"{next(self._numbers):03d}-{name}"
-        folder.mkdir(parents=True)
-        return folder
-
-    def spec(self, name: str, text: str | bytes, filename: str = "brief.yaml") -> Path:
-        path = self.folder(name) / filename
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-        return path
+from tests.conftest import BRIEFS
+from tests.robustness.specs import MINIMAL, Project, make_project
 
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(SEEDS, root / "seeds")
-    return Project(root, count())
+    return make_project(tmp_path_factory.mktemp("project"))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # A small spec that builds: one verified excerpt, one inline citation, no chart (fast).
 MINIMAL = """\
@@ -55,3 +62,30 @@ def replace_value(text: str, key: str, value: str) -> str:
     if n != 1:
         raise ValueError(f"no one-line top-level key {key!r}")
     return new
+
+
+@dataclass
+class Project:
+    """A temporary project folder with seeds/, handing out a fresh folder per spec."""
+
+    root: Path
+    _numbers: Iterator[int]
+
+    def folder(self, name: str) -> Path:
+        folder = self.root / "cases" / f"{next(self._numbers):03d}-{name}"
+        folder.mkdir(parents=True)
+        return folder
+
+    def spec(self, name: str, text: str | bytes, filename: str = "brief.yaml") -> Path:
+        path = self.folder(name) / filename
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+
+def make_project(root: Path) -> Project:
+    """A project in ``root`` holding a copy of the repository's seeds/."""
+    shutil.copytree(SEEDS, root / "seeds")
+    return Project(root, count())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from briefgen.citations import STYLES, CitationFormatter, CitationRef
+from briefgen.citations import STYLES, CitationFormatter, CitationRef, merge_refs
 from briefgen.errors import BriefgenError, SourceError, SpecError
 from briefgen.model.nodes import Link, Text
 
@@ -316,3 +316,76 @@ def test_unknown_source_and_bad_locator_are_user_errors() -> None:
 def test_duplicate_ids_are_refused() -> None:
     with pytest.raises(SourceError, match="ali"):
         CitationFormatter([REPORT, REPORT])
+
+
+# ------------------------------------------------------- one source, several places, one cite
+
+
+def test_merge_refs_names_each_source_once() -> None:
+    merged = merge_refs([CitationRef("ft", "para 2"), CitationRef("ali", "p. 3"),
+                         CitationRef("ft", "para 1"), CitationRef("ft", "para 2")])
+    assert merged == [CitationRef("ft", "para 1, 2"), CitationRef("ali", "p. 3")]
+    # The whole source takes in its places; different kinds of place stay apart.
+    assert merge_refs([CitationRef("ft", "para 1"), CitationRef("ft")]) == [CitationRef("ft")]
+    assert merge_refs([CitationRef("ft", "para 1"), CitationRef("ft", "p. 2")]) == [
+        CitationRef("ft", "para 1"), CitationRef("ft", "p. 2")]
+
+
+def test_apa_cites_two_paragraphs_of_one_source_once(apa: CitationFormatter) -> None:
+    # APA 7 §8.12: each work once in a parenthesis; §8.28 "paras." for several paragraphs.
+    assert cite(apa, ("ft", "para 2"), ("ft", "para 1")) == "(“Isis-K,” n.d., paras. 1, 2)"
+    assert cite(apa, ("newarab", "para 4"), ("ft", "para 1"), ("newarab", "para 5")) == (
+        "(Fenton-Harvey, 2023, paras. 4, 5; “Isis-K,” n.d., para. 1)"
+    )
+
+
+def test_chicago_note_with_two_paragraphs_of_one_source(chicago: CitationFormatter) -> None:
+    # CMOS 17 §14.57 (one note, one mention of the work) and §14.150 ("paras.").
+    assert cite(chicago, ("newarab", "para 5"), ("newarab", "para 4")) == (
+        "Jonathan Fenton-Harvey, “In Afghanistan, Can the Taliban Defeat IS-K by Itself?” "
+        f"*The New Arab*, May 3, 2023, paras. 4, 5, <{NEW_ARAB_URL}>."
+    )
+
+
+# ------------------------------------------------------------- catalog fields beyond the basics
+
+
+@dataclass(frozen=True)
+class FullRecord(Record):
+    sentence_case_title: str = ""
+    short_title: str = ""
+    accessed: str = ""
+
+
+HEADLINE = FullRecord(  # a title printed in headline case, with its sentence-case form
+    "emergence", "The Emergence and Expansion of ISIS-K and the Taliban", "webpage", (), "", "",
+    "", "https://example.org/isisk",
+    sentence_case_title="The emergence and expansion of ISIS-K and the Taliban",
+    accessed="2024-01-15",
+)
+
+
+def test_apa_prints_the_sentence_case_title_and_the_retrieval_date() -> None:
+    formatter = CitationFormatter([HEADLINE], "apa")
+    # APA 7 §8.14: in the text, title case and italics for a stand-alone work, "n.d.".
+    assert cite(formatter, "emergence") == "(*Emergence and Expansion*, n.d.)"
+    # §6.17 sentence case in the reference list; §9.16 an undated page that may change gets
+    # "Retrieved Month Day, Year, from URL".
+    assert bibliography(formatter) == [
+        ("emergence", "*The emergence and expansion of ISIS-K and the Taliban*. (n.d.). "
+                      "Retrieved January 15, 2024, from <https://example.org/isisk>"),
+    ]
+
+
+def test_chicago_prints_headline_case_and_the_access_date() -> None:
+    formatter = CitationFormatter([HEADLINE], "chicago-note-bibliography")
+    # CMOS 17 §14.206: "Title of Page," accessed date (for an undated page), URL.
+    assert cite(formatter, "emergence") == (
+        "“The Emergence and Expansion of ISIS-K and the Taliban,” accessed January 15, 2024, "
+        "<https://example.org/isisk>."
+    )
+    assert cite(formatter, "emergence") == "Ibid."
+    assert bibliography(formatter) == [
+        ("emergence", "“The Emergence and Expansion of ISIS-K and the Taliban.” Accessed "
+                      "January 15, 2024. <https://example.org/isisk>."),
+    ]

@@ -184,6 +184,12 @@ GOOD = "{id: a, file: a.txt, title: T, type: webpage}"
         ("{id: a, file: a.txt, start: Nowhere, title: T, type: webpage}", 2, "sources[0].start",
          "no line of a.txt reads 'Nowhere'"),
         ("just text", 2, "sources[0]", "expected a mapping"),
+        ("{id: a, file: a.txt, title: T, type: webpage, accessed: 2024-01}", 2,
+         "sources[0].accessed", "expected the day it was read, YYYY-MM-DD"),
+        ("{id: a, file: '', start: T, title: T, type: webpage}", 2, "sources[0].start",
+         "a source without a file has no article to start"),
+        ("{id: a, file: '', title: T, type: webpage, file: a.txt}", 2, "sources[0].file",
+         "key given twice"),
     ],
 )
 def test_bad_entry(tmp_path: Path, entry: str, line: int, key: str, message: str) -> None:
@@ -267,3 +273,47 @@ def test_source_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = _catalog(tmp_path, f"sources:\n  - {GOOD}\n")
     [problem] = _problems(path)
     assert "not UTF-8" in problem.message and "line 3" in problem.message
+
+
+def test_csl_fields_are_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("T\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, """
+        sources:
+          - id: a
+            file: a.txt
+            title: "The Emergence and Expansion of ISIS-K"
+            sentence_case_title: "The emergence and expansion of ISIS-K"
+            short_title: "Emergence of ISIS-K"
+            type: webpage
+            accessed: "2024-01-15"
+        """)
+    record = SourceCatalog.load(path).get("a")
+    assert record.sentence_case_title == "The emergence and expansion of ISIS-K"
+    assert (record.short_title, record.accessed) == ("Emergence of ISIS-K", "2024-01-15")
+
+
+def test_a_source_without_a_file_is_citable_not_quotable(tmp_path: Path) -> None:
+    path = _catalog(tmp_path, """
+        sources:
+          - id: imported
+            file: ""
+            title: "A report we hold no text of"
+            type: report
+        """)
+    catalog = SourceCatalog.load(path)
+    assert catalog.ids() == ["imported"] and not catalog.quotable("imported")
+    with pytest.raises(SourceError) as raised:
+        catalog.text("imported")
+    [problem] = raised.value.problems
+    assert (problem.file, problem.line, problem.key) == (str(path), 2, "sources[0].file")
+    assert "cited but not quoted" in str(raised.value)
+
+
+def test_seed_titles_in_headline_case_carry_a_sentence_case_form(catalog: SourceCatalog) -> None:
+    for source_id in catalog.ids():
+        record = catalog.get(source_id)
+        words = record.title.split()
+        headline = sum(w[:1].isupper() for w in words[1:]) > len(words) // 2
+        if headline:
+            assert record.sentence_case_title, source_id
+            assert record.sentence_case_title.lower() == record.title.lower()

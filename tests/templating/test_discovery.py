@@ -1,0 +1,62 @@
+"""Finding templates, and a template that extends another."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import TemplateError
+from briefgen.templating.discovery import available_templates, find_template, load_template
+from tests.conftest import REPO
+
+DEFAULT = REPO / "templates" / "default"
+
+
+def test_both_shipped_templates_are_found() -> None:
+    templates = available_templates(REPO)
+    assert {"default", "memo"} <= set(templates)
+    memo = find_template("memo", REPO)
+    assert memo.settings["numbered_paragraphs"] is True
+    assert find_template("", REPO).name == "default"
+
+
+def test_a_child_takes_missing_files_and_settings_from_its_parent(tmp_path: Path) -> None:
+    child = tmp_path / "templates" / "desk"
+    child.mkdir(parents=True)
+    (child / "template.yaml").write_text(
+        "extends: default\ncolours: {highlight: '#aa0000'}\ndefaults: {marking: RESTRICTED}\n",
+        encoding="utf-8",
+    )
+    template = find_template("desk", tmp_path)
+    assert template.name == "desk"
+    assert template.reference_docx == DEFAULT / "reference.docx"
+    assert template.brief_typ == DEFAULT / "brief.typ"
+    assert template.settings["colours"] == {"accent": "#1f4e79", "highlight": "#aa0000"}
+    assert template.settings["defaults"]["marking"] == "RESTRICTED"
+    assert template.settings["logo"] == "logo.png"
+    assert template.directories == (child.resolve(), DEFAULT)
+
+
+def test_a_child_file_wins_over_the_parent(tmp_path: Path) -> None:
+    child = tmp_path / "templates" / "desk"
+    child.mkdir(parents=True)
+    (child / "template.yaml").write_text("extends: default\n", encoding="utf-8")
+    shutil.copy(DEFAULT / "brief.typ", child / "brief.typ")
+    template = find_template("desk", tmp_path)
+    assert template.brief_typ == child.resolve() / "brief.typ"
+    assert template.reference_docx == DEFAULT / "reference.docx"
+
+
+def test_unknown_parent_and_circles_are_errors_naming_the_file(tmp_path: Path) -> None:
+    one, two = tmp_path / "templates" / "one", tmp_path / "templates" / "two"
+    for folder, parent in ((one, "two"), (two, "one")):
+        folder.mkdir(parents=True)
+        (folder / "template.yaml").write_text(f"extends: {parent}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match="circle"):
+        load_template(one, tmp_path)
+    (two / "template.yaml").write_text("extends: nowhere\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        load_template(two, tmp_path)
+    assert "template.yaml" in str(caught.value) and "'nowhere'" in str(caught.value)

@@ -1,0 +1,66 @@
+"""Filling one placeholder through the sandboxed, strict Jinja environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.errors import TemplateError
+from briefgen.templating.placeholders import fill, fill_text, is_body_placeholder, placeholders
+
+VALUES = {"title": "Mali after two coups", "marking": "", "organisation": "Sahel Desk"}
+ORIGIN = "templates/x/reference.docx (cover)"
+
+
+def test_a_name_is_filled_and_filters_apply() -> None:
+    assert fill("{{ title }}", VALUES, ORIGIN) == "Mali after two coups"
+    assert fill("{{ title | upper }}", VALUES, ORIGIN) == "MALI AFTER TWO COUPS"
+    assert fill('{{ marking or "unrestricted" }}', VALUES, ORIGIN) == "unrestricted"
+
+
+def test_word_curly_quotes_inside_a_placeholder_are_jinja_quotes() -> None:
+    assert fill("{{ marking or \u201cunrestricted\u201d }}", VALUES, ORIGIN) == "unrestricted"
+
+
+def test_an_unknown_name_names_the_file_and_the_placeholder() -> None:
+    with pytest.raises(TemplateError) as caught:
+        fill("{{ classification }}", VALUES, ORIGIN)
+    message = str(caught.value)
+    assert ORIGIN in message and "'classification'" in message
+    assert "title" in message  # says what was expected
+
+
+def test_python_internals_are_refused_by_the_sandbox() -> None:
+    for reach in ("{{ ''.__class__.__mro__ }}", "{{ title.__class__ }}",
+                  "{{ cycler.__init__.__globals__ }}"):
+        with pytest.raises(TemplateError) as caught:
+            fill(reach, {**VALUES, "cycler": "x"}, ORIGIN)
+        assert ORIGIN in str(caught.value)
+    with pytest.raises(TemplateError, match="sandbox"):
+        fill("{{ ''.__class__.__mro__ }}", VALUES, ORIGIN)
+
+
+def test_huge_repetition_is_refused() -> None:
+    with pytest.raises(TemplateError, match="sandbox"):
+        fill("{{ 'x' * 10000000 }}", VALUES, ORIGIN)
+
+
+def test_invalid_expression_is_a_template_error() -> None:
+    with pytest.raises(TemplateError, match="not valid"):
+        fill("{{ title | }}", VALUES, ORIGIN)
+
+
+def test_spec_text_is_data_never_a_template() -> None:
+    values = {"title": "{{ 7 * 7 }} and {% raw %}"}
+    assert fill("{{ title }}", values, ORIGIN) == "{{ 7 * 7 }} and {% raw %}"
+
+
+def test_text_around_placeholders_is_kept() -> None:
+    text = "From {{ organisation }}, on {{ title }}."
+    assert [m.group(0) for m in placeholders(text)] == ["{{ organisation }}", "{{ title }}"]
+    assert fill_text(text, VALUES, ORIGIN) == "From Sahel Desk, on Mali after two coups."
+
+
+def test_body_placeholder_is_a_whole_paragraph() -> None:
+    assert is_body_placeholder(" {{ body }} ")
+    assert is_body_placeholder("{{body}}")
+    assert not is_body_placeholder("See {{ body }}")

@@ -1,0 +1,32 @@
+"""Placeholder values: the brief's metadata over template.yaml's defaults."""
+
+from __future__ import annotations
+
+from briefgen.model.nodes import Metadata
+from briefgen.templating.values import placeholder_values
+
+META = Metadata(title="T", date="2021-06-30", date_text="30 June 2021", authors=("A", "B"),
+                organisation="", marking="SECRET", keywords=("x", "y"))
+SETTINGS = {"defaults": {"organisation": "Institute", "marking": "UNCLASSIFIED", "desk": "Sahel"}}
+
+
+def test_spec_values_win_and_defaults_fill_the_gaps() -> None:
+    values = placeholder_values(META, SETTINGS)
+    assert values["marking"] == "SECRET"  # the spec's
+    assert values["organisation"] == "Institute"  # the spec gave none
+    assert values["desk"] == "Sahel"  # a template's own name
+    assert values["date"] == "30 June 2021" and values["date_iso"] == "2021-06-30"
+    assert values["authors"] == "A, B" and values["keywords"] == "x; y"
+
+
+def test_byline_skips_what_is_empty() -> None:
+    assert placeholder_values(META, SETTINGS)["byline"] == "30 June 2021 · A, B · Institute"
+    assert placeholder_values(Metadata(title="T"), {})["byline"] == ""
+
+
+def test_every_value_is_text_and_body_is_reserved() -> None:
+    values = placeholder_values(META, {"defaults": {"body": "x", "count": 3, "none": None}},
+                                {"series": "Sahel briefs"})
+    assert "body" not in values
+    assert values["count"] == "3" and values["none"] == "" and values["series"] == "Sahel briefs"
+    assert all(isinstance(v, str) for v in values.values())

@@ -1,0 +1,285 @@
+"""Template behaviour across writers: a reference restyled in Word, placeholders typed in
+the cover, header and footer, where the body goes, and the memo template's numbering.
+
+Outputs are read back the way users' tools read them: python-docx for the DOCX, pdftotext
+and pypdf for the PDF.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Pt, RGBColor
+from pypdf import PdfReader
+
+from briefgen.errors import TemplateError
+from briefgen.model.nodes import Document, Paragraph
+from briefgen.pipeline import BuildOptions, build, build_document, check
+from briefgen.templating.discovery import find_template
+from briefgen.templating.template import Template
+from briefgen.writers.docx import DocxWriter
+from tests.conftest import BRIEFS, REPO, SEEDS
+from tests.writers.docx.conftest import sample_document, tiny_png
+
+DEFAULT = REPO / "templates" / "default"
+MEMO = REPO / "templates" / "memo"
+SPECS = sorted(BRIEFS.glob("*.yaml"))
+MALI = BRIEFS / "mali-minusma.yaml"
+
+
+@pytest.fixture(scope="module")
+def png(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("img") / "chart.png"
+    path.write_bytes(tiny_png())
+    return path
+
+
+def copy_template(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def restyle_heading_1(reference: Path) -> None:
+    """What a person does in Word: Home > Styles > Heading 1 > Modify."""
+    word = docx.Document(str(reference))
+    font = word.styles["Heading 1"].font
+    font.color.rgb = RGBColor(0xC0, 0x10, 0x20)
+    font.name = "Liberation Sans"
+    font.size = Pt(19)
+    word.save(str(reference))
+
+
+def assert_heading_1_restyled(out: Path) -> None:
+    word = docx.Document(str(out))
+    style = word.styles["Heading 1"]
+    assert style.font.color.rgb == RGBColor(0xC0, 0x10, 0x20)
+    assert style.font.name == "Liberation Sans"
+    assert style.font.size == Pt(19)
+    headings = [p for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings and all(not r.font.color.rgb and not r.font.size for p in headings
+                            for r in p.runs)
+
+
+# ----------------------------------------------------------------- restyling in Word
+
+
+def test_heading_1_restyled_in_the_reference_carries_into_the_brief(tmp_path: Path) -> None:
+    # A project whose own templates/default/ is an edited copy of the shipped one.
+    project = tmp_path / "project"
+    shutil.copytree(SEEDS, project / "seeds")
+    copy_template(DEFAULT, project / "templates" / "default")
+    restyle_heading_1(project / "templates" / "default" / "reference.docx")
+    spec = project / "brief.yaml"
+    spec.write_text(MALI.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(BRIEFS / "data", project / "data")
+    result = build(spec, BuildOptions(out_dir=tmp_path / "out", formats=("docx",)))
+    assert_heading_1_restyled(result.outputs[0])
+
+
+def test_template_option_points_at_an_edited_copy(tmp_path: Path) -> None:
+    edited = copy_template(DEFAULT, tmp_path / "house-style")
+    restyle_heading_1(edited / "reference.docx")
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", str(MALI), "-o", str(tmp_path / "out"),
+         "--format", "docx", "--template", str(edited)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (out,) = (tmp_path / "out").glob("*.docx")
+    assert_heading_1_restyled(out)
+
+
+# ----------------------------------------------------------------- placeholders in Word
+
+
+def reference_with(tmp_path: Path, *paragraphs: list[tuple[str, bool]]) -> Template:
+    """A copy of the default template whose cover is ``paragraphs``, each a list of runs
+    (text, bold), as Word stores typed text that spell-check and formatting split."""
+    folder = copy_template(DEFAULT, tmp_path / "split")
+    word = docx.Document(str(folder / "reference.docx"))
+    body = word.element.body
+    for p in list(body.iterchildren("{*}p")):
+        body.remove(p)
+    for runs in paragraphs:
+        p = word.add_paragraph(style="Normal")
+        for text, bold in runs:
+            p.add_run(text).bold = bold
+    word.save(str(folder / "reference.docx"))
+    return find_template("", None, folder)
+
+
+def test_a_placeholder_split_across_runs_is_filled(tmp_path: Path, png: Path) -> None:
+    template = reference_with(
+        tmp_path,
+        [("Brief: {", False), ("{ ti", True), ("tle | up", False), ("per }", False),
+         ("} for {{ organisation }}.", False)],
+        [("{{ body }}", False)],
+        [("Ends. {{", False), (" marking }", False), ("}", True)],
+    )
+    out = tmp_path / "brief.docx"
+    DocxWriter().write(sample_document(png), template, out)
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert texts[0] == "Brief: MALI AFTER TWO COUPS for Sahel Policy Desk."
+    # The body replaced the {{ body }} paragraph; what followed it comes after the body.
+    assert texts[1] == "Summary" and "{{ body }}" not in texts  # after the key points box
+    assert texts[-1] == "Ends. FOR OFFICIAL USE ONLY"
+    # Text before the placeholder keeps its run; the value takes the run it starts in.
+    runs = docx.Document(str(out)).paragraphs[0].runs
+    assert runs[0].text.startswith("Brief: ") and not runs[0].bold
+
+
+def test_an_unknown_placeholder_names_the_file_and_the_name(tmp_path: Path, png: Path) -> None:
+    template = reference_with(tmp_path, [("{{ classif", False), ("ication }}", False)])
+    with pytest.raises(TemplateError) as caught:
+        DocxWriter().write(sample_document(png), template, tmp_path / "brief.docx")
+    assert str(template.reference_docx) in str(caught.value)
+    assert "'classification'" in str(caught.value)
+    assert not (tmp_path / "brief.docx").exists()
+
+
+def test_the_sandbox_refuses_python_internals_typed_in_word(tmp_path: Path, png: Path) -> None:
+    template = reference_with(tmp_path, [("{{ ''.__class__.__mro__ }}", False)])
+    with pytest.raises(TemplateError, match="sandbox"):
+        DocxWriter().write(sample_document(png), template, tmp_path / "brief.docx")
+
+
+def test_unknown_placeholder_fails_the_build_without_traceback_or_output(tmp_path: Path) -> None:
+    folder = copy_template(DEFAULT, tmp_path / "bad")
+    word = docx.Document(str(folder / "reference.docx"))
+    footer = word.sections[0].footer
+    footer.add_paragraph("{{ desk_phone }}")
+    word.save(str(folder / "reference.docx"))
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", str(MALI), "-o", str(out), "--template",
+         str(folder)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "reference.docx (footer)" in result.stderr and "'desk_phone'" in result.stderr
+    assert not any(out.glob("*.docx")) and not any(out.glob("*.pdf"))
+
+
+def test_header_placeholders_are_filled_and_fields_kept(tmp_path: Path, png: Path) -> None:
+    out = tmp_path / "brief.docx"
+    DocxWriter().write(sample_document(png), find_template("", REPO), out)
+    section = docx.Document(str(out)).sections[0]
+    first = section.first_page_header.paragraphs[0]
+    assert "FOR OFFICIAL USE ONLY" in first.text and "Sahel Policy Desk" in first.text
+    assert first._p.xpath(".//w:drawing")  # the logo stayed
+    assert "{{" not in section.footer._element.xml
+    assert section.footer._element.xpath(".//w:instrText")
+
+
+def test_an_empty_value_removes_its_cover_paragraph(tmp_path: Path, png: Path) -> None:
+    document = sample_document(png)
+    document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, subtitle=""))
+    out = tmp_path / "brief.docx"
+    DocxWriter().write(document, find_template("", REPO), out)
+    word = docx.Document(str(out))
+    assert [p.style.name for p in word.paragraphs[:2]] == ["Title", "Cover Details"]
+
+
+# ----------------------------------------------------------------- the memo, and both templates
+
+
+@pytest.fixture(scope="module")
+def memo_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("memo")
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", *map(str, SPECS), "-o", str(out),
+         "--template", str(MEMO)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def models() -> dict[str, Document]:
+    return {spec.stem: build_document(check(spec), BuildOptions()) for spec in SPECS}
+
+
+def _output(out: Path, spec: Path, suffix: str) -> Path:
+    (path,) = out.glob(f"*-{spec.stem}{suffix}")
+    return path
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_memo_numbers_the_same_paragraphs_in_docx_and_pdf(
+    memo_built: Path, models: dict[str, Document], spec: Path
+) -> None:
+    model = models[spec.stem]
+    paragraphs = [b for b in model.body if isinstance(b, Paragraph)]
+    word = docx.Document(str(_output(memo_built, spec, ".docx")))
+    numbered = [p for p in word.paragraphs if p.style.name == "Numbered Paragraph"]
+    assert len(numbered) == len(paragraphs) > 0
+    pdf = subprocess.run(["pdftotext", str(_output(memo_built, spec, ".pdf")), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", pdf)
+    for number, para in enumerate(numbered, start=1):
+        first_words = " ".join(para.text.split()[:3])
+        assert f"{number}. {first_words}" in flat, (number, first_words)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_memo_has_the_marking_banner_top_and_bottom_and_no_cover(
+    memo_built: Path, models: dict[str, Document], spec: Path
+) -> None:
+    model = models[spec.stem]
+    word = docx.Document(str(_output(memo_built, spec, ".docx")))
+    section = word.sections[0]
+    assert not section.different_first_page_header_footer
+    marking = model.meta.marking
+    if marking:
+        assert [p.text for p in section.header.paragraphs] == [marking]
+        assert section.footer.paragraphs[-1].text == marking
+    assert word.paragraphs[0].text == "Memorandum"
+    reader = PdfReader(str(_output(memo_built, spec, ".pdf")))
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout",
+                           str(_output(memo_built, spec, ".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    if marking:
+        assert page[0].strip() == marking.upper() and page[-1].strip() == marking.upper()
+
+
+def test_memo_keeps_footnotes_captions_and_fields(memo_built: Path) -> None:
+    for spec in SPECS:
+        path = _output(memo_built, spec, ".docx")
+        word = docx.Document(str(path))
+        xml = word.element.xml
+        assert "w:footnoteReference" in xml
+        assert "SEQ Figure" in xml or "SEQ Table" in xml
+        assert any(p.style.name == "Caption" for p in word.paragraphs)
+
+
+# ----------------------------------------------------------------- the template command
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_template_list_shows_both_templates() -> None:
+    result = run_cli("template", "list")
+    assert result.returncode == 0, result.stderr
+    names = [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+    assert {"default", "memo"} <= set(names)
+
+
+def test_template_new_copies_a_template_to_start_from(tmp_path: Path) -> None:
+    result = run_cli("template", "new", "desk", "--from", "memo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "templates" / "desk"
+    assert (folder / "reference.docx").read_bytes() == (MEMO / "reference.docx").read_bytes()
+    template = find_template("desk", tmp_path)
+    assert template.name == "desk" and template.settings["numbered_paragraphs"] is True
+    again = run_cli("template", "new", "desk", cwd=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert "Traceback" not in again.stderr

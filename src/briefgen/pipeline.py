@@ -104,6 +104,11 @@ def check(spec_path: Path, strict: bool = False) -> Checked:
         )
     catalog = SourceCatalog.load(corpus)
     problems = check_references(spec, located, catalog.ids())
+    # An imported source has metadata but no text: say at the excerpt, not deep in the catalog.
+    problems += [Problem(located.file, located.line(f"{e.key}.source"), f"{e.key}.source",
+                         f"source {e.source!r} has no text file, so it can be cited but not "
+                         f"quoted; name its text in file: in {catalog.path}")
+                 for e in spec.excerpts() if e.source in catalog and not catalog.quotable(e.source)]
     if problems:
         count = len(problems)
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",

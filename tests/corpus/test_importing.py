@@ -13,7 +13,7 @@ from briefgen.citations import CitationFormatter, CitationRef
 from briefgen.citations.markup import plain_text
 from briefgen.corpus.catalog import Person, SourceCatalog
 from briefgen.corpus.importing import catalog_id, import_sources, read_export
-from briefgen.errors import SourceError
+from briefgen.errors import SourceError, SpecError
 from tests.conftest import REPO, SEEDS
 
 CSL_JSON = """[
@@ -291,3 +291,45 @@ def test_cli_malformed_file_exits_1_without_traceback(tmp_path: Path, catalog_pa
     assert "Traceback" not in result.stderr
     assert f"{export}:" in result.stderr and "not valid JSON" in result.stderr
     assert catalog_path.read_bytes() == before
+
+
+# -------------------------------------------------------- imported sources in a brief
+
+
+BRIEF = """title: T
+date: 2024-01-01
+summary: |
+  A UN report [@unsc-2021, p. 4] and an unsigned article [@ft-unsigned].
+sections:
+  - heading: H
+    body: |
+      Text.
+{excerpts}recommendations:
+  - title: R
+    action: Do it.
+"""
+
+
+def test_a_brief_cites_imported_sources(tmp_path: Path, catalog_path: Path) -> None:
+    from briefgen.pipeline import BuildOptions, build_document, check
+
+    import_sources(catalog_path, write(tmp_path, "zotero.json", CSL_JSON))
+    spec = write(tmp_path, "brief.yaml", BRIEF.format(excerpts=""))
+    document = build_document(check(spec), BuildOptions(style="apa"))
+    text = " ".join(plain_text(b.runs) for b in document.body if hasattr(b, "runs"))
+    assert "(United Nations Security Council, 2021, p. 4)" in text
+    assert "(“Isis-K,” n.d.)" in text
+
+
+def test_quoting_an_imported_source_is_an_error_at_the_excerpt(tmp_path: Path,
+                                                               catalog_path: Path) -> None:
+    from briefgen.pipeline import check
+
+    import_sources(catalog_path, write(tmp_path, "zotero.json", CSL_JSON))
+    excerpt = "    excerpts:\n      - source: ft-unsigned\n        quote: \"Isis-K is here.\"\n"
+    spec = write(tmp_path, "brief.yaml", BRIEF.format(excerpts=excerpt))
+    with pytest.raises(SpecError) as caught:  # a problem of the spec, found before quoting
+        check(spec)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.key) == (10, "sections[0].excerpts[0].source")
+    assert "'ft-unsigned' has no text file, so it can be cited but not quoted" in problem.message

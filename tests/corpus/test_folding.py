@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.corpus.folding import fold
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefgen.corpus.folding import fold, fold_text
 
 
 @pytest.mark.parametrize(
@@ -46,3 +49,13 @@ def test_every_folded_character_maps_back() -> None:
 def test_empty_slice_has_no_span() -> None:
     with pytest.raises(ValueError):
         fold("abc").original_span(1, 1)
+
+
+_PIECES = st.sampled_from(["a", "É", "e\u0301", "\u200d", "\u00ad", " ", "\u00a0", "\n\t",
+                           "’", "“", "—", "…", "\u0301", "x", "\ufeff", "ﬁ", "İ", "\u2028"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=20).map("".join))
+def test_fold_text_is_folds_text(text: str) -> None:
+    assert fold_text(text) == fold(text).text

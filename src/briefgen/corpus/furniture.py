@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from briefgen.corpus.folding import fold
+from briefgen.corpus.folding import fold_text
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ GLOBAL_FURNITURE: tuple[FurnitureRule, ...] = (
 
 def is_global_furniture(line: str) -> bool:
     """True when the line, on its own, is furniture on any page."""
-    return _is_global_furniture(fold(line).text)
+    return _is_global_furniture(fold_text(line))
 
 
 def _is_global_furniture(folded: str) -> bool:
@@ -66,11 +66,11 @@ def split_title_and_body(
     (a paragraph or a heading). Outer whitespace of each block is dropped, inner kept.
     Returns ("", []) for an article with no text.
     """
-    dropped = {fold(line).text for line in drop_lines}
+    dropped = {fold_text(line) for line in drop_lines}
     # Each block travels with its folded form, computed once: rules compare folded text.
     blocks = [
         (block, folded)
-        for block, folded in ((line.strip(), fold(line).text) for line in lines)
+        for block, folded in ((line.strip(), fold_text(line)) for line in lines)
         if folded and not _is_global_furniture(folded) and folded not in dropped
     ]
     if not blocks:

@@ -9,25 +9,12 @@ catalog (seeds/sources.yaml, found above the spec) and the bundled templates app
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import BRIEFS
-from tests.robustness.specs import MINIMAL, Project, make_project
+from tests.robustness.specs import Project, make_project
 
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return make_project(tmp_path_factory.mktemp("project"))
 
-
-@pytest.fixture(scope="session")
-def sample_text() -> str:
-    """The full MINUSMA sample brief: charts, tables, excerpts, every top-level key."""
-    return (BRIEFS / "mali-minusma.yaml").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def minimal_text() -> str:
-    return MINIMAL

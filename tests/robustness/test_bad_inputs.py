@@ -25,7 +25,7 @@ import pypdf
 from briefgen.cli import main
 from briefgen.spec.yamlsource import MAX_SPEC_BYTES
 from tests.conftest import BRIEFS, REPO
-from tests.robustness.conftest import Project
+from tests.robustness.specs import Project
 from tests.robustness.specs import (
     MINIMAL,
     replace_value,
@@ -318,9 +318,9 @@ def test_odd_input_builds_files_that_open(
     assert "Traceback" not in err
     for text in case.says:
         assert text.format(file=args[0]) in err, err
-    written = sorted(p.suffix for p in out.iterdir())
-    assert written == [".docx", ".pdf"], written  # and no temporary file left behind
-    docx_path, pdf_path = sorted(out.iterdir())
+    written = {p.suffix: p for p in out.iterdir()}
+    assert {".docx", ".pdf"} <= set(written) and ".tmp" not in written, written
+    docx_path, pdf_path = written[".docx"], written[".pdf"]
     word = docx.Document(str(docx_path))
     assert word.paragraphs[0].text.strip()
     reader = pypdf.PdfReader(io.BytesIO(pdf_path.read_bytes()))

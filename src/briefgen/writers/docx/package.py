@@ -7,6 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from briefgen.writers.timestamps import embedded_time
+
 # The earliest time a zip entry can carry; also what we use when a brief has no date.
 ZIP_EPOCH = dt.datetime(1980, 1, 1)
 
@@ -15,12 +17,12 @@ _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
 
 def brief_datetime(iso_date: str) -> dt.datetime:
-    """Midnight of ``iso_date`` (YYYY-MM-DD), or ZIP_EPOCH if it is empty, invalid or earlier."""
-    try:
-        when = dt.datetime.strptime(iso_date, "%Y-%m-%d")
-    except ValueError:
+    """Midnight of ``iso_date`` (YYYY-MM-DD), or $SOURCE_DATE_EPOCH when set (naive, UTC);
+    ZIP_EPOCH if that is empty, invalid or earlier."""
+    when = embedded_time(iso_date)
+    if when is None:
         return ZIP_EPOCH
-    return max(when, ZIP_EPOCH)
+    return max(when.replace(tzinfo=None), ZIP_EPOCH)
 
 
 def write_reproducible_zip(blob: bytes, out: Path, when: dt.datetime) -> None:

@@ -320,11 +320,6 @@ def bundle_contents(checked: Checked, document: Document, stem: str,
                           tuple(files), tuple(charts), tuple(sources))
 
 
-# When this process started, as file times count: a temporary file older than this cannot
-# belong to the current build.
-_PROCESS_STARTED = time.time()
-
-
 def _temp_prefix(stem: str) -> str:
     # Host and process id in the name let a later build tell a killed build's leftovers from
     # a live build's work in progress, even in a folder on a shared drive.
@@ -335,9 +330,10 @@ def _temp_prefix(stem: str) -> str:
 def remove_stale_temporaries(out_dir: Path, stem: str) -> list[Path]:
     """Remove temporary files a killed build of ``stem`` left in ``out_dir``; return them.
 
-    Only files this host wrote, older than this process, whose process is gone: a build
-    still running (here, or on another machine sharing the folder) keeps its files. A kill
-    (SIGKILL, power cut) is the one way a build leaves them, as no cleanup code runs.
+    Only files this host wrote whose process is gone: a build still running (here, or on
+    another machine sharing the folder) keeps its files. A kill (SIGKILL, power cut) is the
+    one way a build leaves them, as no cleanup code runs. The process id, not the file's age,
+    decides: a long-lived process (a batch worker, a test run) starts many builds.
     """
     if os.name != "posix":  # os.kill(pid, 0) tests a process only on POSIX
         return []
@@ -348,9 +344,8 @@ def remove_stale_temporaries(out_dir: Path, stem: str) -> list[Path]:
         if not pid_text.isdigit() or int(pid_text) == os.getpid() or _running(int(pid_text)):
             continue
         try:
-            if path.stat().st_mtime < _PROCESS_STARTED:
-                path.unlink()
-                removed.append(path)
+            path.unlink()
+            removed.append(path)
         except OSError:
             continue  # gone already, or not ours to remove: leave it
     return removed

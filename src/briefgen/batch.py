@@ -1,0 +1,156 @@
+"""Build many specs at once, in parallel worker processes; one failure never stops the rest.
+
+Builds are CPU-bound Python (quote matching, citeproc, XML, Typst), so threads would queue on
+the GIL: each spec is built in a worker process. Workers are forked on Linux: a fork starts
+in milliseconds where a spawned worker re-imports Python and briefgen, and it is safe only
+while the parent has loaded neither typst nor matplotlib (``_pool_context`` checks): the CLI
+never draws or compiles in the parent, so each child imports those itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.errors import BriefgenError, SpecError
+
+if TYPE_CHECKING:
+    from briefgen.pipeline import BuildOptions
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class SpecOutcome:
+    """What became of one spec in a batch: its outputs, or the error that stopped it.
+
+    ``error`` is "" for a spec that built; otherwise the full message the user would have
+    seen building it alone (a BriefgenError's report, or a traceback for a bug).
+    """
+
+    spec: Path
+    outputs: tuple[Path, ...]
+    seconds: float
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def collect_specs(paths: Iterable[Path]) -> list[Path]:
+    """The spec files named by ``paths``: files as given, folders as their *.yaml/*.yml files.
+
+    Folders are not searched recursively: a brief's data files often sit in a subfolder
+    beside it. Raises SpecError for a path that does not exist or an empty folder.
+    """
+    specs: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+            if not found:
+                raise SpecError(f"{path}: no spec files (*.yaml) in this folder")
+            specs += found
+        elif path.exists():
+            specs.append(path)
+        else:
+            raise SpecError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(specs))
+
+
+def default_jobs() -> int:
+    """As many workers as the process may use cores."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_outcome(spec: Path, options: BuildOptions) -> SpecOutcome:
+    """Build ``spec`` and report the result as a value: it never raises (except ^C).
+
+    Runs in worker processes, so errors travel back as text: a BriefgenError's problems
+    would not survive pickling.
+    """
+    from briefgen.pipeline import build
+
+    started = time.perf_counter()
+    try:
+        result = build(spec, options)
+    except BriefgenError as exc:
+        return SpecOutcome(spec, (), time.perf_counter() - started, exc.report())
+    except Exception:  # a bug: keep its traceback, and let the other specs build
+        return SpecOutcome(spec, (), time.perf_counter() - started,
+                           f"{spec}: internal error\n{traceback.format_exc()}")
+    return SpecOutcome(result.spec, result.outputs, result.seconds)
+
+
+# Libraries whose state does not survive a fork: typst's compiler waits forever on the rayon
+# thread pool it started in the parent, matplotlib keeps font caches and locks.
+_FORK_UNSAFE = ("typst", "matplotlib")
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux while this process has not loaded a fork-unsafe library, else a clean
+    start (forkserver on Linux, spawn elsewhere) that costs each worker its imports."""
+    if not sys.platform.startswith("linux"):
+        return multiprocessing.get_context("spawn")
+    if any(name in sys.modules for name in _FORK_UNSAFE):
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("fork")
+
+
+def build_many(
+    specs: Sequence[Path],
+    options: BuildOptions,
+    jobs: int,
+    on_start: Callable[[], None] | None = None,
+    on_done: Callable[[SpecOutcome], None] | None = None,
+) -> list[SpecOutcome]:
+    """Build every spec, ``jobs`` at a time, in spec order in the result.
+
+    ``on_start`` is called once the workers exist (start a progress display there: threads
+    started before a fork are a hazard for the children), ``on_done`` after each spec, in
+    the order they finish. With one job or one spec everything runs in this process.
+    """
+    outcomes: dict[Path, SpecOutcome] = {}
+
+    def done(outcome: SpecOutcome, spec: Path) -> None:
+        outcomes[spec] = outcome
+        if on_done:
+            on_done(outcome)
+
+    if jobs <= 1 or len(specs) <= 1:
+        if on_start:
+            on_start()
+        for spec in specs:
+            done(build_outcome(spec, options), spec)
+        return [outcomes[s] for s in specs]
+
+    executor = ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=_pool_context())
+    try:
+        futures: dict[Future[SpecOutcome], Path] = {
+            executor.submit(build_outcome, spec, options): spec for spec in specs
+        }
+        if on_start:
+            on_start()
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker died (killed, out of memory)
+                outcome = SpecOutcome(spec, (), 0.0, f"{spec}: worker process failed: {exc!r}")
+            done(outcome, spec)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown()
+    return [outcomes[s] for s in specs]

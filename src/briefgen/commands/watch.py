@@ -1,0 +1,47 @@
+"""`briefgen watch`: rebuild a brief every time its spec, data, sources or template are saved."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from briefgen.commands.build import _formats
+
+    watch = sub.add_parser("watch", help="rebuild a brief whenever one of its files is saved")
+    watch.add_argument("spec", type=Path, metavar="SPEC", help="the brief spec to build")
+    watch.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
+                       help="output folder (default: output/)")
+    watch.add_argument("--format", type=_formats, default=None, metavar="FORMATS",
+                       help="comma-separated formats: docx,pdf (default: both)")
+    watch.add_argument("--template", type=Path, default=None, metavar="DIR",
+                       help="a template folder, overriding the spec's template")
+    watch.add_argument("--style", default="", metavar="STYLE",
+                       help="citation style (default: the spec's, else chicago-note-bibliography)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from briefgen.errors import BriefgenError
+    from briefgen.pipeline import FORMATS, BuildOptions
+    from briefgen.watch import Outcome, describe, watch_and_rebuild
+
+    if not args.spec.is_file():
+        raise BriefgenError(f"{args.spec}: no such file")
+    options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
+                           template=args.template, style=args.style)
+
+    def report(outcome: Outcome) -> None:
+        failed = isinstance(outcome, BriefgenError)
+        print(describe(outcome), file=sys.stderr if failed else sys.stdout, flush=True)
+
+    print(f"watching {args.spec} and its data, sources and template; Ctrl-C to stop",
+          file=sys.stderr, flush=True)
+    try:
+        watch_and_rebuild(args.spec, options, report)
+    except KeyboardInterrupt:
+        pass  # the way to stop watching: not an error
+    return EXIT_OK

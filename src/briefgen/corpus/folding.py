@@ -81,6 +81,7 @@ def fold(text: str) -> Folded:
 
 _FOLD_TABLE = {**{ord(c): None for c in _INVISIBLE}, **{ord(c): f for c, f in _FOLD.items()}}
 _WHITESPACE = re.compile(r"\s+")
+_SPACE_THEN_OTHER = re.compile(r"\s(?=([^\x00-\x7f]))")
 
 
 def fold_text(text: str) -> str:
@@ -92,6 +93,10 @@ def fold_text(text: str) -> str:
     character between a letter and its accent still keeps them apart.
     """
     normal = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    if any(unicodedata.combining(m.group(1)) for m in _SPACE_THEN_OTHER.finditer(normal)):
+        # A combining mark on a space makes that space a letter for fold(); rare enough to
+        # take the slow path.
+        return fold(text).text
     return _WHITESPACE.sub(" ", normal).strip()
 
 

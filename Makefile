@@ -22,8 +22,9 @@ test: system-deps test-system-deps venv
 	$(PY) -m pytest -q
 
 bench: system-deps venv
-	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) -m pip install --quiet -e '.[bench,test]'
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/fuzz_specs.py  # 4,000 Hypothesis-made specs, none may crash (~5 min)
 
 venv: $(VENV)/.installed
 

@@ -1,7 +1,7 @@
 """The long fuzz run: thousands of Hypothesis-made specs, none may produce a traceback.
 
 The same properties as tests/robustness/test_fuzz_specs.py, which runs a few dozen examples
-in the suite; here each runs ``--examples`` (default 1000, so 4000 in all, about 15 minutes
+in the suite; here each runs ``--examples`` (default 1000, so 4000 in all, about 5 minutes
 on the development machine). A failure prints the smallest spec Hypothesis found that
 causes it, and the exit status is 1.
 

@@ -140,7 +140,9 @@ LONG_WORD = "Antidisestablishmentarianism" * 9  # 252 letters, no break opportun
 ARABIC = "بعثة الأمم المتحدة المتكاملة المتعددة الأبعاد لتحقيق الاستقرار في مالي"
 HEBREW = "משימת האו״ם במאלי"
 EMOJI = "🇲🇱 👮🏾‍♀️ 🕊️ 📉 🧑‍🤝‍🧑"
-INJECTION = r'#read(\"/etc/passwd\") #import \"x.typ\" $x^2$ ] [ \\ @ref <label> // #set page(width: 1cm)'
+JINJA = "Mali {{ 7*7 }} {% if true %}x{% endif %} {{ ''.__class__.__mro__ }}"
+INJECTION = (r'#read(\"/etc/passwd\") #import \"x.typ\" $x^2$ ] [ \\ @ref <label> '
+             r'// #set page(width: 1cm)')
 
 BAD: list[Case] = [
     # --- YAML syntax: line, column and the offending line
@@ -176,7 +178,8 @@ BAD: list[Case] = [
          ("{file}:", "unknown source 'un-mali'; did you mean 'un-mali-future'?")),
     # --- empty files and top levels that are not mappings
     Case("empty-file", spec(""), ("{file}: the spec is empty",)),
-    Case("comments-only", spec("# nothing yet\n\n# still nothing\n"), ("{file}: the spec is empty",)),
+    Case("comments-only", spec("# nothing yet\n\n# still nothing\n"),
+         ("{file}: the spec is empty",)),
     Case("top-level-list", spec("- title: x\n- date: 2021-07-15\n"),
          ("{file}:1: the top level of a spec must be a mapping", "a list of 2")),
     Case("top-level-text", spec("just a sentence\n"),
@@ -188,7 +191,8 @@ BAD: list[Case] = [
     # --- encodings and binary files
     Case("latin-1", spec(MINIMAL.replace("Sahel Desk", "Bureau Sahel, Goïta").encode("latin-1")),
          ("{file}: cannot read the spec: it is not UTF-8 or UTF-16 text", "save it as UTF-8")),
-    Case("utf-16-without-bom", spec(MINIMAL.encode("utf-16-le")), ("{file}: cannot read the spec",)),
+    Case("utf-16-without-bom", spec(MINIMAL.encode("utf-16-le")),
+         ("{file}: cannot read the spec",)),
     Case("png-file", spec(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
          ("{file}: cannot read the spec",), subprocess=True),
     Case("nul-bytes", spec(MINIMAL.encode() + b"\x00\x00"), ("{file}: cannot read the spec",
@@ -265,6 +269,8 @@ ODD: list[Case] = [
         "The mission is short", INJECTION.replace('\\"', '"').replace("\\\\", "\\")
         + " The mission is short")),
          subprocess=True, pdf_text=("#read(", "#import", "$x^2$", "@ref", "<label>")),
+    Case("jinja-in-spec-text", spec(minimal_with("title", f'"{JINJA}"').replace(
+        "Sahel Desk", JINJA)), pdf_text=("{{ 7*7 }}", "__class__")),
     Case("markdown-image-and-html", spec(MINIMAL.replace(
         "The mission is short", "![secret](/etc/passwd) <script>alert(1)</script> "
         "[a link](javascript:alert(1)) The mission is short"))),

@@ -116,6 +116,7 @@ class StyleSheet:
     word: WordDocument
 
     def __post_init__(self) -> None:
+        _memoise_style_ids(self.word)
         self._by_name: dict[tuple[str, WD_STYLE_TYPE], BaseStyle] = {}
         for style in self.word.styles:
             if style.name is not None:
@@ -152,3 +153,26 @@ class StyleSheet:
                 style.base_style = self.paragraph(BODY)
             self._by_name[key] = style
         return style
+
+
+def _memoise_style_ids(word: WordDocument) -> None:
+    """Make python-docx's style assignment O(1) for this document.
+
+    Every ``paragraph.style = s`` asks the document part for s's id, and python-docx answers
+    by scanning every style for the default one of that type, each time: a third of a whole
+    build. The answer for a given style cannot change while a brief is written (the writer
+    adds styles, never a new default), so it is remembered per style id and type.
+    """
+    part = word.part
+    lookup = part.get_style_id
+    known: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+
+    def get_style_id(style_or_name: object, style_type: WD_STYLE_TYPE) -> str | None:
+        if not isinstance(style_or_name, BaseStyle):
+            return lookup(style_or_name, style_type)
+        key = (style_or_name.style_id, style_type)
+        if key not in known:
+            known[key] = lookup(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id  # type: ignore[method-assign]

@@ -126,6 +126,8 @@ def test_after_a_heading_goes_at_the_end_of_its_section(sample_brief: BuiltBrief
     assert texts[title - 1] == "The text of Chapter One."
     assert texts.index("Chapter Two") > title
     assert texts[-1] == "The text of Chapter Two."
+    paragraphs = open_docx(str(out)).paragraphs
+    assert paragraphs[texts.index("Chapter Two")].paragraph_format.page_break_before is True
 
 
 def test_after_the_last_heading_goes_at_the_end(sample_brief: BuiltBrief, tmp_path: Path) -> None:

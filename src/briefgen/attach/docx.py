@@ -12,7 +12,7 @@ Where the brief goes: at the end, or with ``after`` at the end of the named head
 i.e. before the next heading of the same or a higher level (or at the end of the report when
 there is none). A section, not the heading paragraph, because an annex placed "after
 Chapter 2" belongs after Chapter 2's text, not between the heading and its first paragraph.
-It always starts on a new page.
+It always starts on a new page, and so does what follows it in the report.
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ def attach_docx(brief: Path, report: Path, output: Path, after: str = "") -> Non
     first_inserted = _first_inserted(report_doc, index)
     composer.insert(index, brief_doc)
     _start_on_new_page(report_doc, first_inserted, index)
+    if first_inserted is not None and first_inserted.tag == qn("w:p"):
+        # Inserted mid-report: the report's next chapter starts a page too, as after an annex.
+        Paragraph(first_inserted, report_doc._body).paragraph_format.page_break_before = True
     write_atomically(output, lambda temp: report_doc.save(str(temp)))
 
 

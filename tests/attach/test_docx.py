@@ -201,3 +201,19 @@ def test_libreoffice_opens_the_result(sample_brief: BuiltBrief, merged: Path,
     assert " ".join(first_note.split()) in text  # the notes are laid out at the page foot
     first_page = " ".join(pages[0].extract_text().split())
     assert REPORT_PARAGRAPHS[-1] in first_page and "Mali after two coups" not in first_page
+
+
+def test_loading_attach_leaves_python_docx_core_properties_intact(tmp_path: Path) -> None:
+    # docxcompose rebinds python-docx's "cp" prefix on import; a brief built afterwards in the
+    # same process must still get well-formed core properties.
+    import zipfile
+
+    import briefgen.attach.docx  # noqa: F401
+    from briefgen.pipeline import BuildOptions, build
+    from tests.conftest import BRIEFS
+
+    result = build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path, formats=("docx",)))
+    core = zipfile.ZipFile(result.outputs[0]).read("docProps/core.xml").decode()
+    assert 'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"' in core
+    assert "<cp:keywords>Mali; MINUSMA" in core
+    assert "custom-properties" not in core

@@ -30,7 +30,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.text.paragraph import Paragraph
 from docxcompose.composer import Composer
 from docxcompose.utils import NS
@@ -38,6 +38,12 @@ from lxml import etree
 
 from briefgen.attach._footnotes import FootnoteCopier, MissingFootnote
 from briefgen.attach.files import AttachError, write_atomically
+
+# docxcompose.utils rebinds python-docx's global "cp" prefix to the custom-properties namespace
+# when it is imported, after which python-docx writes a malformed docProps/core.xml for the rest
+# of the process (every later build in a batch or test run). docxcompose's own queries pass
+# their namespaces explicitly, so python-docx's binding can be put back.
+nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 _HEADING_NAME = re.compile(r"^heading (\d)$", re.IGNORECASE)
 

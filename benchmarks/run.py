@@ -268,7 +268,7 @@ def main() -> int:
             seconds, peak, code = bench_batch(Path(temp), args.batch, jobs)
         status = "all built" if code == 0 else f"EXIT {code}"
         batch_line = f"{args.batch} briefs, -j {jobs}: {seconds:.1f} s ({status}), " \
-                     f"peak {peak:.0f} MiB per process"
+                     f"largest process {peak:.0f} MiB"
         print(f"\nbatch: {batch_line}")
 
     with tempfile.TemporaryDirectory(prefix="briefgen-watch-") as temp:

@@ -70,7 +70,8 @@ def brief_to_markdown(spec: dict[str, Any], titles: dict[str, str]) -> str:
     if spec.get("recommendations"):
         out += ["# Recommendations", ""]
         for number, rec in enumerate(spec["recommendations"], 1):
-            out += [f"## Recommendation {number}: {rec['title']}", "", _notes(rec["action"], titles), ""]
+            out += [f"## Recommendation {number}: {rec['title']}", "",
+                    _notes(rec["action"], titles), ""]
             for label in ("lead", "timeframe", "indicator"):
                 if rec.get(label):
                     out += [f"**{label.capitalize()}:** {rec[label]}", ""]

@@ -87,8 +87,8 @@ def test_cli_builds_a_folder_prints_lines_and_a_table_and_exits_1(project: Path,
 
 def test_cli_exits_0_when_every_spec_builds(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", str(GOOD), str(GOOD.with_name("mali-minusma.yaml")),
-         "-o", str(tmp_path), "--format", "docx"],
+        [sys.executable, "-m", "briefgen", "build", str(GOOD),
+         str(GOOD.with_name("mali-minusma.yaml")), "-o", str(tmp_path), "--format", "docx"],
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )
     # the same spec twice is built once

@@ -42,7 +42,8 @@ class WatchedInputs:
     def concerns(self, changed: Path) -> bool:
         """Whether a change to ``changed`` can change the brief."""
         changed = changed.resolve()
-        return changed in self.files or any(t == changed or t in changed.parents for t in self.trees)
+        return changed in self.files or any(
+            t == changed or t in changed.parents for t in self.trees)
 
 
 def watched_inputs(spec_path: Path, options: BuildOptions) -> WatchedInputs:

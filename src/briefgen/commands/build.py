@@ -40,7 +40,8 @@ def _jobs(value: str) -> int:
     except ValueError:
         jobs = 0
     if jobs < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more but received {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of 1 or more but received {value!r}")
     return jobs
 
 

@@ -40,6 +40,7 @@ from briefgen.spec.loader import (
 from briefgen.spec.schema import BriefSpec
 from briefgen.spec.yamlsource import LocatedYaml
 from briefgen.templating.discovery import find_template
+from briefgen.templating.values import with_values
 from briefgen.writers.base import Writer
 
 FORMATS = ("docx", "pdf")
@@ -270,6 +271,7 @@ def build(
     document = build_document(checked, options)
     say("assembled")
     template = find_template(checked.spec.template, project_root(checked.spec.path), options.template)
+    template = with_values(template, document.meta, document.extra)
     out_dir = options.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

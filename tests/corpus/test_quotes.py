@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -195,15 +194,15 @@ def test_altered_quotes_are_not_found(catalog: SourceCatalog, source_id: str, qu
     assert verify_quote(quote, catalog.text(source_id)) is None
 
 
-def test_pathological_quotes_stay_fast(catalog: SourceCatalog) -> None:
+def test_pathological_quotes_are_refused(catalog: SourceCatalog) -> None:
     # Ellipses and bracket wildcards are matched part by part, so backtracking cannot
-    # multiply across them (one joined regex took minutes on the second quote).
-    started = time.perf_counter()
+    # multiply across them (one joined regex took minutes on the second quote; were that to
+    # return, this test would hang the suite rather than pass). Speed itself is measured in
+    # benchmarks/, not here.
     for quote in ["the ... the ... the ... the ... the ... the ... zebra",
                   "[a] [b] [c] [d] [e] the ... [x] the ... [y] zebra",
                   "[a] the [b] the [c] the [d] the [e] the [f] of [g] the [h] zebra"]:
         assert verify_quote(quote, catalog.text(EMERGENCE)) is None
-    assert time.perf_counter() - started < 1.0
 
 
 def test_match_type(catalog: SourceCatalog) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from briefgen.corpus.folding import fold
+from briefgen.corpus.folding import fold_text
 from briefgen.corpus.text import SourceText, read_article, repair_encoding
 from briefgen.errors import Problem, SourceError
 
@@ -539,13 +539,13 @@ def _read_lines(
 
 
 def _line_text(raw_line: bytes) -> str:
-    return fold(repair_encoding(raw_line.decode("utf-8-sig"))).text
+    return fold_text(repair_encoding(raw_line.decode("utf-8-sig")))
 
 
 def _find_line(lines: tuple[bytes, ...], start: str) -> int | None:
     """The index of the first line that reads ``start`` (after repair; typography and
     surrounding space do not matter)."""
-    wanted = fold(start).text
+    wanted = fold_text(start)
     for index, raw_line in enumerate(lines):
         if _line_text(raw_line) == wanted:
             return index
@@ -554,5 +554,5 @@ def _find_line(lines: tuple[bytes, ...], start: str) -> int | None:
 
 def _suggest_line(lines: tuple[bytes, ...], start: str) -> str:
     candidates = [text for text in (_line_text(line) for line in lines) if text]
-    close = difflib.get_close_matches(fold(start).text, candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(fold_text(start), candidates, n=1, cutoff=0.6)
     return f". Did you mean {close[0]!r}?" if close else ""

@@ -79,6 +79,28 @@ def fold(text: str) -> Folded:
     return Folded("".join(out), tuple(starts), tuple(ends))
 
 
+class LazyFolded:
+    """A paragraph's folded text at once, its map back to the original only when asked.
+
+    Checking a quote searches the folded text of every paragraph of a source, but needs the
+    character map only for the paragraph that matched; building every map up front was the
+    largest cost of verifying a brief. ``text`` equals ``fold(original).text`` (a property
+    test in tests/corpus/test_folding.py keeps fold_text and fold in step).
+    """
+
+    __slots__ = ("original", "text", "_full")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.text = fold_text(original)
+        self._full: Folded | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if self._full is None:
+            self._full = fold(self.original)
+        return self._full.original_span(start, end)
+
+
 _FOLD_TABLE = {**{ord(c): None for c in _INVISIBLE}, **{ord(c): f for c, f in _FOLD.items()}}
 _WHITESPACE = re.compile(r"\s+")
 _SPACE_THEN_OTHER = re.compile(r"\s(?=([^\x00-\x7f]))")

@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from briefgen.corpus.folding import Folded, fold
+from briefgen.corpus.folding import LazyFolded, fold_text
 from briefgen.corpus.text import SourceText
 
 #: How many source words one bracketed insertion may stand for.
@@ -50,7 +50,7 @@ WILDCARD_WORDS = 4
 def normalise(text: str) -> str:
     """NFC; curly and straight quotes, apostrophes, dashes (– — ‐ -) and ellipsis made ASCII;
     all whitespace (NBSP too) folded to one space and trimmed; case kept."""
-    return fold(text).text
+    return fold_text(text)
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ _HYPHENS = "-\u2010\u2011"
 
 
 def _find(
-    parts: tuple[re.Pattern[str], ...], folded: Folded, original: str
+    parts: tuple[re.Pattern[str], ...], folded: LazyFolded, original: str
 ) -> tuple[int, int] | None:
     """The span of ``original`` where ``parts`` first match, in order, in its folded form.
 
@@ -311,7 +311,7 @@ def _fuzzy_form(quote: str) -> str:
     return _fuzzy_marks(normalise(text))
 
 
-def _widen_to_words(folded: Folded, start: int, end: int, length: int) -> tuple[int, int]:
+def _widen_to_words(folded: LazyFolded, start: int, end: int, length: int) -> tuple[int, int]:
     """Widen a span of folded text to whole words; an empty span becomes the text's start."""
     text = folded.text
     if end <= start:

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import ftfy
 
-from briefgen.corpus.folding import Folded, fold
+from briefgen.corpus.folding import LazyFolded
 from briefgen.corpus.furniture import split_title_and_body
 
 
@@ -53,14 +53,14 @@ class SourceText:
         return self.paragraphs[number - 1]
 
     @cached_property
-    def folded(self) -> tuple[Folded, ...]:
+    def folded(self) -> tuple[LazyFolded, ...]:
         """Each paragraph in the folded form quotes are matched against, in paragraph order.
 
         Computed on first use and kept: the catalog loads a SourceText once, so every quote
         checked against a source reuses the same folding. (cached_property writes straight
         into the instance dict, which a frozen dataclass allows.)
         """
-        return tuple(fold(p.text) for p in self.paragraphs)
+        return tuple(LazyFolded(p.text) for p in self.paragraphs)
 
 
 # --- encoding repair -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import socket
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,39 +283,35 @@ def build(
     written: list[tuple[Path, Path]] = []
     warnings = [f"warning: {w}" for w in checked.located.warnings]
     warnings += checked.evidence.warnings
-    try:
-        for writer in writers:
-            final = out_dir / f"{stem}{writer.suffix}"
-            try:
-                handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
-                                                     suffix=writer.suffix + ".tmp", dir=out_dir)
-            except OSError as exc:
-                raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
-            os.close(handle)
-            temp = Path(temp_name)
-            written.append((temp, final))
-            writer.write(document, template, temp)
-            warnings += [f"warning: {writer.name}: {w}" for w in getattr(writer, "warnings", ())]
-            say(f"wrote {writer.name}")
-        try:  # the evidence record, beside the outputs and renamed with them
+
+    def reserve(suffix: str) -> Path:
+        """A temporary file beside the final ``<stem><suffix>``, renamed into place at the end."""
+        try:
             handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
-                                                 suffix=".evidence.json.tmp", dir=out_dir)
+                                                 suffix=suffix + ".tmp", dir=out_dir)
         except OSError as exc:
             raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
         os.close(handle)
-        written.append((Path(temp_name), out_dir / f"{stem}.evidence.json"))
-        write_manifest(checked, Path(temp_name))
+        written.append((Path(temp_name), out_dir / f"{stem}{suffix}"))
+        return Path(temp_name)
+
+    try:
+        targets = [(writer, reserve(writer.suffix)) for writer in writers]
+        # The writers share nothing but the immutable document, and Typst compiles without
+        # holding the GIL: writing the DOCX while the PDF compiles saves most of the PDF's time.
+        with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
+            futures = [pool.submit(writer.write, document, template, temp)
+                       for writer, temp in targets]
+            for (writer, _temp), future in zip(targets, futures):
+                future.result()
+                warnings += [f"warning: {writer.name}: {w}" for w in getattr(writer, "warnings", ())]
+                say(f"wrote {writer.name}")
+        # The evidence record, beside the outputs and renamed with them.
+        write_manifest(checked, reserve(".evidence.json"))
         if options.bundle:  # last, so it holds every file this build wrote
-            try:
-                handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
-                                                     suffix=".zip.tmp", dir=out_dir)
-            except OSError as exc:
-                raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
-            os.close(handle)
             outputs_so_far = [(final.name, temp) for temp, final in written]
-            written.append((Path(temp_name), out_dir / f"{stem}.zip"))
             write_bundle(bundle_contents(checked, document, stem, outputs_so_far),
-                         Path(temp_name))
+                         reserve(".zip"))
             say("wrote bundle")
         mode = _file_mode()
         try:

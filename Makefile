@@ -23,6 +23,9 @@ test: system-deps test-system-deps venv
 
 bench: system-deps venv
 	$(PY) -m pip install --quiet -e '.[bench,test]'
+	# Byte-compile the sources: where PYTHONDONTWRITEBYTECODE is set (as on these machines),
+	# every run would otherwise recompile briefgen's modules and the timings would show it.
+	$(PY) -m compileall -q src
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/fuzz_specs.py  # 4,000 Hypothesis-made specs, none may crash (~5 min)
 

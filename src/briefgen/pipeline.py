@@ -229,7 +229,7 @@ def build_document(checked: Checked, options: BuildOptions) -> Document:
     pictures = draw_charts(spec, checked.located, cache_dir / "charts")
     records = {sid: checked.catalog.get(sid) for sid in cited_sources(spec)}
     style = options.style or spec.citation_style or DEFAULT_STYLE
-    formatter = CitationFormatter(list(records.values()), style)
+    formatter = CitationFormatter(list(records.values()), style, cache_dir / "citations")
     return assemble(spec, checked.evidence, pictures, formatter, records)
 
 

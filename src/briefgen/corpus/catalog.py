@@ -216,7 +216,8 @@ def _compose(path: Path) -> yaml.Node | None:
         raise SourceError(f"source catalog is not UTF-8: {shown}",
                           [Problem(shown, at, "", f"byte {error.start} is not UTF-8")]) from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        # libyaml when available: a 10,000-source catalog took seconds in pure Python.
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line: int | None = int(mark.line) + 1 if mark is not None else None

@@ -2,4 +2,7 @@
 
 from briefgen.cli import main
 
-raise SystemExit(main())
+# The guard matters: a child process started by "spawn" (charts are drawn in one) imports the
+# parent's main module again, and must not run the command a second time.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import glob
 import json
+import multiprocessing
 import os
 import re
 import socket
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import ChartPicture, assemble
 from briefgen.bundle import BundleChart, BundleContents, BundleSource, ChartValue, write_bundle
-from briefgen.charts import ChartData, ChartSeries, draw_chart
+from briefgen.charts import ChartData, ChartSeries, chart_images, draw_charts_into, is_drawn
 from briefgen.citations import CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.figures import Claim
@@ -191,8 +192,8 @@ def cited_sources(spec: BriefSpec) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> dict[str, ChartPicture]:
-    """Every chart of the spec drawn (or taken from the cache), by chart key path.
+def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> ChartJob:
+    """Every chart of the spec, by chart key path: taken from the cache, or being drawn.
 
     Data problems of all charts are gathered first and reported at their place in the spec.
     """
@@ -216,21 +217,54 @@ def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> dict[
         raise ChartError(f"{located.file}: {len(problems)} chart problem"
                          f"{'s' if len(problems) != 1 else ''}", problems)
     pictures: dict[str, ChartPicture] = {}
+    missing: list[ChartData] = []
     for key, data in datas.items():
-        images = draw_chart(data, cache_dir)
+        images = chart_images(data, cache_dir)
         pictures[key] = ChartPicture(images.png, images.svg, images.width_cm)
-    return pictures
+        if not is_drawn(images):
+            missing.append(data)
+    return ChartJob(pictures, _start_drawing(missing, cache_dir))
+
+
+@dataclass
+class ChartJob:
+    """A spec's chart pictures: where they are, and the drawing still under way, if any."""
+
+    pictures: dict[str, ChartPicture]
+    drawing: Future[int] | None
+
+    def wait(self) -> dict[str, ChartPicture]:
+        """The pictures, once every file exists; raises the drawing's ChartError, if any."""
+        if self.drawing is not None:
+            self.drawing.result()
+            self.drawing = None
+        return self.pictures
+
+
+def _start_drawing(missing: list[ChartData], cache_dir: Path) -> Future[int] | None:
+    """Draw ``missing`` charts in a child process, so this one formats citations meanwhile
+    and never loads matplotlib (about 50 MiB and 0.3 s). Spawned, not forked: a fork after
+    Typst has compiled once in this process (a batch worker, `watch`) can deadlock."""
+    if not missing:
+        return None
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return pool.submit(draw_charts_into, missing, cache_dir)
+    finally:
+        pool.shutdown(wait=False)  # the one task still runs; the pool ends after it
 
 
 def build_document(checked: Checked, options: BuildOptions) -> Document:
     """The document model for a checked spec: charts drawn, citations formatted."""
     spec = checked.spec
     cache_dir = options.cache_dir or default_cache_dir()
-    pictures = draw_charts(spec, checked.located, cache_dir / "charts")
+    charts = draw_charts(spec, checked.located, cache_dir / "charts")
     records = {sid: checked.catalog.get(sid) for sid in cited_sources(spec)}
     style = options.style or spec.citation_style or DEFAULT_STYLE
     formatter = CitationFormatter(list(records.values()), style, cache_dir / "citations")
-    return assemble(spec, checked.evidence, pictures, formatter, records)
+    document = assemble(spec, checked.evidence, charts.pictures, formatter, records)
+    charts.wait()
+    return document
 
 
 def output_stem(spec: BriefSpec) -> str:

@@ -240,3 +240,15 @@ def test_awkward_data_still_draws(chart: ChartData, tmp_path: Path) -> None:
         images = draw_chart(chart, tmp_path)
     png_dpi_and_size(images.png)
     ET.parse(images.svg)
+
+
+def test_chart_images_says_where_without_drawing(tmp_path: Path) -> None:
+    from briefgen.charts import chart_images, draw_charts_into, is_drawn
+
+    chart = ChartData(kind="bar", title="t", categories=("a", "b"),
+                      series=(ChartSeries("s", (1.0, 2.0)),))
+    images = chart_images(chart, tmp_path)
+    assert not is_drawn(images) and list(tmp_path.iterdir()) == []
+    assert draw_charts_into([chart], tmp_path) == 1
+    assert is_drawn(images)
+    assert draw_charts_into([chart], tmp_path) == 0  # cached: nothing drawn again

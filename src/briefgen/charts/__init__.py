@@ -10,7 +10,7 @@ from briefgen.charts.data import (
     ChartStyle,
     chart_key,
 )
-from briefgen.charts.draw import draw_chart
+from briefgen.charts.draw import chart_images, draw_chart, draw_charts_into, is_drawn
 
 __all__ = [
     "CHART_KINDS",
@@ -20,6 +20,9 @@ __all__ = [
     "ChartKind",
     "ChartSeries",
     "ChartStyle",
+    "chart_images",
     "chart_key",
     "draw_chart",
+    "draw_charts_into",
+    "is_drawn",
 ]

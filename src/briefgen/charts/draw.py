@@ -57,6 +57,39 @@ DEFAULT_STYLE = ChartStyle()
 _SVG_HASH_SALT = "briefgen-charts"
 
 
+def chart_images(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE) -> ChartImages:
+    """Where ``draw_chart`` puts the chart and at what size, without drawing anything.
+
+    Size and key come from plain Python (layout.py), so a caller can place the picture in the
+    document while the drawing happens elsewhere (another process), and see whether it must.
+    """
+    _check_colours(chart, style)
+    key = chart_key(chart, style)
+    width_cm, height_cm = figure_size(chart, style)
+    return ChartImages(png=cache_dir / f"{key}.png", svg=cache_dir / f"{key}.svg",
+                       width_cm=width_cm, height_cm=height_cm)
+
+
+def is_drawn(images: ChartImages) -> bool:
+    """True when both files of the chart are in the cache."""
+    return images.png.is_file() and images.svg.is_file()
+
+
+def draw_charts_into(charts: list[ChartData], cache_dir: Path,
+                     style: ChartStyle = DEFAULT_STYLE) -> int:
+    """Draw every chart not yet in ``cache_dir``; returns how many were drawn.
+
+    A module-level function of plain arguments, so it can run in a child process: a build
+    draws its charts there while it formats citations, and never loads matplotlib itself.
+    """
+    drawn = 0
+    for chart in charts:
+        if not is_drawn(chart_images(chart, cache_dir, style)):
+            draw_chart(chart, cache_dir, style)
+            drawn += 1
+    return drawn
+
+
 def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE) -> ChartImages:
     """The chart drawn as ``<key>.png`` and ``<key>.svg`` in ``cache_dir``, drawing only if needed.
 
@@ -65,14 +98,11 @@ def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_ST
     temporary name and renamed into place, so a killed build leaves no half image behind.
     Raises ChartError if the chart has more series (or parts) than the style has colours.
     """
-    _check_colours(chart, style)
-    key = chart_key(chart, style)
-    width_cm, height_cm = figure_size(chart, style)
-    png, svg = cache_dir / f"{key}.png", cache_dir / f"{key}.svg"
-    if not (png.is_file() and svg.is_file()):
+    images = chart_images(chart, cache_dir, style)
+    if not is_drawn(images):
         cache_dir.mkdir(parents=True, exist_ok=True)
-        _render(chart, style, width_cm, height_cm, png, svg)
-    return ChartImages(png=png, svg=svg, width_cm=width_cm, height_cm=height_cm)
+        _render(chart, style, images.width_cm, images.height_cm, images.png, images.svg)
+    return images
 
 
 def _check_colours(chart: ChartData, style: ChartStyle) -> None:

@@ -79,3 +79,10 @@ def test_helpers() -> None:
     assert format_date("2021-07-05") == "5 July 2021"
     assert is_rtl("مركز المستقبل")
     assert not is_rtl("مركز المستقبل – Is ISIS-Khorasan Province Seeking to Consolidate")
+
+
+def test_author_date_evidence_names_each_source_once() -> None:
+    doc = build_document(check(BRIEFS / "mali-minusma.yaml"), BuildOptions(style="apa"))
+    rec = next(b for b in doc.body if isinstance(b, Recommendation) and b.evidence)
+    text = "".join(r.text for r in rec.evidence if isinstance(r, Text))
+    assert text.startswith("(") and text.count("United Nations in Africa") <= 1, text

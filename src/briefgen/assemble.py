@@ -260,6 +260,9 @@ class _Assembler:
     def _evidence_runs(self, refs: list[CitationRef]) -> Runs:
         if not refs:
             return ()
+        if not self.citations.uses_notes:
+            # An author-date citation names the source itself: "(“Isis-K,” n.d., para. 2)".
+            return self.cite(refs)
         runs: list[Inline] = []
         for i, ref in enumerate(refs):
             runs.append(Text(self._short_source(ref.source_id)

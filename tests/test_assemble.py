@@ -34,7 +34,7 @@ def headings(doc) -> list[str]:
 def test_reading_order_summary_sections_recommendations_sources(mali) -> None:
     names = headings(mali)
     assert names[0] == "Summary"
-    assert names[-2:] == ["Recommendations", "Sources"]
+    assert names[-1] == "Sources" and "Recommendations" in names[-3:]
     assert isinstance(mali.body[-1], Bibliography)
     assert any(isinstance(b, KeyPoints) for b in mali.body[:6])
 
@@ -86,3 +86,18 @@ def test_author_date_evidence_names_each_source_once() -> None:
     rec = next(b for b in doc.body if isinstance(b, Recommendation) and b.evidence)
     text = "".join(r.text for r in rec.evidence if isinstance(r, Text))
     assert text.startswith("(") and text.count("United Nations in Africa") <= 1, text
+
+
+def test_evidence_annex_lists_every_check(mali) -> None:
+    from briefgen.model.nodes import Table
+
+    checked = check(BRIEFS / "mali-minusma.yaml")
+    annex = [b for b in mali.body if isinstance(b, Table) and b.anchor == "tab-evidence"]
+    assert len(annex) == 1
+    quotes = len(checked.evidence.excerpts) + len(checked.evidence.inline)
+    assert len(annex[0].rows) == quotes + len(checked.evidence.data)
+    first = annex[0].rows[0]
+    sha = "".join(r.text for r in first[3].runs if isinstance(r, Text))
+    assert len(sha) == 12 and all(c in "0123456789abcdef" for c in sha)
+    # The annex comes before the Sources list, after the recommendations.
+    assert headings(mali)[-3:] == ["Recommendations", "Evidence annex", "Sources"]

@@ -61,8 +61,17 @@ class Labels:
     recommendations: str = "Recommendations"
     sources: str = "Sources"
     references: str = "References"
+    evidence_annex: str = "Evidence annex"
+    evidence_annex_intro: str = (
+        "Every quotation and number in this brief was checked against the text of its source "
+        "before the brief was written. The hash identifies the exact source text checked.")
+    evidence_annex_caption: str = "Quotations and numbers checked against their sources"
     source_line: str = "Source: "
     sources_line: str = "Sources: "
+
+
+def _shorten(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def format_date(iso: str) -> str:
@@ -237,6 +246,8 @@ class _Assembler:
                 indicator=rec.indicator,
                 evidence=self._evidence_runs(evidence),
             ))
+        if spec.evidence_annex:
+            body += self.evidence_annex()
         entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
         heading = labels.sources if self.citations.uses_notes else labels.references
         if entries:
@@ -256,6 +267,39 @@ class _Assembler:
             lang=spec.lang,
         )
         return Document(meta=meta, body=tuple(body), notes_style=self.citations.uses_notes)
+
+    def evidence_annex(self) -> list[Block]:
+        """The evidence record for readers: each quotation and traced number, where it stands
+        in its source, and the hash of the source text it was checked against (as in the
+        manifest written beside the outputs)."""
+        quotes = [*self.evidence.excerpts.values(), *self.evidence.inline]
+        rows = []
+        for verified in quotes:
+            match = verified.match
+            rows.append((_shorten(verified.quote), self._short_source(match.source_id),
+                         str(match.paragraph), verified.source_sha256[:12]))
+        for datum in self.evidence.data:
+            match = datum.quote.match
+            rows.append((f"{datum.written} (number, in “{_shorten(datum.quote.quote, 60)}”)",
+                         self._short_source(match.source_id), str(match.paragraph),
+                         datum.quote.source_sha256[:12]))
+        if not rows:
+            return []
+        self.tables += 1
+        columns = (("Quotation or number", "left"), ("Source", "left"), ("Para.", "right"),
+                   ("Source text SHA-256", "left"))
+        return [
+            Heading(1, (Text(self.labels.evidence_annex),), anchor="evidence-annex"),
+            Paragraph((Text(self.labels.evidence_annex_intro),)),
+            Table(
+                number=self.tables,
+                caption=self.labels.evidence_annex_caption,
+                header=tuple(TableCell((Text(c, bold=True),), a) for c, a in columns),
+                rows=tuple(tuple(TableCell((Text(cell),), a) for cell, (_, a) in zip(row, columns))
+                           for row in rows),
+                anchor="tab-evidence",
+            ),
+        ]
 
     def _evidence_runs(self, refs: list[CitationRef]) -> Runs:
         if not refs:

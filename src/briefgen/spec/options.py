@@ -171,6 +171,23 @@ class Date(Option):
         return self._with_help({"type": "string", "format": "date"})
 
 
+class Flag(Option):
+    """true or false."""
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("default", False)
+        super().__init__(**kw)
+
+    def validate(self, value: Any, path: str, ctx: Context) -> Any:
+        if not isinstance(value, bool):
+            ctx.problem(path, f"expected true or false but received {describe(value)}")
+            return None
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_help({"type": "boolean"})
+
+
 class Number(Option):
     """A finite number (int or float)."""
 

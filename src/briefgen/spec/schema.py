@@ -124,6 +124,7 @@ class BriefSpec:
     evidence: tuple[ExcerptSpec, ...]
     sections: tuple[SectionSpec, ...]
     recommendations: tuple[RecommendationSpec, ...]
+    evidence_annex: bool = False
 
     def excerpts(self) -> list[ExcerptSpec]:
         """Every excerpt, evidence first, then by section, in document order."""
@@ -306,6 +307,8 @@ BRIEF_FIELDS: dict[str, o.Option] = {
     "evidence": o.ListOf(_excerpt_option(False)),
     "sections": o.ListOf(_SECTION, required=True, min_items=1, max_items=100),
     "recommendations": o.ListOf(_RECOMMENDATION, required=True, min_items=1, max_items=50),
+    "evidence_annex": o.Flag(help="Add an annex listing every quotation and traced number with "
+                                  "its source, paragraph and the hash of the text checked."),
 }
 
 BRIEF = o.Mapping(BRIEF_FIELDS)
@@ -332,6 +335,7 @@ def build_brief(values: dict[str, Any], path: Path) -> BriefSpec:
         evidence=_tuple(values["evidence"]),
         sections=_tuple(values["sections"]),
         recommendations=_tuple(values["recommendations"]),
+        evidence_annex=bool(values["evidence_annex"]),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,13 +50,8 @@ def test_mononym_or_organisation_has_no_given_name() -> None:
     assert to_csl(record)["author"] == [{"family": "UNAMA"}]
 
 
-@dataclass(frozen=True)
-class RecordWithShortTitle(Record):
-    short_title: str = ""
-
-
 def test_a_record_may_carry_its_own_short_title() -> None:
-    record = RecordWithShortTitle(**{**vars(REPORT), "short_title": "Renewed Threat"})
+    record = replace(REPORT, short_title="Renewed Threat")
     assert to_csl(record)["title-short"] == "Renewed Threat"
 
 

@@ -7,36 +7,19 @@ expectations, *x* marks italic runs and <url> a link (see ``marked``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from briefgen.citations import STYLES, CitationFormatter, CitationRef, merge_refs
+from briefgen.corpus.catalog import Person, SourceRecord
 from briefgen.errors import BriefgenError, SourceError, SpecError
 from briefgen.model.nodes import Link, Text
 
 
-@dataclass(frozen=True)
-class Person:
-    family: str
-    given: str = ""
-
-
-@dataclass(frozen=True)
-class Record:
-    """The fields of briefgen.corpus.catalog.SourceRecord (built here, not loaded)."""
-
-    id: str
-    title: str
-    type: str
-    authors: tuple[Person, ...]
-    container_title: str
-    publisher: str
-    date: str
-    url: str
-    file: str = ""
-    start: str = ""
-    language: str = "en"
+def Record(*fields: Any, **named: Any) -> SourceRecord:  # noqa: N802 - reads as the type
+    """A catalog record as the pipeline passes it, built here rather than loaded (no text file)."""
+    return SourceRecord(*fields, **{"file": "", **named})
 
 
 NEW_ARAB_URL = "https://www.newarab.com/analysis/afghanistan-can-taliban-defeat-isk-itself"
@@ -350,14 +333,7 @@ def test_chicago_note_with_two_paragraphs_of_one_source(chicago: CitationFormatt
 # ------------------------------------------------------------- catalog fields beyond the basics
 
 
-@dataclass(frozen=True)
-class FullRecord(Record):
-    sentence_case_title: str = ""
-    short_title: str = ""
-    accessed: str = ""
-
-
-HEADLINE = FullRecord(  # a title printed in headline case, with its sentence-case form
+HEADLINE = Record(  # a title printed in headline case, with its sentence-case form
     "emergence", "The Emergence and Expansion of ISIS-K and the Taliban", "webpage", (), "", "",
     "", "https://example.org/isisk",
     sentence_case_title="The emergence and expansion of ISIS-K and the Taliban",

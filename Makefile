@@ -12,17 +12,43 @@ APT_RUNTIME := fonts-noto-core fonts-hosny-amiri fonts-liberation2 fonts-noto-co
 APT_TEST := libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench system-deps test-system-deps venv clean
+# Every install takes the exact versions in constraints.txt (made by `make lock`); pyproject.toml
+# keeps only lower bounds, for people who install briefgen as a library.
+PIP_INSTALL := $(PY) -m pip install --quiet -c constraints.txt
+
+.PHONY: demo test test-latest lock bench system-deps test-system-deps venv clean
 
 demo: system-deps venv
 	$(BRIEFGEN) build briefs/*.yaml -o output
 
 test: system-deps test-system-deps venv
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) -e '.[test]'
+	$(PY) tools/check_pins.py constraints.txt
 	$(PY) -m pytest -q
 
+# The suite against the newest release of everything, in a throwaway venv: drift shows here
+# before it breaks a new machine. Not part of CI, whose job is the pinned set.
+LATEST_VENV := $(shell mktemp -u /tmp/briefgen-latest.XXXXXX)
+test-latest: system-deps test-system-deps
+	$(PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test]'
+	$(LATEST_VENV)/bin/python -m pip list --format=freeze > $(LATEST_VENV)/versions.txt
+	@echo "newest releases: $(LATEST_VENV)/versions.txt"
+	$(LATEST_VENV)/bin/python -m pytest -q -p no:cacheprovider; status=$$?; \
+	  rm -rf $(LATEST_VENV); exit $$status
+
+# Regenerate constraints.txt from pyproject.toml (all extras) with pip-compile, in a venv of
+# its own so pip-tools never enters the project's.
+LOCK_VENV := .cache/lock-venv
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet pip-tools
+	$(LOCK_VENV)/bin/pip-compile --quiet --upgrade --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --extra test --extra bench --output-file constraints.txt pyproject.toml
+
 bench: system-deps venv
-	$(PY) -m pip install --quiet -e '.[bench,test]'
+	$(PIP_INSTALL) -e '.[bench,test]'
 	# Byte-compile the sources: where PYTHONDONTWRITEBYTECODE is set (as on these machines),
 	# every run would otherwise recompile briefgen's modules and the timings would show it.
 	$(PY) -m compileall -q src
@@ -31,10 +57,10 @@ bench: system-deps venv
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 # Install only what is missing, so a warm machine does not wait on apt.

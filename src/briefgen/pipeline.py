@@ -29,6 +29,7 @@ from briefgen.corpus.figures import Claim
 from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError
 from briefgen.evidence import Evidence, manifest, verify_evidence
 from briefgen.markup.citekeys import parse_clusters
+from briefgen.markup.links import link_target, refusal
 from briefgen.model.nodes import Document, Figure
 from briefgen.spec.loader import (
     check_references,
@@ -38,6 +39,7 @@ from briefgen.spec.loader import (
     load_spec,
     markdown_fields,
     project_root,
+    refused_links,
 )
 from briefgen.spec.schema import BriefSpec
 from briefgen.spec.yamlsource import LocatedYaml
@@ -156,7 +158,18 @@ def check(spec_path: Path, strict: bool = False) -> Checked:
                         sorted(problems, key=lambda p: p.line or 0))
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
+    located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
     return Checked(spec, located, catalog, evidence)
+
+
+def refused_source_links(spec: BriefSpec, catalog: SourceCatalog) -> list[Problem]:
+    """A warning at the catalog entry of each cited source whose url the allow-list refuses
+    (its notes print the address as text)."""
+    ids = catalog.ids()
+    return [Problem(str(catalog.path), catalog.line(sid), f"sources[{ids.index(sid)}].url",
+                    refusal(catalog.get(sid).url))
+            for sid in cited_sources(spec)
+            if sid in catalog and catalog.get(sid).url and link_target(catalog.get(sid).url) is None]
 
 
 def indexed_claims(catalog: SourceCatalog) -> list[Claim] | None:

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from briefgen.markup.links import link_target
 from briefgen.model.nodes import Link, Text
 
 Run = Text | Link
@@ -77,7 +78,11 @@ def _add_text(runs: list[Run], chunk: str, held: list[str], italic: bool, bold: 
     for match in _HELD.finditer(chunk):
         _add_plain(runs, html.unescape(chunk[position:match.start()]), italic, bold)
         url = held[int(match.group(1))]
-        runs.append(Link(runs=(Text(url, italic=italic, bold=bold),), url=url))
+        target = link_target(url)
+        if target:
+            runs.append(Link(runs=(Text(url, italic=italic, bold=bold),), url=target))
+        else:  # a refused address stays in the note as text (check warned at its entry)
+            _add_plain(runs, url, italic, bold)
         position = match.end()
     _add_plain(runs, html.unescape(chunk[position:]), italic, bold)
 

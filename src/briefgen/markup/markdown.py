@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.markup.citekeys import CiteKey, parse_clusters
+from briefgen.markup.links import link_target
 from briefgen.model.nodes import Block, Heading, Inline, Link, ListBlock, Note, Paragraph, Text
 
 CiteFunction = Callable[[tuple[CiteKey, ...]], tuple[Inline, ...]]
@@ -27,7 +28,24 @@ _PUNCT = re.compile(r"^[.,;:!?]+")
 def _parser() -> MarkdownIt:
     # Typographer turns straight quotes and "--" into what a typeset brief prints (“ ” –).
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    # Every link target is judged by markup.links, the one allow-list, so that a refused link
+    # is printed as text and reported; markdown-it's own check would drop some silently.
+    parser.validateLink = lambda url: True
     return parser.enable(["replacements", "smartquotes"])
+
+
+def link_urls(text: str) -> list[tuple[str, int]]:
+    """Every link target written in Markdown ``text``, with the line (0-based, within
+    ``text``) of the block that holds it: what link_target judges, for check to report."""
+    found: list[tuple[str, int]] = []
+    line = 0
+    for tok in _parser().parse(text):
+        if tok.map:
+            line = tok.map[0]
+        for child in tok.children or []:
+            if child.type == "link_open":
+                found.append((str(child.attrGet("href") or ""), line))
+    return found
 
 
 def parse_blocks(text: str, cite: CiteFunction, heading_level: int = 2) -> tuple[Block, ...]:
@@ -115,7 +133,14 @@ def _inlines(children: Sequence[Token], cite: CiteFunction) -> tuple[Inline, ...
             link = (str(tok.attrGet("href") or ""), [])
         elif kind == "link_close" and link is not None:
             url, texts = link
-            runs.append(Link(tuple(texts) or (Text(url),), url))
+            target = link_target(url)
+            if target is not None:
+                runs.append(Link(tuple(texts) or (Text(url),), target))
+            else:  # refused (check warned): the words, then the address, as plain text
+                runs.extend(texts)
+                shown = "".join(t.text for t in texts).strip()
+                if shown != url.strip():
+                    runs.append(Text(f" ({url})" if shown else url))
             link = None
         elif kind in ("text", "code_inline", "softbreak", "hardbreak", "image"):
             content = {"softbreak": " ", "hardbreak": " ", "image": tok.content}.get(kind, tok.content)

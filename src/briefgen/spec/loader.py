@@ -14,6 +14,7 @@ from pathlib import Path
 
 from briefgen.errors import Problem, SpecError
 from briefgen.markup.citekeys import inline_quotations, parse_clusters
+from briefgen.markup.links import link_target, refusal
 from briefgen.spec import options as o
 from briefgen.spec.schema import (
     BRIEF,
@@ -212,6 +213,22 @@ def check_references(
                     f"the quotation \"{_short(quotation.quote)}\" cites no source; add [@source-id] "
                     "after it in the same paragraph"))
     return ctx.problems
+
+
+def refused_links(spec: BriefSpec, located: LocatedYaml) -> list[Problem]:
+    """A warning for each Markdown link the allow-list refuses (markup.links): the build
+    prints it as text, and the analyst should know why it is not clickable."""
+    from briefgen.markup.markdown import link_urls  # markdown-it: only when a field has a link
+
+    problems = []
+    for key, text in markdown_fields(spec):
+        if "](" not in text and "<" not in text:
+            continue
+        for url, offset in link_urls(text):
+            if link_target(url) is None:
+                problems.append(Problem(located.file, _block_line(located.line(key), offset, text),
+                                        key, refusal(url)))
+    return problems
 
 
 def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:

@@ -49,6 +49,9 @@ from briefgen.writers.base import Writer
 
 FORMATS = ("docx", "pdf")
 DEFAULT_STYLE = "chicago-note-bibliography"
+# A template is code and may loop; 120 s is ten times the longest sample compile on a
+# loaded machine. Declared here, not in the Typst writer, so that `check` never loads it.
+DEFAULT_COMPILE_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class BuildOptions:
     style: str = ""
     cache_dir: Path | None = None
     bundle: bool = False  # also <stem>.zip: the outputs, charts with their data, a README
+    timeout: float = DEFAULT_COMPILE_TIMEOUT_S  # seconds a PDF compile may take (--timeout)
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,7 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def writer_for(name: str) -> Writer:
+def writer_for(name: str, options: BuildOptions = BuildOptions()) -> Writer:
     """The writer of format ``name``; imported on demand so a DOCX-only build never loads Typst."""
     if name == "docx":
         from briefgen.writers.docx import DocxWriter
@@ -301,7 +305,7 @@ def writer_for(name: str) -> Writer:
     if name == "pdf":
         from briefgen.writers.typst import TypstWriter
 
-        return TypstWriter()
+        return TypstWriter(timeout=options.timeout)
     raise BriefgenError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
 
 
@@ -313,7 +317,7 @@ def build(
     """Build one spec into ``options.out_dir``: every format, or none at all."""
     started = time.perf_counter()
     say = progress or (lambda _message: None)
-    writers = [writer_for(f) for f in options.formats]
+    writers = [writer_for(f, options) for f in options.formats]
     checked = check(spec_path)
     say("verified")
     document = build_document(checked, options)
@@ -349,10 +353,18 @@ def build(
         with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
             futures = [pool.submit(writer.write, document, template, temp)
                        for writer, temp in targets]
-            for (writer, _temp), future in zip(targets, futures):
-                future.result()
-                warnings += [f"warning: {writer.name}: {w}" for w in getattr(writer, "warnings", ())]
-                say(f"wrote {writer.name}")
+            try:
+                for (writer, _temp), future in zip(targets, futures):
+                    future.result()
+                    warnings += [f"warning: {writer.name}: {w}"
+                                 for w in getattr(writer, "warnings", ())]
+                    say(f"wrote {writer.name}")
+            except BaseException:
+                # Ctrl-C or one writer failing: stop the others now, not when they finish
+                # (leaving the pool waits for them).
+                for writer, _temp in targets:
+                    writer.cancel()
+                raise
         # The evidence record, beside the outputs and renamed with them.
         write_manifest(checked, reserve(".evidence.json"))
         if options.bundle:  # last, so it holds every file this build wrote

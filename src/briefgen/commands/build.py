@@ -45,6 +45,27 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds above 0 but received {value!r}")
+    return seconds
+
+
+def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
+    """--timeout, the same for every command that compiles a PDF."""
+    from briefgen.pipeline import DEFAULT_COMPILE_TIMEOUT_S
+
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_COMPILE_TIMEOUT_S,
+                        metavar="SECONDS",
+                        help="stop a PDF compile that takes longer, with a message naming the "
+                             f"template (default: {DEFAULT_COMPILE_TIMEOUT_S:g})")
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     build = sub.add_parser("build", help="build briefs into DOCX and PDF")
     build.add_argument("specs", nargs="+", type=Path, metavar="SPEC",
@@ -64,6 +85,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                        help="specs built at once, in parallel processes (default: the number "
                             "of cores)")
+    add_timeout_argument(build)
 
 
 def _built_line(outcome: SpecOutcome) -> str:
@@ -77,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
                            template=args.template, style=args.style,
-                           bundle=args.bundle)
+                           bundle=args.bundle, timeout=args.timeout)
     specs = collect_specs(args.specs)
     if len(specs) == 1:
         return _build_one(specs[0], options)

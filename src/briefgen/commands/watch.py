@@ -10,7 +10,7 @@ EXIT_OK = 0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from briefgen.commands.build import _formats
+    from briefgen.commands.build import _formats, add_timeout_argument
 
     watch = sub.add_parser("watch", help="rebuild a brief whenever one of its files is saved")
     watch.add_argument("spec", type=Path, metavar="SPEC", help="the brief spec to build")
@@ -22,6 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="a template folder, overriding the spec's template")
     watch.add_argument("--style", default="", metavar="STYLE",
                        help="citation style (default: the spec's, else chicago-note-bibliography)")
+    add_timeout_argument(watch)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.spec.is_file():
         raise BriefgenError(f"{args.spec}: no such file")
     options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
-                           template=args.template, style=args.style)
+                           template=args.template, style=args.style, timeout=args.timeout)
 
     def report(outcome: Outcome) -> None:
         failed = isinstance(outcome, BriefgenError)

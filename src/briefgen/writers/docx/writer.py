@@ -46,6 +46,9 @@ class DocxWriter:
     suffix = ".docx"
     image_types: tuple[str, ...] = ("png",)
 
+    def cancel(self) -> None:
+        """Nothing to stop: a DOCX is written in this process in well under a second."""
+
     def write(self, document: Document, template: Template, out: Path) -> None:
         """Write ``document`` to exactly ``out``; RenderError for anything the user can fix."""
         document = sanitize(document)

@@ -1,10 +1,10 @@
-"""The PDF writer: builds a Typst project from the Document and compiles it in-process.
+"""The PDF writer: builds a Typst project from the Document and has it compiled.
 
 The build folder (a temporary directory, removed afterwards) holds a copy of the template's
 brief.typ and assets, the figures' SVGs under figures/, meta.json with the metadata, and a
 generated main.typ that imports the template and applies it to the generated body. Typst's
-root is that folder, so nothing outside it can be read. This is the only module that
-imports ``typst``.
+root is that folder, so nothing outside it can be read. The compile itself runs in a child
+process under a time and memory limit (compiler.py, the only module that imports ``typst``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import typst
-
 from briefgen.errors import Problem, RenderError, TemplateError
 from briefgen.model.nodes import Document, Figure, ListBlock, Metadata
 from briefgen.templating.template import Template
 from briefgen.writers.timestamps import embedded_time
 from briefgen.templating.values import placeholder_values
+from briefgen.writers.typst.compiler import (
+    DEFAULT_TIMEOUT_S,
+    MEMORY_LIMIT_BYTES,
+    CompileFailed,
+    CompileRequest,
+    compiler_process,
+)
 from briefgen.writers.typst.escape import clean_text, typst_str
 from briefgen.writers.typst.source import BodySource
 
@@ -49,7 +54,6 @@ _ASSET_SUFFIXES = {
 
 _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}))?\b")
 
-_fonts_cache: dict[tuple[str, ...], Any] = {}
 
 
 class TypstWriter:
@@ -57,25 +61,34 @@ class TypstWriter:
 
     ``warnings`` holds Typst's warnings from the last ``write`` (an unknown font family in
     a template, for instance), one line each, for the caller to show; empty when clean.
+    ``timeout`` bounds the compile in seconds (a template is code and may loop).
     """
 
     name = "pdf"
     suffix = ".pdf"
     image_types: tuple[str, ...] = ("svg",)
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         self.warnings: list[str] = []
+        self.timeout = timeout
+        # Started now, so the child's start-up overlaps checking and assembling the brief.
+        compiler_process().start()
 
     def write(self, document: Document, template: Template, out: Path) -> None:
         """Compile ``document`` through ``template`` into exactly the file ``out``."""
         with tempfile.TemporaryDirectory(prefix="briefgen-typst-") as tmp:
             build = Path(tmp)
             prepare_build(document, template, build)
-            pdf, self.warnings = compile_build(build, template, timestamp(document.meta))
+            pdf, self.warnings = compile_build(build, template, timestamp(document.meta),
+                                               self.timeout)
         try:
             Path(out).write_bytes(pdf)
         except OSError as exc:
             raise RenderError(f"cannot write the PDF {out}: {exc.strerror or exc}") from None
+
+    def cancel(self) -> None:
+        """Stop a compile under way (the build was interrupted or failed elsewhere)."""
+        compiler_process().cancel()
 
 
 def prepare_build(document: Document, template: Template, build: Path) -> None:
@@ -132,25 +145,40 @@ def main_source(
     return head + BodySource(document, images, numbered_paragraphs).render()
 
 
-def compile_build(build: Path, template: Template, stamp: int) -> tuple[bytes, list[str]]:
-    """Compile build/main.typ to PDF/UA-1 bytes and Typst's warnings.
+def compile_build(build: Path, template: Template, stamp: int,
+                  timeout: float = DEFAULT_TIMEOUT_S) -> tuple[bytes, list[str]]:
+    """Compile build/main.typ to PDF/UA-1 bytes and Typst's warnings, in the compiler child
+    (writers/typst/compiler.py), within ``timeout`` seconds and its memory limit.
 
-    A Typst error becomes a RenderError naming the template file and line.
+    A Typst error becomes a RenderError naming the template file and line; a compile that
+    runs out of time or memory, or is interrupted, a RenderError naming the template.
     """
-    fonts = _fonts(template)
+    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp)
     try:
-        compiler = typst.Compiler(input=str(build / "main.typ"), root=str(build), font_paths=fonts)
-        pdf, warned = compiler.compile_with_warnings(
-            format="pdf", pdf_standards=["ua-1"], timestamp=stamp
-        )
-    except typst.TypstError as exc:
-        raise _render_error(exc, build, template) from None
-    except RuntimeError as exc:  # the binding's other failures carry a message only
-        raise RenderError(f"Typst failed with template {template.brief_typ}: {exc}") from None
-    if not isinstance(pdf, bytes):
-        raise RenderError("Typst returned no PDF (expected one file, got pages)")
-    notes = [str(getattr(w, "message", w)).replace(str(build), "<build>") for w in warned]
-    return pdf, notes
+        answer = compiler_process().compile(request, timeout)
+    except CompileFailed as failed:
+        raise _stopped_error(failed, template, timeout) from None
+    if not answer.ok:
+        if answer.diagnostic:
+            raise _render_error(answer, build, template)
+        raise RenderError(f"Typst failed with template {template.brief_typ}: "
+                          + answer.message.replace(str(build), "<build>"))
+    pdf = request.output.read_bytes()
+    return pdf, [w.replace(str(build), "<build>") for w in answer.warnings]
+
+
+def _stopped_error(failed: CompileFailed, template: Template, timeout: float) -> BaseException:
+    where = f"with template {template.name!r} ({template.brief_typ})"
+    if failed.reason == "cancelled":
+        return KeyboardInterrupt()
+    if failed.reason == "timeout":
+        return RenderError(f"the PDF compile {where} took longer than {timeout:g} s and was "
+                           "stopped; a loop in the template? (raise the limit with --timeout)")
+    if failed.reason == "memory":
+        return RenderError(f"the PDF compile {where} ran out of memory (limit "
+                           f"{MEMORY_LIMIT_BYTES // 1024**2:,} MiB) and was stopped; does the "
+                           "template build very large content?")
+    return RenderError(f"the PDF compile {where} stopped unexpectedly ({failed.detail})")
 
 
 def timestamp(meta: Metadata) -> int:
@@ -261,15 +289,10 @@ def _lang(tag: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- Typst
 
 
-def _fonts(template: Template) -> Any:
-    """The font set for a template: its fonts/ folder first, then FONT_DIRS; cached."""
+def _font_dirs(template: Template) -> tuple[str, ...]:
+    """The font folders for a template: its fonts/ folder first, then FONT_DIRS."""
     dirs = [template.directory / "fonts", *FONT_DIRS]
-    key = tuple(str(d) for d in dirs if d.is_dir())
-    if key not in _fonts_cache:
-        _fonts_cache[key] = typst.Fonts(
-            include_system_fonts=False, include_embedded_fonts=True, font_paths=list(key)
-        )
-    return _fonts_cache[key]
+    return tuple(str(d) for d in dirs if d.is_dir())
 
 
 _LOCATION = re.compile(r"┌─ (?P<file>.+?):(?P<line>\d+):(?P<col>\d+)\s*$", re.MULTILINE)

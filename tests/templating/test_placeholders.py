@@ -44,6 +44,43 @@ def test_huge_repetition_is_refused() -> None:
         fill("{{ 'x' * 10000000 }}", VALUES, ORIGIN)
 
 
+# Each would build hundreds of megabytes (or gigabytes) before any check of the result.
+HUGE = [
+    "{{ title|center(300000000) }}", "{{ title|center(width=300000000) }}",
+    "{{ title.center(300000000) }}", "{{ title|indent(300000000) }}",
+    "{{ title.ljust(300000000) }}", "{{ title.zfill(300000000) }}",
+    "{{ title.expandtabs(300000000) }}", "{{ '%300000000d'|format(1) }}",
+    "{{ '%*d'|format(300000000, 1) }}", "{{ '{:>300000000}'.format(title) }}",
+    "{{ '{t:>300000000}'.format_map({'t': title}) }}",
+    "{{ (title * 4000).replace('', 'xxxxxxxxxx') }}", "{{ (title * 4000)|replace('', title) }}",
+    "{{ range(99999)|join(title) }}", "{{ title.join(range(99999)|map('string')|list) }}",
+    "{{ title|truncate(300000000) ~ title|wordwrap(300000000) }}",
+]
+
+
+@pytest.mark.parametrize("placeholder", HUGE)
+def test_filters_and_methods_that_build_huge_strings_are_refused(placeholder: str) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(TemplateError, match="sandbox") as caught:
+        fill(placeholder, VALUES, ORIGIN)
+    assert time.monotonic() - started < 2  # refused before building anything
+    assert ORIGIN in str(caught.value)
+
+
+@pytest.mark.parametrize("placeholder, expected", [
+    ("{{ title|center(24) }}", "  Mali after two coups  "),
+    ("{{ title.replace('Mali', 'Niger') }}", "Niger after two coups"),
+    ("{{ ['a', 'b']|join(', ') }}", "a, b"),
+    ("{{ '%03d'|format(7) }}", "007"),
+    ("{{ '{:>5}'.format('x') }}", "    x"),
+    ("{{ title|truncate(9, true, '') }}", "Mali afte"),
+])
+def test_ordinary_use_of_the_same_filters_still_works(placeholder: str, expected: str) -> None:
+    assert fill(placeholder, VALUES, ORIGIN) == expected
+
+
 def test_invalid_expression_is_a_template_error() -> None:
     with pytest.raises(TemplateError, match="not valid"):
         fill("{{ title | }}", VALUES, ORIGIN)

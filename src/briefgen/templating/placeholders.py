@@ -8,9 +8,10 @@ values (spec text) are passed as data and never evaluated. The environment is sa
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
@@ -30,10 +31,79 @@ BODY = "body"
 _MAX_SIZE = 100_000
 
 
+# A width written into a format string ("%300000000d", "{:>300000000}").
+_FORMAT_WIDTH = re.compile(r"\d{6,}")
+
+
+def _check_size(name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse, before it runs, a filter or method call that could build a string or list
+    longer than _MAX_SIZE: a width or count above it ({{ title|center(300000000) }}), a
+    format string asking for such a width, a replace or join whose result would pass it."""
+    values = (*args, *kwargs.values())
+    if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > _MAX_SIZE
+           for v in values):
+        raise SecurityError(f"{name}: a width or count above {_MAX_SIZE:,} is refused")
+    if name in ("format", "format_map"):
+        texts = [target, *args] if isinstance(target, str) else list(args[:1])
+        if any(isinstance(t, str) and _FORMAT_WIDTH.search(t) for t in texts):
+            raise SecurityError(f"{name}: a width above {_MAX_SIZE:,} is refused")
+    if name == "replace" and isinstance(target, str) and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        hits = len(target) + 1 if not old else target.count(old)
+        if len(target) + hits * max(0, len(new) - len(old)) > _MAX_SIZE:
+            raise SecurityError(f"replace: the result would pass {_MAX_SIZE:,} characters")
+    if name == "join" and isinstance(target, str) and args:
+        items = args[0]
+        if isinstance(items, (list, tuple, range)) and len(items) * (len(target) + 1) > _MAX_SIZE:
+            raise SecurityError(f"join: the result would pass {_MAX_SIZE:,} characters")
+
+
+def _checked_result(name: str, result: Any) -> Any:
+    if isinstance(result, (str, list, tuple)) and len(result) > _MAX_SIZE:
+        raise SecurityError(f"{name}: the result is longer than {_MAX_SIZE:,}")
+    return result
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` (a Jinja filter) with _check_size applied to its arguments and result."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_context/pass_environment marks
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        # Filters receive the environment or context first when marked so; the value
+        # filtered is the first argument that is neither.
+        plain = tuple(a for a in args if not isinstance(a, (jinja2.Environment,
+                                                            jinja2.runtime.Context,
+                                                            jinja2.nodes.EvalContext)))
+        target, rest = (plain[0], plain[1:]) if plain else (None, ())
+        if name == "join" and target is not None:  # the filter is value|join(separator)
+            target, rest = (rest[0] if rest else kwargs.get("d", "")), (target,)
+        _check_size(name, target, rest, kwargs)
+        return _checked_result(name, function(*args, **kwargs))
+
+    return bounded
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with repetition and powers bounded too."""
+    """Jinja's immutable sandbox, with repetition, powers, and every filter or method call
+    that builds a string bounded too (the sandbox itself bounds only range())."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        # str.format reaches call() wrapped, its string out of sight: look at it here.
+        template = getattr(value, "__self__", None)
+        if isinstance(template, str) and _FORMAT_WIDTH.search(template):
+            raise SecurityError(f"format: a width above {_MAX_SIZE:,} is refused")
+        return super().wrap_str_format(value)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        name = getattr(__obj, "__name__", "call")
+        _check_size(name, getattr(__obj, "__self__", None), args, kwargs)
+        return _checked_result(name, super().call(__context, __obj, *args, **kwargs))
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "**":

@@ -333,3 +333,53 @@ def test_quoting_an_imported_source_is_an_error_at_the_excerpt(tmp_path: Path,
     [problem] = caught.value.problems
     assert (problem.line, problem.key) == (10, "sections[0].excerpts[0].source")
     assert "'ft-unsigned' has no text file, so it can be cited but not quoted" in problem.message
+
+
+# -------------------------------------------------------- exports crafted to run away
+
+
+def _entry(title: str) -> str:
+    return f"@report{{crafted,\n  title = {{{title}}},\n  institution = {{X}},\n  year = 2024,\n}}\n"
+
+
+RUNAWAY = {
+    # name: (file name, text, what the message says)
+    "csl-json nested 100,000 deep": (
+        "deep.json", '[{"id": "a", "title": "t", "type": "report", "x": '
+        + "[" * 100_000 + "]" * 100_000 + "}]", "nest too deeply"),
+    "csl-json item alone nested deep": (
+        "deep-item.json", '{"id": "a", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nest too deeply"),
+    "csl-json 900,000-digit number": (
+        "number.json", '[{"id": "a", "title": "t", "type": "report", "issued": '
+        '{"date-parts": [[' + "9" * 900_000 + "]]}}]", "900,000 digits"),
+    "bibtex 50,000 nested braces": (
+        "braces.bib", _entry("{" * 50_000 + "x" + "}" * 50_000), "nest more than"),
+    "bibtex 26 nested accents": (
+        "accents.bib", _entry("\\'{" * 26 + "a" + "}" * 26), "nest more than"),
+}
+
+
+@pytest.mark.parametrize("case", list(RUNAWAY))
+def test_crafted_exports_end_in_seconds_with_a_located_message(
+    case: str, tmp_path: Path, catalog_path: Path
+) -> None:
+    import time
+
+    name, text, says = RUNAWAY[case]
+    export = write(tmp_path, name, text)
+    before = catalog_path.read_bytes()
+    started = time.monotonic()
+    result = briefgen("sources", "import", str(export), "--catalog", str(catalog_path))
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{export}:1" in result.stderr or f"{export}:2" in result.stderr, result.stderr
+    assert says in result.stderr
+    assert catalog_path.read_bytes() == before
+
+
+def test_bibtex_nested_as_real_entries_are_still_read(tmp_path: Path) -> None:
+    export = write(tmp_path, "real.bib", _entry("{The {UN} mission in {Mali}: {\\\"U}ber {\\'{e}}tat}"))
+    [source] = read_export(export)
+    assert source.record.title == "The UN mission in Mali: Über état"

@@ -26,6 +26,7 @@ REFUSED = [
     "file:///etc/passwd", "smb://host/share", "\\\\host\\share", "ms-msdt:/id PCWDiagnostic",
     "search-ms:query=x", "data:text/html,<b>x</b>", "report.pdf", "../secret.docx", "", "#",
     "https:", "https:/example.org", "mailto:", "doi:not-a-doi", "https://exa mple.org",
+    "https://example.org/" + "a" * 8000,
 ]
 
 

@@ -14,6 +14,9 @@ import re
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 ALLOWED_WORDS = "http, https, mailto and doi:"
 DOI_RESOLVER = "https://doi.org/"
+# Longer addresses are not ones a reader follows, and Typst refuses a URI past about 8 KB
+# (the build then failed at a line of the generated main.typ, not of the spec).
+MAX_URL_LENGTH = 2048
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # Whitespace or control characters inside a target are how scheme checks are slipped past
@@ -26,7 +29,7 @@ def link_target(url: str) -> str | None:
     https://doi.org/ address for ``doi:``, a ``#anchor`` inside the brief as is; None for
     anything else (other schemes, relative paths, empty), which is then printed as text."""
     url = url.strip()
-    if not url or _UNSAFE_CHARS.search(url):
+    if not url or len(url) > MAX_URL_LENGTH or _UNSAFE_CHARS.search(url):
         return None
     if url.startswith("#"):
         return url if len(url) > 1 else None
@@ -49,7 +52,9 @@ def refusal(url: str) -> str:
     """Why ``url`` is not a link, for a warning (only for urls link_target refuses)."""
     shown = url if len(url) <= 80 else url[:77] + "..."
     match = _SCHEME.match(url.strip())
-    if _UNSAFE_CHARS.search(url.strip()):
+    if len(url.strip()) > MAX_URL_LENGTH:
+        what = f"is {len(url.strip()):,} characters long (at most {MAX_URL_LENGTH:,})"
+    elif _UNSAFE_CHARS.search(url.strip()):
         what = "holds spaces or control characters"
     elif match is None:
         what = "is not an absolute address (a relative path opens a file beside the document)"

@@ -183,10 +183,12 @@ def check_references(
                 if value.excerpt:
                     check_excerpt(value.excerpt, value.key)
     for table in spec.tables():
-        for i, row in enumerate(table.rows):
-            if len(row) != len(table.columns):
-                ctx.problem(f"{table.key}.rows[{i}]", f"expected {len(table.columns)} cells "
-                            f"(one per column) but received {len(row)}")
+        for row in table.rows:
+            if len(row.cells) != len(table.columns):
+                ctx.problem(row.cells_key, f"expected {len(table.columns)} cells "
+                            f"(one per column) but received {len(row.cells)}")
+            for i, name in enumerate(row.excerpts):
+                check_excerpt(name, f"{row.key}.excerpts[{i}]")
         if table.align and len(table.align) != len(table.columns):
             ctx.problem(f"{table.key}.align", f"expected {len(table.columns)} alignments")
         for i, name in enumerate(table.excerpts):

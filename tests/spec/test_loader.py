@@ -232,3 +232,12 @@ def test_a_row_mapping_is_validated_like_any_other(tmp_path: Path) -> None:
     assert "sections[0].tables[0].rows[1]: missing required key 'cells'" in report
     assert "sections[0].tables[0].rows[1].excerpts: expected a list but received the text " \
            "'split'" in report
+
+
+def test_citations_in_table_cells_are_checked_like_any_markdown(tmp_path: Path) -> None:
+    text = with_table('[Police, "2 [@un-mali-futur, para 12]"]')
+    spec, located = load_spec(write(tmp_path, text))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    assert problems == [
+        f"brief.yaml:{line_of(text, 'un-mali-futur,')} sections[0].tables[0].rows[1][1]: "
+        "citation [@un-mali-futur]: unknown source; did you mean 'un-mali-future'?"]

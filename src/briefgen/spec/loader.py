@@ -222,6 +222,8 @@ def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:
     fields += [(f"key_points[{i}]", t) for i, t in enumerate(spec.key_points)]
     fields += [(f"{s.key}.body", s.body) for s in spec.sections if s.body]
     fields += [(f"{r.key}.action", r.action) for r in spec.recommendations]
+    fields += [(row.cell_key(j), cell) for t in spec.tables() for row in t.rows
+               for j, cell in enumerate(row.cells) if cell]
     return fields
 
 

@@ -17,7 +17,7 @@ from briefgen.citations import CitationFormatter, CitationRef
 from briefgen.corpus.catalog import SourceRecord
 from briefgen.evidence import Evidence
 from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline
+from briefgen.markup.markdown import parse_blocks, parse_inline, visible_text
 from briefgen.model.nodes import (
     Bibliography,
     BibliographyEntry,
@@ -203,13 +203,14 @@ class _Assembler:
     def table(self, table: TableSpec) -> Table:
         self.tables += 1
         aligns = list(table.align) or [
-            "right" if all(_NUMERIC.match(row[i] or "-") for row in table.rows) else "left"
+            "right" if all(_NUMERIC.match(visible_text(row.cells[i]) or "-")
+                           for row in table.rows) else "left"
             for i in range(len(table.columns))
         ]
         header = tuple(TableCell((Text(c, bold=True),), a) for c, a in zip(table.columns, aligns))
         rows = tuple(
             tuple(TableCell(parse_inline(cell, self.cite_keys) if cell else (), a)
-                  for cell, a in zip(row, aligns))
+                  for cell, a in zip(row.cells, aligns))
             for row in table.rows
         )
         return Table(
@@ -217,7 +218,7 @@ class _Assembler:
             caption=table.caption,
             header=header,
             rows=rows,
-            source=self.source_line(list(table.excerpts)),
+            source=self.source_line(table.named_excerpts()),
             anchor=f"tab-{table.id}" if table.id else f"tab-{self.tables}",
         )
 

@@ -9,6 +9,7 @@ see corpus.figures). Words in [brackets] are the writer's, so a number there doe
 A datum that names no excerpt is a warning, or an error when checking strictly. When a brief
 cites a figure on which the corpus's sources disagree and leaves out the others, a warning
 names them. ``manifest`` is the record of all this, written beside the outputs.
+A table row may name its own excerpts; its numbers are traced in those, not the table's.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from briefgen.corpus.figures import Claim, claims_in, numbers_in, occurs, topic
 from briefgen.corpus.quotes import QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.errors import Problem, SourceError
 from briefgen.markup.citekeys import inline_quotations
+from briefgen.markup.markdown import visible_text
 from briefgen.spec.loader import display_path, markdown_fields, resolve_inside
 from briefgen.spec.schema import BriefSpec, ExcerptSpec
 from briefgen.spec.yamlsource import LocatedYaml
@@ -43,7 +45,8 @@ class TracedDatum:
     """A number of a chart or table found in the excerpt it names.
 
     ``key`` is where the number stands in the spec (``sections[1].charts[0].series[0]
-    .values[1]``, ``sections[2].tables[0].rows[3][2]``, or ``data/x.csv:4``); ``written`` is
+    .values[1]``, ``sections[2].tables[0].rows[3][2]``, ``sections[2].tables[0].rows[4]
+    .cells[2]`` for a row that names its excerpts, or ``data/x.csv:4``); ``written`` is
     how the excerpt writes it ("2,200", "13-2" gives 13 and 2 each as "13", "2").
     """
 
@@ -182,14 +185,16 @@ def _trace_numbers(
                 else:
                     unsourced.append((value.key, float(value.value)))
     for table in spec.tables():
-        for i, row in enumerate(table.rows):
-            for j, cell in enumerate(row):
-                key = f"{table.key}.rows[{i}][{j}]"
-                for mention in numbers_in(cell):
-                    if table.excerpts:
-                        trace(key, mention.value, table.excerpts, repr(mention.text))
+        for row in table.rows:
+            names = table.excerpts_of(row)
+            for j, cell in enumerate(row.cells):
+                # The digits of a citation ([@ft-isisk-2021, para 20]) or a link target are
+                # not figures the cell states.
+                for mention in numbers_in(visible_text(cell)):
+                    if names:
+                        trace(row.cell_key(j), mention.value, names, repr(mention.text))
                     else:
-                        unsourced.append((key, mention.value))
+                        unsourced.append((row.cell_key(j), mention.value))
     return data, unsourced, problems
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline
+from briefgen.markup.markdown import parse_blocks, parse_inline, visible_text
 from briefgen.model.nodes import Heading, Link, ListBlock, Note, Paragraph, Text
 
 
@@ -52,3 +54,19 @@ def test_headings_in_a_body_become_subheadings() -> None:
 def test_straight_quotes_and_dashes_are_typeset() -> None:
     runs = parse_inline('He said "no" -- twice.', note_cite)
     assert "".join(r.text for r in runs if isinstance(r, Text)) == "He said “no” – twice."
+
+
+# --- the words a reader sees, where numbers are traced ---------------------------------------
+
+
+@pytest.mark.parametrize(("markdown", "seen"), [
+    ("412 [@water-survey-2019, para 2]", "412"),
+    ("Survey [@survey-2019; @audit-2022, paras 3-4]", "Survey"),
+    ("**96** schemes", "96 schemes"),
+    ("[the 2019 survey](https://example.org/2018/report-7.pdf)", "the 2019 survey"),
+    ("see <https://example.org/2018/report-7.pdf>", "see"),
+    ("`code 5` stays", "code 5 stays"),
+    ("", ""),
+])
+def test_visible_text_leaves_out_citations_and_link_targets(markdown: str, seen: str) -> None:
+    assert visible_text(markdown).strip() == seen

@@ -29,7 +29,7 @@ SCHEMA_KEYS = sorted({
     *schema.BRIEF_FIELDS,
     "heading", "body", "excerpts", "charts", "tables", "id", "source", "quote", "lang", "kind",
     "caption", "alt", "unit", "categories", "series", "data", "name", "values", "value",
-    "excerpt", "columns", "align", "rows", "action", "lead", "timeframe", "indicator",
+    "excerpt", "columns", "align", "rows", "cells", "action", "lead", "timeframe", "indicator",
 })
 
 # Strings that have broken (or could break) some layer: YAML, Markdown, citations, Typst,

@@ -172,3 +172,72 @@ def test_committed_schema_matches_the_declaration() -> None:
 
     committed = json.loads((REPO / "docs" / "brief.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema()
+
+
+# --- tables: rows as lists of cells, or mappings naming their own excerpts --------------------
+
+TABLE = """\
+    tables:
+      - caption: The split
+        columns: [Force, Share]
+        rows:
+          - [Soldiers, "13"]
+          - ROW
+        excerpts: [split]
+"""
+
+
+def with_table(row: str) -> str:
+    return GOOD.replace("recommendations:\n", TABLE.replace("ROW", row) + "recommendations:\n")
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if fragment in line)
+
+
+def test_a_row_names_its_own_excerpts_or_falls_back_to_the_tables(tmp_path: Path) -> None:
+    text = with_table('{cells: [Police, "2"], excerpts: [split]}')
+    spec, located = load_spec(write(tmp_path, text))
+    table = spec.tables()[0]
+    plain, mapped = table.rows
+    assert plain.cells == ("Soldiers", "13") and plain.excerpts == ()
+    assert table.excerpts_of(plain) == ("split",)
+    assert plain.cell_key(1) == "sections[0].tables[0].rows[0][1]"
+    assert mapped.cells == ("Police", "2") and mapped.excerpts == ("split",)
+    assert mapped.cell_key(1) == "sections[0].tables[0].rows[1].cells[1]"
+    assert check_references(spec, located, SOURCES) == []
+
+
+def test_unknown_row_excerpt_and_short_row_are_located(tmp_path: Path) -> None:
+    text = with_table("{cells: [Police], excerpts: [splt]}")
+    spec, located = load_spec(write(tmp_path, text))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    line = line_of(text, "splt")
+    assert problems == [
+        f"brief.yaml:{line} sections[0].tables[0].rows[1].cells: expected 2 cells (one per "
+        "column) but received 1",
+        f"brief.yaml:{line} sections[0].tables[0].rows[1].excerpts[0]: unknown excerpt 'splt'; "
+        "did you mean 'split'?",
+    ]
+
+
+def test_a_row_mapping_is_validated_like_any_other(tmp_path: Path) -> None:
+    text = with_table('{cell: [Police, "2"], excerpts: split}')
+    with pytest.raises(SpecError) as err:
+        load_spec(write(tmp_path, text))
+    report = err.value.report()
+    line = line_of(text, "cell:")
+    assert f"brief.yaml:{line} sections[0].tables[0].rows[1].cell: unknown key 'cell'; " \
+           "did you mean 'cells'?" in report
+    assert "sections[0].tables[0].rows[1]: missing required key 'cells'" in report
+    assert "sections[0].tables[0].rows[1].excerpts: expected a list but received the text " \
+           "'split'" in report
+
+
+def test_citations_in_table_cells_are_checked_like_any_markdown(tmp_path: Path) -> None:
+    text = with_table('[Police, "2 [@un-mali-futur, para 12]"]')
+    spec, located = load_spec(write(tmp_path, text))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    assert problems == [
+        f"brief.yaml:{line_of(text, 'un-mali-futur,')} sections[0].tables[0].rows[1][1]: "
+        "citation [@un-mali-futur]: unknown source; did you mean 'un-mali-future'?"]

@@ -66,6 +66,20 @@ def parse_inline(text: str, cite: CiteFunction) -> tuple[Inline, ...]:
     return tuple(runs)
 
 
+def visible_text(text: str) -> str:
+    """The words a reader sees of a one-paragraph Markdown string, as one plain string: no
+    markup, no citation clusters (a note mark or an author-date citation is no figure of the
+    text) and no link targets. A bare link (<https://...>) shows its target; it is left out
+    too, an address is not a figure either. Numbers in table cells are traced in this."""
+    words: list[str] = []
+    for run in parse_inline(text, lambda keys: ()):
+        if isinstance(run, Link):
+            words += [t.text for t in run.runs if t.text != run.url]
+        elif isinstance(run, Text):
+            words.append(run.text)
+    return "".join(words)
+
+
 def _blocks(
     tokens: Sequence[Token], i: int, end: int, cite: CiteFunction, level: int
 ) -> tuple[list[Block], int]:

@@ -184,10 +184,12 @@ def check_references(
                 if value.excerpt:
                     check_excerpt(value.excerpt, value.key)
     for table in spec.tables():
-        for i, row in enumerate(table.rows):
-            if len(row) != len(table.columns):
-                ctx.problem(f"{table.key}.rows[{i}]", f"expected {len(table.columns)} cells "
-                            f"(one per column) but received {len(row)}")
+        for row in table.rows:
+            if len(row.cells) != len(table.columns):
+                ctx.problem(row.cells_key, f"expected {len(table.columns)} cells "
+                            f"(one per column) but received {len(row.cells)}")
+            for i, name in enumerate(row.excerpts):
+                check_excerpt(name, f"{row.key}.excerpts[{i}]")
         if table.align and len(table.align) != len(table.columns):
             ctx.problem(f"{table.key}.align", f"expected {len(table.columns)} alignments")
         for i, name in enumerate(table.excerpts):
@@ -237,6 +239,8 @@ def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:
     fields += [(f"key_points[{i}]", t) for i, t in enumerate(spec.key_points)]
     fields += [(f"{s.key}.body", s.body) for s in spec.sections if s.body]
     fields += [(f"{r.key}.action", r.action) for r in spec.recommendations]
+    fields += [(row.cell_key(j), cell) for t in spec.tables() for row in t.rows
+               for j, cell in enumerate(row.cells) if cell]
     return fields
 
 

@@ -64,16 +64,42 @@ class ChartSpec:
 
 
 @dataclass(frozen=True)
+class RowSpec:
+    """A table row: the Markdown text of its cells, and the excerpts its figures come from
+    (empty: the table's). ``cells_key`` is the key path of its list of cells, which is the
+    row's own ``key`` when the row is written as a plain list."""
+
+    cells: tuple[str, ...]
+    excerpts: tuple[str, ...]
+    key: str
+    cells_key: str
+
+    def cell_key(self, column: int) -> str:
+        return f"{self.cells_key}[{column}]"
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """A table: column names, rows of cell text, and the excerpts its figures come from."""
+    """A table: column names, rows, and the excerpts its figures come from (a row may name
+    its own instead)."""
 
     id: str
     caption: str
     columns: tuple[str, ...]
     align: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[RowSpec, ...]
     excerpts: tuple[str, ...]
     key: str
+
+    def excerpts_of(self, row: RowSpec) -> tuple[str, ...]:
+        """The excerpts ``row``'s figures come from: its own when it names any, else the table's."""
+        return row.excerpts or self.excerpts
+
+    def named_excerpts(self) -> list[str]:
+        """Every excerpt id the table and its rows name, once each, in the order of the rows
+        that use them (the table's last when no row falls back to them)."""
+        used = [n for row in self.rows for n in self.excerpts_of(row)]
+        return list(dict.fromkeys([*used, *self.excerpts]))
 
 
 @dataclass(frozen=True)
@@ -174,10 +200,18 @@ def _chart(v: dict[str, Any], key: str) -> ChartSpec:
     )
 
 
+def _row(v: Any, key: str) -> RowSpec:
+    if isinstance(v, dict):
+        return RowSpec(cells=_tuple(v["cells"]), excerpts=_tuple(v["excerpts"]), key=key,
+                       cells_key=f"{key}.cells")
+    return RowSpec(cells=tuple(v), excerpts=(), key=key, cells_key=key)
+
+
 def _table(v: dict[str, Any], key: str) -> TableSpec:
     return TableSpec(
         id=v["id"] or "", caption=v["caption"], columns=_tuple(v["columns"]),
-        align=_tuple(v["align"]), rows=tuple(tuple(r) for r in v["rows"]),
+        align=_tuple(v["align"]),
+        rows=tuple(_row(r, f"{key}.rows[{i}]") for i, r in enumerate(v["rows"])),
         excerpts=_tuple(v["excerpts"]), key=key,
     )
 
@@ -252,15 +286,31 @@ _CHART = o.Mapping(
     build=_chart,
 )
 
+def _cells(**kw: Any) -> o.ListOf:
+    return o.ListOf(o.Text(max_length=2000, non_empty=False), max_items=20, **kw)
+
+
+# A row is a plain list of cells, or a mapping when it names its own excerpts.
+_ROW = o.AnyOf(
+    (lambda v: isinstance(v, dict), o.Mapping({
+        "cells": _cells(required=True, help="Markdown, one per column."),
+        "excerpts": o.ListOf(o.Text(max_length=100),
+                             help="Excerpt ids this row's figures come from, instead of the "
+                                  "table's."),
+    })),
+    (lambda v: True, _cells()),
+    help="A list of cells (Markdown, one per column), or {cells: [...], excerpts: [...]}.",
+)
+
 _TABLE = o.Mapping(
     {
         "id": o.Text(max_length=100, help=_ID_HELP),
         "caption": o.Text(required=True, max_length=1000),
         "columns": o.ListOf(o.Text(max_length=200), required=True, min_items=1, max_items=20),
         "align": o.ListOf(o.Choice(("left", "right", "center")), max_items=20),
-        "rows": o.ListOf(o.ListOf(o.Text(max_length=2000, non_empty=False), max_items=20),
-                         required=True, min_items=1),
-        "excerpts": o.ListOf(o.Text(max_length=100), help="Excerpt ids the figures come from."),
+        "rows": o.ListOf(_ROW, required=True, min_items=1),
+        "excerpts": o.ListOf(o.Text(max_length=100),
+                             help="Excerpt ids the figures come from, for rows that name none."),
     },
     build=_table,
 )

@@ -492,6 +492,13 @@ def _locate_articles(
             articles[first_record.id] = lines
             continue
         starts: list[tuple[int, SourceRecord]] = []
+        taken: set[int] = set()
+        # Each line repaired and folded once for the file, not once per source that starts in
+        # it: 1,000 sources in one file took 30 s to list.
+        texts = [_line_text(raw_line) for raw_line in lines]
+        first_index: dict[str, int] = {}
+        for index, text in enumerate(texts):
+            first_index.setdefault(text, index)
         for record, node, key in entries:
             where = _line(_value(node, "start") or node)
             if not record.start:
@@ -499,15 +506,16 @@ def _locate_articles(
                                         f"{file} holds several sources, so each needs the title "
                                         "line its article starts at"))
                 continue
-            index = _find_line(lines, record.start)
+            index = first_index.get(fold_text(record.start))
             if index is None:
                 problems.append(Problem(shown, where, f"{key}.start",
                                         f"no line of {file} reads {record.start!r}"
-                                        + _suggest_line(lines, record.start)))
-            elif any(index == other for other, _ in starts):
+                                        + _suggest_line(texts, record.start)))
+            elif index in taken:
                 problems.append(Problem(shown, where, f"{key}.start",
                                         "another source starts at the same line"))
             else:
+                taken.add(index)
                 starts.append((index, record))
         starts.sort(key=lambda pair: pair[0])
         for position, (index, record) in enumerate(starts):
@@ -543,17 +551,8 @@ def _line_text(raw_line: bytes) -> str:
     return fold_text(repair_encoding(raw_line.decode("utf-8-sig")))
 
 
-def _find_line(lines: tuple[bytes, ...], start: str) -> int | None:
-    """The index of the first line that reads ``start`` (after repair; typography and
-    surrounding space do not matter)."""
-    wanted = fold_text(start)
-    for index, raw_line in enumerate(lines):
-        if _line_text(raw_line) == wanted:
-            return index
-    return None
-
-
-def _suggest_line(lines: tuple[bytes, ...], start: str) -> str:
-    candidates = [text for text in (_line_text(line) for line in lines) if text]
+def _suggest_line(texts: list[str], start: str) -> str:
+    """A "Did you mean" for a ``start`` that no line (repaired and folded: ``texts``) reads."""
+    candidates = list(dict.fromkeys(text for text in texts if text))
     close = difflib.get_close_matches(fold_text(start), candidates, n=1, cutoff=0.6)
     return f". Did you mean {close[0]!r}?" if close else ""

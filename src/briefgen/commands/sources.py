@@ -17,7 +17,7 @@ DEFAULT_CATALOG = Path("seeds/sources.yaml")
 SHOW = "show"
 
 
-class _SubcommandOrSourceId(argparse._SubParsersAction):  # type: ignore[type-arg]
+class _SubcommandOrSourceId(argparse._SubParsersAction):
     """The subcommands of `sources`, where a word that names none is a source id:
     `briefgen sources ID` is `briefgen sources show ID`.
 

@@ -34,12 +34,14 @@ class SpecOutcome:
 
     ``error`` is "" for a spec that built; otherwise the full message the user would have
     seen building it alone (a BriefgenError's report, or a traceback for a bug).
+    ``warnings`` are those of a spec that built, as building it alone prints them.
     """
 
     spec: Path
     outputs: tuple[Path, ...]
     seconds: float
     error: str = ""
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -90,7 +92,7 @@ def build_outcome(spec: Path, options: BuildOptions) -> SpecOutcome:
     except Exception:  # a bug: keep its traceback, and let the other specs build
         return SpecOutcome(spec, (), time.perf_counter() - started,
                            f"{spec}: internal error\n{traceback.format_exc()}")
-    return SpecOutcome(result.spec, result.outputs, result.seconds)
+    return SpecOutcome(result.spec, result.outputs, result.seconds, warnings=result.warnings)
 
 
 # Libraries whose state does not survive a fork: typst's compiler waits forever on the rayon

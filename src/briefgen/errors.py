@@ -71,3 +71,9 @@ class RenderError(BriefgenError):
     """A writer could not produce its output (Typst compile error, unwritable file)."""
 
     category = "render"
+
+
+class WarningsRefused(BriefgenError):
+    """A build or check that warned, run with --fail-on-warning; ``problems`` are the warnings."""
+
+    category = "warning"

@@ -26,7 +26,14 @@ from briefgen.charts import ChartData, ChartSeries, chart_images, draw_charts_in
 from briefgen.citations import CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.figures import Claim
-from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError
+from briefgen.errors import (
+    BriefgenError,
+    ChartError,
+    Problem,
+    SourceError,
+    SpecError,
+    WarningsRefused,
+)
 from briefgen.evidence import Evidence, manifest, verify_evidence
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.markup.links import link_target, refusal
@@ -65,6 +72,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     bundle: bool = False  # also <stem>.zip: the outputs, charts with their data, a README
     timeout: float = DEFAULT_COMPILE_TIMEOUT_S  # seconds a PDF compile may take (--timeout)
+    fail_on_warning: bool = False  # any warning stops the build before an output is in place
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,13 @@ class Checked:
     located: LocatedYaml
     catalog: SourceCatalog
     evidence: Evidence
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the analyst should read before sending the brief, one message each: what
+        validation repaired, numbers that name no excerpt, figures other sources give
+        differently. ``check`` and ``build`` print these same messages."""
+        return (*(f"warning: {w}" for w in self.located.warnings), *self.evidence.warnings)
 
 
 @dataclass(frozen=True)
@@ -319,6 +334,9 @@ def build(
     say = progress or (lambda _message: None)
     writers = [writer_for(f, options) for f in options.formats]
     checked = check(spec_path)
+    warnings = list(checked.warnings)
+    if options.fail_on_warning:
+        refuse_warnings(spec_path, warnings)  # before anything is drawn or written
     say("verified")
     document = build_document(checked, options)
     say("assembled")
@@ -332,8 +350,6 @@ def build(
     stem = output_stem(checked.spec)
     remove_stale_temporaries(out_dir, stem)
     written: list[tuple[Path, Path]] = []
-    warnings = [f"warning: {w}" for w in checked.located.warnings]
-    warnings += checked.evidence.warnings
 
     def reserve(suffix: str) -> Path:
         """A temporary file beside the final ``<stem><suffix>``, renamed into place at the end."""
@@ -365,6 +381,10 @@ def build(
                 for writer, _temp in targets:
                     writer.cancel()
                 raise
+        if options.fail_on_warning:
+            # Typst's warnings are known only once it has compiled: the outputs are still
+            # temporary files here, removed below, so nothing is written.
+            refuse_warnings(spec_path, warnings)
         # The evidence record, beside the outputs and renamed with them.
         write_manifest(checked, reserve(".evidence.json"))
         if options.bundle:  # last, so it holds every file this build wrote
@@ -386,6 +406,16 @@ def build(
     outputs = tuple(final for _, final in written)
     return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started,
                        tuple(warnings))
+
+
+def refuse_warnings(spec_path: Path, warnings: list[str]) -> None:
+    """Raise WarningsRefused listing ``warnings``, if there are any."""
+    if warnings:
+        count = len(warnings)
+        raise WarningsRefused(
+            f"{display_path(spec_path)}: {count} warning{'s' if count != 1 else ''}, which "
+            "--fail-on-warning makes errors",
+            [Problem(None, None, "", w) for w in warnings])
 
 
 def bundle_contents(checked: Checked, document: Document, stem: str,

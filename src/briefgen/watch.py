@@ -173,10 +173,27 @@ def _next_change(
     return False
 
 
-def describe(outcome: Outcome) -> str:
-    """One line (or a report) for a build: what was written, or what is wrong."""
-    if isinstance(outcome, BriefgenError):
-        return outcome.report()
-    names = ", ".join(str(p) for p in outcome.outputs)
+def stamped(text: str) -> str:
+    """``text`` with the time of day (HH:MM:SS) before every line: a watch runs for hours, and
+    the stamp tells this save's messages from an earlier one's."""
     when = time.strftime("%H:%M:%S")
-    return f"{when} {outcome.spec}: wrote {names} in {outcome.seconds:.2f} s"
+    return "\n".join(f"{when} {line}" for line in text.splitlines())
+
+
+def describe(outcome: Outcome) -> str:
+    """What a build wrote, or what is wrong with it, every line time-stamped.
+
+    A build's warnings are not in it: ``describe_warnings`` gives them, for stderr.
+    """
+    if isinstance(outcome, BriefgenError):
+        return stamped(outcome.report())
+    names = ", ".join(str(p) for p in outcome.outputs)
+    return stamped(f"{outcome.spec}: wrote {names} in {outcome.seconds:.2f} s")
+
+
+def describe_warnings(outcome: Outcome) -> str:
+    """The warnings of a build that succeeded, every line time-stamped; "" when it gave none
+    (a failed build's report says everything)."""
+    if isinstance(outcome, BriefgenError):
+        return ""
+    return "\n".join(stamped(warning) for warning in outcome.warnings)

@@ -6,19 +6,21 @@ Behaviour only, never timing: each wait is bounded so a broken watch fails inste
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 
 from briefgen.errors import BriefgenError
-from briefgen.pipeline import BuildOptions
+from briefgen.pipeline import BuildOptions, check
 from briefgen.watch import Outcome, watch_and_rebuild, watched_inputs
-from tests.conftest import BRIEFS, SEEDS
+from tests.conftest import BRIEFS, ROOTS, SEEDS
 
 SAMPLE = BRIEFS / "mali-minusma.yaml"  # no CSV data; the quickest sample
 WAIT = 60.0  # seconds before a wait counts as a failure
@@ -114,3 +116,56 @@ def test_cli_rebuilds_on_save_and_exits_0_on_ctrl_c(project: Path, tmp_path: Pat
             process.kill()
             process.wait()
     assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+
+
+STAMP = re.compile(r"^\d\d:\d\d:\d\d ")
+WARNING_ROOT = ROOTS / "warnings"
+
+
+def _lines_of(stream: IO[str] | None) -> queue.Queue[str]:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in stream or []],
+                     daemon=True).start()
+    return lines
+
+
+def _take(lines: queue.Queue[str], count: int) -> list[str]:
+    return [lines.get(timeout=WAIT) for _ in range(count)]
+
+
+def test_cli_prints_each_rebuilds_warnings_and_stamps_every_line(tmp_path: Path) -> None:
+    shutil.copytree(WARNING_ROOT, tmp_path / "project")
+    spec = tmp_path / "project" / "briefs" / "disagree.yaml"
+    warnings = [line for w in check(spec).warnings for line in w.splitlines()]
+    assert warnings  # the fixture warns; each rebuild must say so again
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "watch", str(spec), "-o", str(tmp_path / "out"),
+         "--format", "docx"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    out, err = _lines_of(process.stdout), _lines_of(process.stderr)
+    try:
+        printed = _take(err, 1 + len(warnings))  # "watching ...", then the warnings
+        [wrote] = _take(out, 1)
+        assert "watching" in printed[0] and ": wrote " in wrote
+        assert all(STAMP.match(line) for line in [*printed, wrote])
+        assert [STAMP.sub("", line) for line in printed[1:]] == warnings
+
+        spec.write_text(spec.read_text(encoding="utf-8") + "# saved again\n", encoding="utf-8")
+        again = _take(err, len(warnings))
+        assert [STAMP.sub("", line) for line in again] == warnings
+        assert STAMP.match(_take(out, 1)[0])
+
+        spec.write_text("title: [unclosed\n", encoding="utf-8")
+        report = _take(err, 2)  # a headline and at least one problem, each stamped
+        assert all(STAMP.match(line) for line in report)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=WAIT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    rest = []
+    while not err.empty():
+        rest.append(err.get())
+    assert not any("Traceback" in line for line in rest)

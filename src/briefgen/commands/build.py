@@ -2,7 +2,7 @@
 
 One spec builds in this process. Several build in parallel worker processes (``-j``), with a
 progress bar on a terminal, one "<spec>: wrote ..." line per built spec on stdout as it
-finishes, each failure's report on stderr, and a closing table of every spec.
+finishes, its warnings and each failure's report on stderr, and a closing table of every spec.
 """
 
 from __future__ import annotations
@@ -86,6 +86,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="specs built at once, in parallel processes (default: the number "
                             "of cores)")
     add_timeout_argument(build)
+    build.add_argument("--fail-on-warning", action="store_true",
+                       help="treat any warning (repaired text, numbers with no excerpt, figures "
+                            "other sources give differently, Typst's) as an error: exit 1 and "
+                            "write nothing for that spec")
+
+
+def spec_warning_lines(spec: Path, warning: str) -> list[str]:
+    """``warning`` as a batch prints it: every line names its spec, so the warnings of specs
+    built at once can be told apart. A line that starts with the spec's own path
+    ("<spec>:12 key: warning: ...") is left as it is, so editors can still jump to it."""
+    named = f"{spec}:"
+    return [line if line.startswith(named) else f"{spec}: {line}"
+            for line in warning.splitlines()]
 
 
 def _built_line(outcome: SpecOutcome) -> str:
@@ -99,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
 
     options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
                            template=args.template, style=args.style,
-                           bundle=args.bundle, timeout=args.timeout)
+                           bundle=args.bundle, timeout=args.timeout,
+                           fail_on_warning=args.fail_on_warning)
     specs = collect_specs(args.specs)
     if len(specs) == 1:
         return _build_one(specs[0], options)
@@ -147,6 +161,9 @@ def _build_batch(specs: list[Path], options: BuildOptions, jobs: int | None) -> 
 
         def done(outcome: SpecOutcome) -> None:
             if outcome.ok:
+                for warning in outcome.warnings:
+                    print("\n".join(spec_warning_lines(outcome.spec, warning)),
+                          file=sys.stderr, flush=True)
                 print(_built_line(outcome), flush=True)
             else:
                 print(outcome.error, file=sys.stderr, flush=True)
@@ -172,6 +189,9 @@ def _closing_table(console: Console, outcomes: list[SpecOutcome], seconds: float
         if o.ok:
             detail = o.outputs[0].stem + "." + ",".join(p.suffix.lstrip(".") for p in o.outputs)
             status = "[green]built[/]"
+            if o.warnings:  # printed above; counted here, where a long batch ends
+                count = len(o.warnings)
+                status = f"[yellow]built, {count} warning{'s' if count != 1 else ''}[/]"
         else:
             # the first line names the problem (the full report is printed above)
             detail = next((ln.strip() for ln in o.error.splitlines() if ln.strip()), "")

@@ -1,6 +1,7 @@
 """`briefgen check`: validate specs, verify every quotation and trace every number; write nothing.
 
-``--strict`` also refuses a chart or table number that names no excerpt.
+``--strict`` also refuses a chart or table number that names no excerpt; ``--fail-on-warning``
+makes any warning an error.
 """
 
 from __future__ import annotations
@@ -19,22 +20,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     check.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
     check.add_argument("--strict", action="store_true",
                        help="fail on a chart or table number that names no excerpt")
+    check.add_argument("--fail-on-warning", action="store_true",
+                       help="exit 1 if a spec gives any warning (repaired text, numbers with no "
+                            "excerpt, figures other sources give differently)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from briefgen.pipeline import check
+    from briefgen.pipeline import check, refuse_warnings
 
     failed = 0
     for spec in args.specs:
         try:
             checked = check(spec, strict=args.strict)
+            if args.fail_on_warning:
+                refuse_warnings(spec, list(checked.warnings))
         except BriefgenError as exc:
             print(exc.report(), file=sys.stderr)
             failed += 1
             continue
-        for warning in checked.located.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        for warning in checked.evidence.warnings:
+        for warning in checked.warnings:
             print(warning, file=sys.stderr)
         quotes = len(checked.evidence.excerpts) + len(checked.evidence.inline)
         print(f"{spec}: ok ({quotes} quotations verified, "

@@ -1,20 +1,62 @@
-"""`briefgen sources`: the source catalog as a table; `briefgen sources import FILE` adds to it."""
+"""`briefgen sources`: the source catalog as a table; `briefgen sources ID` one source's text,
+paragraph by paragraph; `briefgen sources import FILE` adds to the catalog."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefgen.corpus.catalog import SourceCatalog
 
 DEFAULT_CATALOG = Path("seeds/sources.yaml")
+SHOW = "show"
+
+
+class _SubcommandOrSourceId(argparse._SubParsersAction):
+    """The subcommands of `sources`, where a word that names none is a source id:
+    `briefgen sources ID` is `briefgen sources show ID`.
+
+    argparse refuses a word that is not one of an action's ``choices`` before the action
+    runs, so ``choices`` is left empty and the word is looked up here instead. An id spelt
+    like a subcommand ("import") is shown with `sources show import`.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = None
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+        words = list(values or [])
+        if words and words[0] not in self._name_parser_map:
+            words = [SHOW, *words]
+        super().__call__(parser, namespace, words, option_string)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     sources = sub.add_parser(
         "sources", help="list the source catalog, or import sources into it",
-        description="Without a subcommand, list the source catalog as a table.")
+        description="Without a subcommand, list the source catalog as a table; with a source "
+                    "id (`briefgen sources ID`, the same as `briefgen sources show ID`), print "
+                    "that source's paragraphs numbered as citations count them.")
     sources.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, metavar="FILE",
                          help=f"the catalog (default: {DEFAULT_CATALOG})")
-    actions = sources.add_subparsers(dest="sources_command", metavar="SUBCOMMAND")
+    actions = sources.add_subparsers(dest="sources_command", metavar="SUBCOMMAND",
+                                     action=_SubcommandOrSourceId)
+    showing = actions.add_parser(
+        SHOW, help="print one source: its catalog entry, then each paragraph as 'para N'",
+        description="Print a source's catalog entry on one line, then its text as quotes are "
+                    "checked against it (encoding repaired, page furniture left out), one "
+                    "paragraph per 'para N', the number a locator [@id, para N] gives. "
+                    "`briefgen sources ID` does the same.")
+    showing.add_argument("source_id", metavar="ID", help="the source's id in the catalog")
+    showing.add_argument("--catalog", type=Path, default=argparse.SUPPRESS, metavar="FILE",
+                         help=f"the catalog (default: {DEFAULT_CATALOG})")
     importing = actions.add_parser(
         "import", help="add sources from a CSL-JSON or BibTeX export (Zotero, ...)",
         description="Append every entry of a CSL-JSON or BibTeX file to the catalog, or none "
@@ -31,8 +73,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "sources_command", None) == "import":
+    command = getattr(args, "sources_command", None)
+    if command == "import":
         return _import(args)
+    if command == SHOW:
+        return _show(args.catalog, args.source_id)
     return _list(args.catalog)
 
 
@@ -77,3 +122,49 @@ def _list(catalog_path: Path) -> int:
         table.add_row(sid, record.title, authors or "—", outlet or "—", record.date or "n.d.", paras)
     Console().print(table)
     return 0
+
+
+def _show(catalog_path: Path, source_id: str) -> int:
+    from briefgen.corpus.catalog import SourceCatalog
+    from briefgen.errors import SourceError
+    from briefgen.spec.options import suggest
+
+    catalog = SourceCatalog.load(catalog_path)
+    if source_id not in catalog:
+        # A mistyped subcommand lands here too ("imprt"), so suggest those as well.
+        raise SourceError(f"{catalog_path}: no source {source_id!r}"
+                          f"{suggest(source_id, [*catalog.ids(), 'import', SHOW])}")
+    try:
+        print(_entry_line(catalog, source_id))
+        if not catalog.quotable(source_id):
+            print(f"no text: it can be cited but not quoted until its file: in {catalog_path} "
+                  "names its text", file=sys.stderr)
+            return 0
+        # The paragraphs quotes are matched against, so 'para N' here is the N of a locator.
+        # Sources have no pages yet; when SourceText gains them, a "p. N" line goes before
+        # the first paragraph of each page, here.
+        for paragraph in catalog.text(source_id).paragraphs:
+            print()
+            print(f"{paragraph.locator}  {paragraph.text}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Read through `head` or a pager that was quit: not an error. Point stdout at
+        # /dev/null so the interpreter's own flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _entry_line(catalog: SourceCatalog, source_id: str) -> str:
+    """What the catalog says about a source, on one line: id, title, authors, outlet, date,
+    type, URL, and its text file with its number of paragraphs (or "no text")."""
+    record = catalog.get(source_id)
+    authors = "; ".join(f"{p.given} {p.family}".strip() for p in record.authors)
+    if catalog.quotable(source_id):
+        count = len(catalog.text(source_id).paragraphs)
+        text = f"{catalog.path.parent / record.file}, {count} paragraph{'s' if count != 1 else ''}"
+    else:
+        text = "no text"
+    fields = [record.title, authors or "no author", record.container_title or record.publisher
+              or "no outlet", record.date or "n.d.", record.type, record.url, text]
+    return f"[@{record.id}] " + " | ".join(field for field in fields if field)

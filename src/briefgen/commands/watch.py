@@ -1,4 +1,7 @@
-"""`briefgen watch`: rebuild a brief every time its spec, data, sources or template are saved."""
+"""`briefgen watch`: rebuild a brief every time its spec, data, sources or template are saved.
+
+Every line it prints starts with the time (HH:MM:SS); each rebuild's warnings go to stderr.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK = 0
+EXIT_OK, EXIT_USER_ERROR = 0, 1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -28,18 +31,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from briefgen.errors import BriefgenError
     from briefgen.pipeline import FORMATS, BuildOptions
-    from briefgen.watch import Outcome, describe, watch_and_rebuild
+    from briefgen.watch import Outcome, describe, describe_warnings, stamped, watch_and_rebuild
 
     if not args.spec.is_file():
-        raise BriefgenError(f"{args.spec}: no such file")
+        print(stamped(f"{args.spec}: no such file"), file=sys.stderr)
+        return EXIT_USER_ERROR
     options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
                            template=args.template, style=args.style, timeout=args.timeout)
 
     def report(outcome: Outcome) -> None:
         failed = isinstance(outcome, BriefgenError)
+        warnings = describe_warnings(outcome)
+        if warnings:
+            print(warnings, file=sys.stderr, flush=True)
         print(describe(outcome), file=sys.stderr if failed else sys.stdout, flush=True)
 
-    print(f"watching {args.spec} and its data, sources and template; Ctrl-C to stop",
+    print(stamped(f"watching {args.spec} and its data, sources and template; Ctrl-C to stop"),
           file=sys.stderr, flush=True)
     try:
         watch_and_rebuild(args.spec, options, report)

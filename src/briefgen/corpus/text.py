@@ -29,6 +29,11 @@ class Paragraph:
     number: int
     text: str
 
+    @property
+    def locator(self) -> str:
+        """Where this paragraph is, as a citation names it: "para 4" in [@id, para 4]."""
+        return f"para {self.number}"
+
 
 @dataclass(frozen=True)
 class SourceText:

@@ -151,7 +151,7 @@ BAD: list[Case] = [
     Case("bad-indentation", spec(MINIMAL.replace("  - heading:", "   - heading:", 1)),
          ("{file}:", "not valid YAML")),
     Case("tab-indentation", spec(MINIMAL.replace("  MINUSMA has", "\tMINUSMA has", 1)),
-         ("{file}:", "not valid YAML")),
+         ("{file}:", "not valid YAML: YAML indents with spaces", "has a tab; replace it")),
     Case("raw-control-character", spec(minimal_with("title", '"Mali \x01 after"')),
          ("{file}:1:", "U+0001", "not allowed in YAML text")),
     # --- wrong types and unknown keys: key path, what was expected, a suggestion

@@ -166,3 +166,35 @@ def test_large_specs_are_counted_before_libyaml_composes_them(
     with pytest.raises(SpecError, match=rf"^s\.yaml:{MAX_DEPTH + 1}: the spec nests"):
         parse_yaml(NESTINGS[nesting](BEYOND_COMPOSERS), "s.yaml")
     assert composed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("title: T\nsections:\n\t- heading: A\n", 3, 1),
+        ("sections:\n  - heading: A\n  \tbody: x\n", 3, 3),
+        ("summary: |\n  First\n\tSecond\n", 3, 1),
+    ],
+)
+def test_tab_in_indentation_says_to_indent_with_spaces(text: str, line: int, column: int) -> None:
+    with pytest.raises(SpecError) as err:
+        parse_yaml(text, "s.yaml")
+    first, shown, pointer = str(err.value).splitlines()
+    assert first == (
+        f"s.yaml:{line}:{column}: not valid YAML: YAML indents with spaces; line {line} has a "
+        "tab; replace it with spaces"
+    )
+    assert shown == "    " + text.splitlines()[line - 1]
+    # The pointer repeats the line's own tabs so it stays under the column in any terminal.
+    assert pointer.index("^") == shown.index("\t") and pointer[: pointer.index("^")].strip() == ""
+
+
+def test_tab_after_a_dash_says_to_use_a_space() -> None:
+    with pytest.raises(SpecError) as err:
+        parse_yaml("sections:\n  -\theading: A\n", "s.yaml")
+    first, shown, pointer = str(err.value).splitlines()
+    assert first == (
+        "s.yaml:2:4: not valid YAML: line 2 has a tab where YAML expects a space; "
+        "replace it with a space"
+    )
+    assert pointer.index("^") == shown.index("\t")

@@ -234,12 +234,24 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
         return f"{file}: not valid YAML: {problem}"
     lines = text.splitlines()
     offending = lines[mark.line] if mark.line < len(lines) else ""
-    pointer = " " * mark.column + "^"
+    # Tabs copied from the line keep the pointer under its column however a terminal
+    # expands them.
+    pointer = "".join(c if c == "\t" else " " for c in offending[: mark.column]) + "^"
+    shown = f"    {offending}\n    {pointer}"
+    where = f"{file}:{mark.line + 1}:{mark.column + 1}"
+    if offending[mark.column : mark.column + 1] == "\t":
+        # PyYAML's "found character '\\t' that cannot start any token" names no cure.
+        if not offending[: mark.column].strip(" \t"):
+            return (
+                f"{where}: not valid YAML: YAML indents with spaces; line {mark.line + 1} "
+                f"has a tab; replace it with spaces\n{shown}"
+            )
+        return (
+            f"{where}: not valid YAML: line {mark.line + 1} has a tab where YAML expects a "
+            f"space; replace it with a space\n{shown}"
+        )
     context = f" ({exc.context})" if exc.context else ""
-    return (
-        f"{file}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}{context}\n"
-        f"    {offending}\n    {pointer}"
-    )
+    return f"{where}: not valid YAML: {problem}{context}\n{shown}"
 
 
 class _Builder:

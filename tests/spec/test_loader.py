@@ -78,6 +78,22 @@ def test_three_mistakes_are_all_reported(tmp_path: Path) -> None:
     assert "sections[0].charts[0].kind: expected one of: bar, grouped-bar" in report
 
 
+@pytest.mark.parametrize(
+    ("date", "says"),
+    [
+        ("2023-13-45", "'2023-13-45' is not a real date: month 13 is not 1-12"),
+        ("2023-06-31", "'2023-06-31' is not a real date: day 31 is not 1-30: June has 30 days"),
+        ('"2023-02-29"', "'2023-02-29' is not a real date: day 29 is not 1-28: February 2023 has"),
+    ],
+)
+def test_a_date_in_the_right_form_says_which_part_is_off_the_calendar(
+    tmp_path: Path, date: str, says: str
+) -> None:
+    with pytest.raises(SpecError) as err:
+        load_spec(write(tmp_path, GOOD.replace("date: 2021-07-15", f"date: {date}")))
+    assert f"brief.yaml:2 date: {says}" in err.value.report()
+
+
 def test_unknown_source_suggests_the_nearest_id(tmp_path: Path) -> None:
     text = GOOD.replace("source: un-mali-future", "source: fT-isisk")
     spec, located = load_spec(write(tmp_path, text))

@@ -195,7 +195,7 @@ def _compose_all(text: str) -> list[yaml.Node]:
         raise _NestingLimit(_deepest_nesting(text, yaml.SafeLoader)[1]) from None
 
 
-def _deepest_nesting(text: str, loader: type[yaml.SafeLoader]) -> tuple[int, int]:
+def _deepest_nesting(text: str, loader: type[Any]) -> tuple[int, int]:
     """How deep collections nest, counted up to MAX_DEPTH + 1, and the 1-based line there.
 
     The parsers are state machines, so counting their events needs no stack where composing
@@ -239,8 +239,9 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
     pointer = "".join(c if c == "\t" else " " for c in offending[: mark.column]) + "^"
     shown = f"    {offending}\n    {pointer}"
     where = f"{file}:{mark.line + 1}:{mark.column + 1}"
-    if offending[mark.column : mark.column + 1] == "\t":
-        # PyYAML's "found character '\\t' that cannot start any token" names no cure.
+    # PyYAML's "found character '\\t' that cannot start any token" names no cure.
+    at_tab = offending[mark.column : mark.column + 1] == "\t"
+    if at_tab and ("'\\t'" in problem or "tab" in problem):
         if not offending[: mark.column].strip(" \t"):
             return (
                 f"{where}: not valid YAML: YAML indents with spaces; line {mark.line + 1} "

@@ -19,6 +19,8 @@ from briefgen.dates import calendar_problem
         ("2023-02-29", "day 29 is not 1-28: February 2023 has 28 days"),
         ("2024-02-30", "day 30 is not 1-29: February 2024 has 29 days"),
         ("2023-13", "month 13 is not 1-12"),
+        ("2021-31-12", "month 31 is not 1-12; did you mean 2021-12-31 (month before day)?"),
+        ("2021-31-02", "month 31 is not 1-12"),  # 2021-02-31 is no date either
         ("0000-01-01", "year 0000 is not on the calendar; years run from 0001"),
     ],
 )

@@ -31,7 +31,11 @@ def calendar_problem(text: str) -> str | None:
         return None
     month = int(match[2])
     if not 1 <= month <= 12:
-        return f"month {month} is not 1-12"
+        swapped = ""
+        if match[3] is not None and 1 <= int(match[3]) <= 12 and month <= 31:
+            if calendar_problem(f"{match[1]}-{match[3]}-{match[2]}") is None:
+                swapped = f"; did you mean {match[1]}-{match[3]}-{match[2]} (month before day)?"
+        return f"month {month} is not 1-12{swapped}"
     if match[3] is None:
         return None
     day = int(match[3])

@@ -31,7 +31,7 @@ def test_three_mistakes_are_reported_together() -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "3 problems" in result.stderr
-    for expected in ("brief.yaml:3 date: expected a date written YYYY-MM-DD",
+    for expected in ("brief.yaml:3 date: '2021-31-12' is not a real date: month 31 is not 1-12",
                      "brief.yaml:7 sections[0].bodyy: unknown key 'bodyy'; did you mean 'body'?",
                      "brief.yaml:9 sections[0].charts[0].kind: expected one of"):
         assert expected in result.stderr, result.stderr

@@ -9,7 +9,9 @@ import pytest
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.errors import SourceError
 from briefgen.evidence import verify_evidence
-from briefgen.spec.loader import load_spec
+from briefgen.spec.loader import load_chart_data, load_spec
+from briefgen.spec.schema import BriefSpec
+from briefgen.spec.yamlsource import LocatedYaml
 from tests.conftest import SEEDS
 
 BASE = """\
@@ -152,3 +154,75 @@ def test_the_manifest_records_quotes_and_data_with_source_hashes(
     assert datum["source_sha256"] == hashlib.sha256(raw).hexdigest()
     assert [q["paragraph"] for q in record["quotes"]] == [16, 2]
     assert record["sources"]["ft-isisk-2021"]["source_sha256"] == datum["source_sha256"]
+
+
+# --- numbers that name no excerpt: one rule for inline and CSV data ---------------------------
+
+UNSOURCED_CHART = """\
+title: T
+date: 2021-07-15
+summary: S [@un-mali-future].
+sections:
+  - heading: H
+    excerpts:
+      - id: split
+        source: un-mali-future
+        quote: "MINUSMA has a 13-2 split of soldiers and police."
+    charts:
+      - kind: bar
+        caption: c
+        alt: a
+CHART
+recommendations: [{title: t, action: a}]
+"""
+INLINE_DATA = "        categories: [Soldiers, Police]\n        series: [{name: S, values: [13, 2]}]"
+CSV_DATA = "        data: data/d.csv"
+CSVS = {
+    "csv-without-excerpt-column": "category,series,value\nSoldiers,S,13\nPolice,S,2\n",
+    "csv-with-empty-excerpts": "category,series,value,excerpt\nSoldiers,S,13,\nPolice,S,2,\n",
+}
+
+
+def _unsourced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: str
+) -> tuple[BriefSpec, LocatedYaml]:
+    monkeypatch.chdir(tmp_path)  # messages name files from the working folder
+    if data in CSVS:
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "d.csv").write_text(CSVS[data], encoding="utf-8")
+    chart = INLINE_DATA if data == "inline" else CSV_DATA
+    spec, located = load(tmp_path, UNSOURCED_CHART.replace("CHART", chart))
+    return load_chart_data(spec, located), located
+
+
+def _expected_places(data: str) -> list[tuple[str, int | None]]:
+    if data == "inline":
+        return [("b.yaml", UNSOURCED_CHART.splitlines().index("CHART") + 2)] * 2
+    return [("data/d.csv", 2), ("data/d.csv", 3)]
+
+
+@pytest.mark.parametrize("data", ["inline", *CSVS])
+def test_a_number_naming_no_excerpt_warns_and_says_how_to_name_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalog: SourceCatalog, data: str
+) -> None:
+    spec, located = _unsourced(tmp_path, monkeypatch, data)
+    evidence = verify_evidence(spec, located, catalog)
+    unsourced = [w for w in evidence.warnings if "names no excerpt" in w]
+    places = _expected_places(data)
+    assert len(unsourced) == len(places)
+    how = "excerpt column (add the column if none)" if data in CSVS else "give it excerpt: <id>"
+    for warning, (file, line) in zip(unsourced, places, strict=True):
+        assert warning.startswith(f"{file}:{line}")
+        assert how in warning and warning.endswith("(an error with --strict)")
+
+
+@pytest.mark.parametrize("data", ["inline", *CSVS])
+def test_under_strict_a_number_naming_no_excerpt_is_an_error_where_it_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalog: SourceCatalog, data: str
+) -> None:
+    spec, located = _unsourced(tmp_path, monkeypatch, data)
+    with pytest.raises(SourceError) as err:
+        verify_evidence(spec, located, catalog, strict=True)
+    problems = err.value.problems
+    assert [(p.file, p.line) for p in problems] == _expected_places(data)
+    assert all("names no excerpt it comes from; " in p.message for p in problems)

@@ -115,7 +115,8 @@ def verify_evidence(
     warnings = []
     for key, value in unsourced:
         where = _where(spec, located, key)
-        message = f"the number {_shown(value)} names no excerpt it comes from"
+        message = (f"the number {_shown(value)} names no excerpt it comes from; "
+                   f"{_how_to_name_an_excerpt(key)}")
         if strict:
             data_problems.append(Problem(where.file, where.line, where.key, message))
         else:
@@ -202,9 +203,21 @@ def _shown(value: float) -> str:
     return f"{value:g}" if float(value) != int(value) else f"{int(value)}"
 
 
+def _how_to_name_an_excerpt(key: str) -> str:
+    """What to write so the datum at ``key`` (a CSV row, table cell or chart value) names one."""
+    if _CSV_ROW.fullmatch(key):
+        return "put its excerpt's id in the CSV's excerpt column (add the column if none)"
+    if ".rows[" in key:
+        return "give the table excerpts: [<id>, ...]"
+    return "give it excerpt: <id>, or give its series one"
+
+
+_CSV_ROW = re.compile(r"(.+\.csv):(\d+)")
+
+
 def _where(spec: BriefSpec, located: LocatedYaml, key: str) -> Problem:
     """Where a datum stands: its line in the spec, or its row in a chart's CSV file."""
-    csv = re.fullmatch(r"(.+\.csv):(\d+)", key)
+    csv = _CSV_ROW.fullmatch(key)
     if csv:
         path = resolve_inside(spec, csv.group(1))
         shown = display_path(path) if path is not None else csv.group(1)

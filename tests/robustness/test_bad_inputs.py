@@ -151,7 +151,7 @@ BAD: list[Case] = [
     Case("bad-indentation", spec(MINIMAL.replace("  - heading:", "   - heading:", 1)),
          ("{file}:", "not valid YAML")),
     Case("tab-indentation", spec(MINIMAL.replace("  MINUSMA has", "\tMINUSMA has", 1)),
-         ("{file}:", "not valid YAML")),
+         ("{file}:", "not valid YAML: YAML indents with spaces", "has a tab; replace it")),
     Case("raw-control-character", spec(minimal_with("title", '"Mali \x01 after"')),
          ("{file}:1:", "U+0001", "not allowed in YAML text")),
     # --- wrong types and unknown keys: key path, what was expected, a suggestion
@@ -160,7 +160,7 @@ BAD: list[Case] = [
     Case("date-is-a-number", spec(minimal_with("date", "15")),
          ("{file}:3 date: expected a date written YYYY-MM-DD but received the number 15",)),
     Case("impossible-date", spec(minimal_with("date", "2021-02-30")),
-         ("{file}:3 date: expected a date",)),
+         ("{file}:3 date: '2021-02-30' is not a real date: day 30 is not 1-28: February 2021",)),
     Case("sections-is-a-mapping", spec(without_top_level_key(MINIMAL, "sections")
                                        + "sections: {heading: Policing, body: Short.}\n"),
          ("{file}:", "sections: expected a list but received a mapping")),

@@ -78,6 +78,22 @@ def test_three_mistakes_are_all_reported(tmp_path: Path) -> None:
     assert "sections[0].charts[0].kind: expected one of: bar, grouped-bar" in report
 
 
+@pytest.mark.parametrize(
+    ("date", "says"),
+    [
+        ("2023-13-45", "'2023-13-45' is not a real date: month 13 is not 1-12"),
+        ("2023-06-31", "'2023-06-31' is not a real date: day 31 is not 1-30: June has 30 days"),
+        ('"2023-02-29"', "'2023-02-29' is not a real date: day 29 is not 1-28: February 2023 has"),
+    ],
+)
+def test_a_date_in_the_right_form_says_which_part_is_off_the_calendar(
+    tmp_path: Path, date: str, says: str
+) -> None:
+    with pytest.raises(SpecError) as err:
+        load_spec(write(tmp_path, GOOD.replace("date: 2021-07-15", f"date: {date}")))
+    assert f"brief.yaml:2 date: {says}" in err.value.report()
+
+
 def test_unknown_source_suggests_the_nearest_id(tmp_path: Path) -> None:
     text = GOOD.replace("source: un-mali-future", "source: fT-isisk")
     spec, located = load_spec(write(tmp_path, text))
@@ -154,6 +170,60 @@ def test_csv_data_is_read_and_confined(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as err:
         load_chart_data(spec, located)
     assert "leaves the project folder" in err.value.report()
+
+
+def _spec_with_csv_chart(tmp_path: Path, csv_text: str) -> tuple[Path, int]:
+    """A spec whose one chart reads data/d.csv (holding ``csv_text``), and the data: line."""
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "d.csv").write_text(csv_text, encoding="utf-8")
+    head = GOOD.split("    charts:\n")[0] + "    charts:\n"
+    chart = "      - kind: bar\n        caption: c\n        alt: a\n        data: data/d.csv\n"
+    tail = "recommendations:" + GOOD.split("recommendations:")[1]
+    return write(tmp_path, head + chart + tail), head.count("\n") + 4
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "says"),
+    [
+        ("category,series,amount\nSoldiers,MINUSMA,13\n",
+         "data/d.csv:1: the header row has no column value (it has 'category', 'series', "
+         "'amount'); a chart's CSV needs the columns category, series and value, and excerpt"),
+        ("category,number\nSoldiers,13\n",
+         "data/d.csv:1: the header row has no columns series, value (it has 'category', "
+         "'number')"),
+        ("Category,Series,Value\nSoldiers,MINUSMA,13\n",
+         "(it has 'Category', 'Series', 'Value'); a chart's CSV needs the columns category, "
+         "series and value, and excerpt to name where each number comes from; column names "
+         "are lowercase, with no spaces around them"),
+        ("category;series;value\nSoldiers;MINUSMA;13\n",
+         "the header row has no columns category, series, value (it has "
+         "'category;series;value'); a chart's CSV needs the columns category, series and value,"
+         " and excerpt to name where each number comes from; separate the columns with commas"),
+        ("", "data/d.csv is empty; a chart's CSV needs the columns category, series and value"),
+        ("category,series,value\n",
+         "data/d.csv has a header row but no values; add one row per value"),
+    ],
+)
+def test_a_chart_csv_says_which_columns_it_lacks_and_which_it_has(
+    tmp_path: Path, csv_text: str, says: str
+) -> None:
+    path, data_line = _spec_with_csv_chart(tmp_path, csv_text)
+    spec, located = load_spec(path)
+    with pytest.raises(SpecError) as err:
+        load_chart_data(spec, located)
+    assert f"brief.yaml:{data_line} sections[0].charts[0].data: " in err.value.report()
+    assert says in err.value.report()
+
+
+def test_a_chart_csv_value_that_is_not_a_number_names_its_row(tmp_path: Path) -> None:
+    path, data_line = _spec_with_csv_chart(
+        tmp_path, "category,series,value\nSoldiers,MINUSMA,13\nPolice,MINUSMA,two\n")
+    spec, located = load_spec(path)
+    with pytest.raises(SpecError) as err:
+        load_chart_data(spec, located)
+    assert (f"brief.yaml:{data_line} sections[0].charts[0].data: data/d.csv:3: value 'two' "
+            "is not a number") in err.value.report()
 
 
 def test_json_schema_describes_every_top_level_key() -> None:

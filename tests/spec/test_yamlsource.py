@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefgen.errors import SpecError
-from briefgen.spec.yamlsource import MAX_SPEC_BYTES, parse_yaml, read_yaml
+from briefgen.spec import yamlsource
+from briefgen.spec.yamlsource import MAX_DEPTH, MAX_SPEC_BYTES, parse_yaml, read_yaml
 
 
 def test_lines_of_nested_keys() -> None:
@@ -95,3 +98,103 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="no such file"):
         read_yaml(tmp_path / "nope.yaml")
+
+
+# Each makes ``levels`` nested collections, level k opening on line k.
+NESTINGS: dict[str, Callable[[int], str]] = {
+    "flow-sequence": lambda levels: "[\n" * levels + "]" * levels + "\n",
+    "flow-mapping": lambda levels: "{a:\n" * levels + "1" + "}" * levels + "\n",
+    "block-sequence": lambda levels: "".join("  " * i + "-\n" for i in range(levels))
+    + "  " * levels + "x\n",
+    "block-mapping": lambda levels: "".join(" " * i + "k:\n" for i in range(levels))
+    + " " * levels + "x\n",
+}
+COMPOSERS = {"pure": yaml.SafeLoader, "libyaml": getattr(yaml, "CSafeLoader", None)}
+# Past libyaml's own limit (1,000) and past what Python's recursion limit lets PyYAML compose.
+BEYOND_COMPOSERS = 1_500
+
+
+@pytest.fixture(params=list(COMPOSERS))
+def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    loader = COMPOSERS[request.param]
+    if loader is None:
+        pytest.skip("PyYAML was built without libyaml")
+    monkeypatch.setattr(yamlsource, "SAFE_COMPOSER", loader)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("nesting", list(NESTINGS))
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 1, BEYOND_COMPOSERS])
+def test_deep_nesting_is_refused_at_the_line_it_goes_too_deep(
+    composer: str, nesting: str, levels: int
+) -> None:
+    with pytest.raises(SpecError) as err:
+        parse_yaml(NESTINGS[nesting](levels), "s.yaml")
+    message = str(err.value)
+    assert message.startswith(f"s.yaml:{MAX_DEPTH + 1}: the spec nests lists or mappings")
+    assert f"too deeply (more than {MAX_DEPTH} levels" in message
+
+
+@pytest.mark.parametrize("nesting", list(NESTINGS))
+def test_nesting_up_to_the_limit_is_read(composer: str, nesting: str) -> None:
+    data = parse_yaml(NESTINGS[nesting](MAX_DEPTH), "s.yaml").data
+    depth = 0
+    while isinstance(data, (list, dict)):
+        depth += 1
+        values = data if isinstance(data, list) else list(data.values())
+        data = values[0] if values else None
+    assert depth == MAX_DEPTH
+
+
+@pytest.mark.parametrize("nesting", list(NESTINGS))
+def test_large_specs_are_counted_before_libyaml_composes_them(
+    monkeypatch: pytest.MonkeyPatch, nesting: str
+) -> None:
+    # libyaml 0.2.5 would recurse in C until the process died; make every spec "large" so
+    # the count runs here too, whichever libyaml is installed.
+    if COMPOSERS["libyaml"] is None:
+        pytest.skip("PyYAML was built without libyaml")
+    monkeypatch.setattr(yamlsource, "SAFE_COMPOSER", COMPOSERS["libyaml"])
+    monkeypatch.setattr(yamlsource, "_COMPOSER_SAFE_DEPTH", 0)
+    composed: list[str] = []
+
+    def compose_all(text: str, Loader: type) -> list[yaml.Node]:  # noqa: N803 - PyYAML's name
+        composed.append(Loader.__name__)
+        return []
+
+    monkeypatch.setattr(yaml, "compose_all", compose_all)
+    with pytest.raises(SpecError, match=rf"^s\.yaml:{MAX_DEPTH + 1}: the spec nests"):
+        parse_yaml(NESTINGS[nesting](BEYOND_COMPOSERS), "s.yaml")
+    assert composed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("title: T\nsections:\n\t- heading: A\n", 3, 1),
+        ("sections:\n  - heading: A\n  \tbody: x\n", 3, 3),
+        ("summary: |\n  First\n\tSecond\n", 3, 1),
+    ],
+)
+def test_tab_in_indentation_says_to_indent_with_spaces(text: str, line: int, column: int) -> None:
+    with pytest.raises(SpecError) as err:
+        parse_yaml(text, "s.yaml")
+    first, shown, pointer = str(err.value).splitlines()
+    assert first == (
+        f"s.yaml:{line}:{column}: not valid YAML: YAML indents with spaces; line {line} has a "
+        "tab; replace it with spaces"
+    )
+    assert shown == "    " + text.splitlines()[line - 1]
+    # The pointer repeats the line's own tabs so it stays under the column in any terminal.
+    assert pointer.index("^") == shown.index("\t") and pointer[: pointer.index("^")].strip() == ""
+
+
+def test_tab_after_a_dash_says_to_use_a_space() -> None:
+    with pytest.raises(SpecError) as err:
+        parse_yaml("sections:\n  -\theading: A\n", "s.yaml")
+    first, shown, pointer = str(err.value).splitlines()
+    assert first == (
+        "s.yaml:2:4: not valid YAML: line 2 has a tab where YAML expects a space; "
+        "replace it with a space"
+    )
+    assert pointer.index("^") == shown.index("\t")

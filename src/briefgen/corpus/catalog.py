@@ -23,6 +23,7 @@ import yaml
 
 from briefgen.corpus.folding import fold_text
 from briefgen.corpus.text import SourceText, read_article, repair_encoding
+from briefgen.dates import calendar_problem
 from briefgen.errors import Problem, SourceError
 
 #: Item types from the CSL 1.0.2 specification; citations know how to format each.
@@ -350,10 +351,14 @@ def _record(
           f"expected a CSL item type (article-newspaper, article-magazine, post-weblog, report, "
           f"webpage, ...) but received: {source_type!r}" + _suggest(source_type, CSL_TYPES))
     date = text.get("date", "")
+    wrong = calendar_problem(date)
     check("date", _valid_date(date),
+          f"{date.strip()!r} is not a real date: {wrong}" if wrong else
           f'expected YYYY-MM-DD, YYYY-MM, YYYY or "" (not stated) but received: {date!r}')
     accessed = text.get("accessed", "")
+    wrong = calendar_problem(accessed) if len(accessed.strip()) == 10 else None
     check("accessed", _valid_date(accessed) and len(accessed.strip()) == 10,
+          f"{accessed.strip()!r} is not a real date: {wrong}" if wrong else
           f'expected the day it was read, YYYY-MM-DD, or "" but received: {accessed!r}')
     language = text.get("language", "en")
     check("language", bool(_LANGUAGE.match(language)),

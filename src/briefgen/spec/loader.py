@@ -115,11 +115,13 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
     except (OSError, UnicodeDecodeError) as exc:
         ctx.problem(where, f"cannot read {chart.data!r}: {exc}")
         return chart
-    rows = list(csv.DictReader(io.StringIO(text)))
-    needed = {"category", "series", "value"}
-    if not rows or not needed <= set(rows[0]):
-        ctx.problem(where, f"{chart.data!r}: expected a header row with columns "
-                    "category, series, value, excerpt")
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    # Named as from the working folder, like the rows evidence names, so an editor opens it.
+    shown = display_path(path)
+    header_problem = _csv_header_problem(shown, reader.fieldnames or [], rows)
+    if header_problem:
+        ctx.problem(where, header_problem)
         return chart
     categories: list[str] = []
     series: dict[str, dict[str, ValueSpec]] = {}
@@ -128,7 +130,7 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
         try:
             value = float((row["value"] or "").replace(",", ""))
         except ValueError:
-            ctx.problem(where, f"{chart.data}:{n}: value {row['value']!r} is not a number")
+            ctx.problem(where, f"{shown}:{n}: value {row['value']!r} is not a number")
             continue
         if cat not in categories:
             categories.append(cat)
@@ -142,6 +144,31 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
             continue
         built.append(SeriesSpec(name, tuple(by_cat[c] for c in categories), where))
     return replace(chart, categories=tuple(categories), series=tuple(built))
+
+
+_CSV_NEEDED = ("category", "series", "value")
+
+
+def _csv_header_problem(file: str, columns: list[str], rows: list[dict[str, str]]) -> str:
+    """What a chart's CSV lacks to be read (which columns, or any row), or "" if nothing."""
+    expected = ("a chart's CSV needs the columns category, series and value, and excerpt to "
+                "name where each number comes from")
+    if not columns:
+        return f"{file} is empty; {expected}, one row per value"
+    missing = [name for name in _CSV_NEEDED if name not in columns]
+    if missing:
+        found = ", ".join(repr(name) for name in columns)
+        names = "column " if len(missing) == 1 else "columns "
+        hint = ""
+        if any(c.strip().lower() in missing for c in columns):
+            hint = "; column names are lowercase, with no spaces around them"
+        elif len(columns) == 1 and any(other in columns[0] for other in ";\t"):
+            hint = "; separate the columns with commas"
+        return (f"{file}:1: the header row has no {names}{', '.join(missing)} (it has "
+                f"{found}); {expected}{hint}")
+    if not rows:
+        return f"{file} has a header row but no values; add one row per value"
+    return ""
 
 
 def check_references(

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from briefgen.dates import calendar_problem
 from briefgen.errors import Problem
 from briefgen.spec.yamlsource import LocatedYaml
 
@@ -151,6 +152,9 @@ class Choice(Option):
         return self._with_help({"enum": list(self.choices)})
 
 
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class Date(Option):
     """A calendar date, written YYYY-MM-DD; returned as an ISO string."""
 
@@ -163,7 +167,11 @@ class Date(Option):
             try:
                 return dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
-                pass
+                # Written in the right form, so name the part that is off the calendar.
+                wrong = calendar_problem(value) if _FULL_DATE.match(value.strip()) else None
+                if wrong is not None:
+                    ctx.problem(path, f"{value.strip()!r} is not a real date: {wrong}")
+                    return None
         ctx.problem(path, f"expected a date written YYYY-MM-DD but received {describe(value)}")
         return None
 

@@ -118,12 +118,10 @@ def parse_yaml(text: str, file: str) -> LocatedYaml:
         raise SpecError(_syntax_message(exc, text, file)) from None
     except yaml.reader.ReaderError as exc:
         raise SpecError(_reader_message(exc, text, file)) from None
+    except _NestingLimit as exc:
+        raise SpecError(_too_deep_message(file, exc.line)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         raise SpecError(f"{file}: not valid YAML: {exc}") from None
-    except RecursionError:
-        # PyYAML composes nested collections recursively; a few thousand brackets exhaust
-        # the stack long before any size limit applies.
-        raise SpecError(f"{file}: the spec nests lists or mappings too deeply; refused") from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
@@ -153,19 +151,80 @@ def _reader_message(exc: yaml.reader.ReaderError, text: str, file: str) -> str:
     )
 
 
+class _NestingLimit(Exception):
+    """Composing stopped on nesting before the builder could count MAX_DEPTH levels."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+# libyaml's own limit (0.2.6, in the PyYAML 6.0.4 wheels) is 1,000 levels.
+_LIBYAML_NESTING_PROBLEM = "exceeded maximum nesting depth"
+# libyaml 0.2.5 (the PyYAML 6.0.2 and 6.0.3 wheels) has no limit and its composer recurses in
+# C: some 20,000 levels overflow an 8 MiB stack and the process dies with no message. Every
+# level opens with one of these characters, so a spec with fewer of them than the safe depth
+# (a long brief has about 600) cannot get near that and is not scanned first.
+_LEVEL_OPENERS = "[{-:?"
+_COMPOSER_SAFE_DEPTH = 5_000
+
+
 def _compose_all(text: str) -> list[yaml.Node]:
     """Compose with libyaml; on any error, again with PyYAML's own parser.
 
     libyaml is fast on good input; on bad input PyYAML's messages are the ones users know,
     and PyYAML accepts what libyaml refuses outright (an escaped lone surrogate, which spec
-    validation then removes with a warning).
+    validation then removes with a warning). Both composers recurse once per level, so
+    nesting deep enough to stop them (the stack, or libyaml's own limit) never reaches the
+    builder's depth check; it is raised as _NestingLimit with the line the builder would give.
     """
-    if SAFE_COMPOSER is not yaml.SafeLoader:
-        try:
-            return list(yaml.compose_all(text, Loader=SAFE_COMPOSER))
-        except yaml.YAMLError:
-            pass
-    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    try:
+        if SAFE_COMPOSER is not yaml.SafeLoader:
+            if sum(map(text.count, _LEVEL_OPENERS)) > _COMPOSER_SAFE_DEPTH:
+                depth, line = _deepest_nesting(text, SAFE_COMPOSER)
+                if depth > MAX_DEPTH:
+                    raise _NestingLimit(line)
+            try:
+                return list(yaml.compose_all(text, Loader=SAFE_COMPOSER))
+            except yaml.YAMLError as exc:
+                # Composing again in Python would only recurse until the stack ran out.
+                if getattr(exc, "problem", None) == _LIBYAML_NESTING_PROBLEM:
+                    raise _NestingLimit(_deepest_nesting(text, yaml.SafeLoader)[1]) from None
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        raise _NestingLimit(_deepest_nesting(text, yaml.SafeLoader)[1]) from None
+
+
+def _deepest_nesting(text: str, loader: type[Any]) -> tuple[int, int]:
+    """How deep collections nest, counted up to MAX_DEPTH + 1, and the 1-based line there.
+
+    The parsers are state machines, so counting their events needs no stack where composing
+    them ran out of one. Where libyaml refused, PyYAML's parser counts: libyaml looks ahead
+    to its own limit and refuses before handing over the event at level MAX_DEPTH + 1. A
+    syntax error past the deepest point so far ends the count; that point still says where.
+    """
+    depth = deepest = 0
+    deepest_line = 1
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > deepest:
+                    deepest, deepest_line = depth, event.start_mark.line + 1
+                if depth > MAX_DEPTH:
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return deepest, deepest_line
+
+
+def _too_deep_message(file: str, line: int) -> str:
+    return (
+        f"{file}:{line}: the spec nests lists or mappings too deeply (more than {MAX_DEPTH} "
+        "levels; a brief needs about eight); refused"
+    )
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
@@ -175,12 +234,25 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
         return f"{file}: not valid YAML: {problem}"
     lines = text.splitlines()
     offending = lines[mark.line] if mark.line < len(lines) else ""
-    pointer = " " * mark.column + "^"
+    # Tabs copied from the line keep the pointer under its column however a terminal
+    # expands them.
+    pointer = "".join(c if c == "\t" else " " for c in offending[: mark.column]) + "^"
+    shown = f"    {offending}\n    {pointer}"
+    where = f"{file}:{mark.line + 1}:{mark.column + 1}"
+    # PyYAML's "found character '\\t' that cannot start any token" names no cure.
+    at_tab = offending[mark.column : mark.column + 1] == "\t"
+    if at_tab and ("'\\t'" in problem or "tab" in problem):
+        if not offending[: mark.column].strip(" \t"):
+            return (
+                f"{where}: not valid YAML: YAML indents with spaces; line {mark.line + 1} "
+                f"has a tab; replace it with spaces\n{shown}"
+            )
+        return (
+            f"{where}: not valid YAML: line {mark.line + 1} has a tab where YAML expects a "
+            f"space; replace it with a space\n{shown}"
+        )
     context = f" ({exc.context})" if exc.context else ""
-    return (
-        f"{file}:{mark.line + 1}:{mark.column + 1}: not valid YAML: {problem}{context}\n"
-        f"    {offending}\n    {pointer}"
-    )
+    return f"{where}: not valid YAML: {problem}{context}\n{shown}"
 
 
 class _Builder:
@@ -216,8 +288,9 @@ class _Builder:
             self.depth += 1
             try:
                 if self.depth > MAX_DEPTH:
-                    raise SpecError(f"{self.located.file}:{node.start_mark.line + 1}: the spec "
-                                    "nests lists or mappings too deeply; refused")
+                    raise SpecError(
+                        _too_deep_message(self.located.file, node.start_mark.line + 1)
+                    )
                 if isinstance(node, yaml.MappingNode):
                     return self._mapping(node, path)
                 return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]

@@ -1,6 +1,7 @@
 """`briefgen check`: validate specs, verify every quotation and trace every number; write nothing.
 
-``--strict`` also refuses a chart or table number that names no excerpt.
+``--strict`` also refuses a chart or table number that names no excerpt; ``--style`` and
+``--template`` check the overrides a build would be given.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     check.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
     check.add_argument("--strict", action="store_true",
                        help="fail on a chart or table number that names no excerpt")
+    check.add_argument("--style", default="", metavar="STYLE",
+                       help="check as `build --style STYLE` would build (a citation style)")
+    check.add_argument("--template", type=Path, default=None, metavar="DIR",
+                       help="check as `build --template DIR` would build (a template folder)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for spec in args.specs:
         try:
-            checked = check(spec, strict=args.strict)
+            checked = check(spec, strict=args.strict, style=args.style,
+                            template=args.template)
         except BriefgenError as exc:
             print(exc.report(), file=sys.stderr)
             failed += 1

@@ -27,11 +27,17 @@ def test_places_the_source_has_pass(locator: str) -> None:
              "[@src, para N]"),
     ("3", "(a number without a label is a page)"),
     ("sec. 2", "source 'src' has no sections, only paragraphs (1 to 8)"),
+    ("§ 2", "source 'src' has no sections, only paragraphs (1 to 8)"),
     ("paragrph 1", "unknown label 'paragrph' (did you mean 'paragraph'?)"),
     ("para", "locator 'para' has no value after its label"),
 ])
 def test_places_the_source_lacks_are_named(locator: str, says: str) -> None:
     assert says in locator_problem("src", locator, TEXT)
+
+
+def test_only_a_bare_number_is_explained_as_a_page() -> None:
+    assert "without a label" not in locator_problem("src", "§ 2", TEXT)
+    assert "without a label" not in locator_problem("src", "p. 2", TEXT)
 
 
 def test_a_source_with_pages_can_be_cited_by_page() -> None:

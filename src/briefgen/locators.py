@@ -62,7 +62,7 @@ def locator_problem(source_id: str, locator: str, places: dict[str, int] | None)
         message = f"source {source_id!r} has no {_plural(label)}, only {kinds or 'no places'}"
         if "paragraph" in places:
             message += f"; cite a paragraph as [@{source_id}, para N]"
-        if not re.match(r"\s*[^\W\d]", locator):
+        if label == "page" and re.match(r"\s*\d", locator):
             message += " (a number without a label is a page)"
         return message
     return _numbers_problem(source_id, label, value, places[label])

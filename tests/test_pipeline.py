@@ -48,3 +48,32 @@ def test_unverified_quote_stops_before_writing(tmp_path: Path) -> None:
     with pytest.raises(SourceError):
         build(ROOTS / "bad-quote" / "brief.yaml", BuildOptions(out_dir=tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_source_cited_only_in_a_table_cell_is_formatted(tmp_path: Path) -> None:
+    import docx
+
+    from briefgen.corpus.catalog import SourceCatalog
+    from tests.conftest import SEEDS
+    from tests.robustness.specs import MINIMAL, make_project
+
+    project = make_project(tmp_path / "project")
+    other = next(sid for sid in SourceCatalog.load(SEEDS / "sources.yaml").ids()
+                 if f"@{sid}" not in MINIMAL)
+    table = ("    tables:\n      - caption: \"Counts\"\n        columns: [Count, Source]\n"
+             f"        rows:\n          - [\"13 to 2\", \"Cited [@{other}, para 1]\"]\n")
+    spec = project.spec("table-cite", MINIMAL.replace("recommendations:",
+                                                      table + "recommendations:", 1))
+    result = build(spec, BuildOptions(out_dir=tmp_path / "out", formats=("docx",), style="apa"))
+    cells = [c.text for t in docx.Document(str(result.outputs[0])).tables
+             for row in t.rows for c in row.cells]
+    assert any(c.startswith("Cited (") and "para. 1)" in c for c in cells), cells
+
+
+def test_an_unknown_style_override_stops_the_build_before_anything(tmp_path: Path) -> None:
+    from briefgen.errors import SpecError
+
+    with pytest.raises(SpecError, match=r"--style 'apx': unknown citation style.*'apa'"):
+        build(BRIEFS / "mali-minusma.yaml",
+              BuildOptions(out_dir=tmp_path / "out", formats=("docx",), style="apx"))
+    assert not (tmp_path / "out").exists()

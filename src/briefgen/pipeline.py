@@ -22,8 +22,15 @@ from pathlib import Path
 
 from briefgen.assemble import ChartPicture, assemble
 from briefgen.bundle import BundleChart, BundleContents, BundleSource, ChartValue, write_bundle
-from briefgen.charts import ChartData, ChartSeries, chart_images, draw_charts_into, is_drawn
-from briefgen.citations import CitationFormatter
+from briefgen.charts import (
+    ChartData,
+    ChartSeries,
+    chart_images,
+    check_colours,
+    draw_charts_into,
+    is_drawn,
+)
+from briefgen.citations import STYLES, CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.figures import Claim
 from briefgen.errors import (
@@ -35,6 +42,7 @@ from briefgen.errors import (
     WarningsRefused,
 )
 from briefgen.evidence import Evidence, manifest, verify_evidence
+from briefgen.locators import check_locators
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.markup.links import link_target, refusal
 from briefgen.model.nodes import Document, Figure
@@ -48,9 +56,10 @@ from briefgen.spec.loader import (
     project_root,
     refused_links,
 )
+from briefgen.spec.options import suggest
 from briefgen.spec.schema import BriefSpec
 from briefgen.spec.yamlsource import LocatedYaml
-from briefgen.templating.discovery import find_template
+from briefgen.templating.discovery import available_templates, find_template
 from briefgen.templating.values import with_values
 from briefgen.writers.base import Writer
 
@@ -146,11 +155,18 @@ def load_catalog(path: Path) -> SourceCatalog:
     return catalog
 
 
-def check(spec_path: Path, strict: bool = False) -> Checked:
+def check(spec_path: Path, strict: bool = False, style: str = "",
+          template: Path | None = None) -> Checked:
     """Load, validate and verify ``spec_path``; raise BriefgenError on any problem.
 
-    ``strict``: a chart or table number that names no excerpt is an error, not a warning.
+    Everything a build can refuse in the spec is refused here, at its place in the file, and
+    the build runs this first: a spec that checks builds. ``strict``: a chart or table number
+    that names no excerpt is an error, not a warning. ``style`` and ``template`` are the
+    build's overrides (--style, --template), checked too; "" and None mean the spec's own.
     """
+    if style and style not in STYLES:
+        raise SpecError(f"--style {style!r}: unknown citation style; expected one of: "
+                        f"{', '.join(STYLES)}{suggest(style, list(STYLES))}")
     spec, located = load_spec(spec_path)
     spec = load_chart_data(spec, located)
     corpus = find_corpus(spec)
@@ -171,10 +187,15 @@ def check(spec_path: Path, strict: bool = False) -> Checked:
                          f"source {e.source!r} has no text file, so it can be cited but not "
                          f"quoted; name its text in file: in {catalog.path}")
                  for e in spec.excerpts() if e.source in catalog and not catalog.quotable(e.source)]
+    problems += check_locators(spec, located, catalog)
+    if template is None:
+        problems += template_problems(spec, located)
     if problems:
         count = len(problems)
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
                         sorted(problems, key=lambda p: p.line or 0))
+    find_template(spec.template, project_root(spec.path), template)  # its own files' problems
+    chart_data(spec, located)
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
     located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
@@ -224,11 +245,21 @@ def cited_sources(spec: BriefSpec) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> ChartJob:
-    """Every chart of the spec, by chart key path: taken from the cache, or being drawn.
+def template_problems(spec: BriefSpec, located: LocatedYaml) -> list[Problem]:
+    """The spec's ``template:`` when it names no template there is."""
+    if not spec.template:
+        return []
+    known = list(available_templates(project_root(spec.path)))
+    if spec.template in known:
+        return []
+    return [Problem(located.file, located.line("template"), "template",
+                    f"unknown template {spec.template!r}; available templates: "
+                    f"{', '.join(known) or 'none found'}{suggest(spec.template, known)}")]
 
-    Data problems of all charts are gathered first and reported at their place in the spec.
-    """
+
+def chart_data(spec: BriefSpec, located: LocatedYaml) -> dict[str, ChartData]:
+    """The drawable data of every chart, by chart key path; ChartError listing, at its place
+    in the spec, everything that no chart could draw (checked before anything is drawn)."""
     problems: list[Problem] = []
     datas = {}
     for chart in spec.charts():
@@ -241,6 +272,7 @@ def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> Chart
                              for s in chart.series),
                 unit=chart.unit,
             )
+            check_colours(datas[chart.key])
         except ChartError as exc:
             for p in exc.problems or [Problem(None, None, "", str(exc))]:
                 key = f"{chart.key}.{p.key}" if p.key else chart.key
@@ -248,9 +280,14 @@ def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> Chart
     if problems:
         raise ChartError(f"{located.file}: {len(problems)} chart problem"
                          f"{'s' if len(problems) != 1 else ''}", problems)
+    return datas
+
+
+def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> ChartJob:
+    """Every chart of the spec, by chart key path: taken from the cache, or being drawn."""
     pictures: dict[str, ChartPicture] = {}
     missing: list[ChartData] = []
-    for key, data in datas.items():
+    for key, data in chart_data(spec, located).items():
         images = chart_images(data, cache_dir)
         pictures[key] = ChartPicture(images.png, images.svg, images.width_cm)
         if not is_drawn(images):
@@ -333,7 +370,7 @@ def build(
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     writers = [writer_for(f, options) for f in options.formats]
-    checked = check(spec_path)
+    checked = check(spec_path, style=options.style, template=options.template)
     warnings = list(checked.warnings)
     if options.fail_on_warning:
         refuse_warnings(spec_path, warnings)  # before anything is drawn or written

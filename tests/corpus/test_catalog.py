@@ -91,6 +91,20 @@ def test_text_is_built_once(catalog: SourceCatalog) -> None:
     assert catalog.text("un-mali-future") is catalog.text("un-mali-future")
 
 
+def test_a_text_source_is_cited_by_its_paragraphs_only(catalog: SourceCatalog) -> None:
+    for source_id in catalog.ids():
+        if catalog.quotable(source_id):
+            count = len(catalog.text(source_id).paragraphs)
+            assert catalog.places(source_id) == {"paragraph": count} and count > 0
+
+
+def test_a_source_without_text_has_no_known_places(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - {id: no-text, file: '', title: T, type: report, authors: [],\n"
+        "     container_title: '', publisher: '', date: '', url: ''}\n", encoding="utf-8")
+    assert SourceCatalog.load(tmp_path / "sources.yaml").places("no-text") is None
+
+
 def test_000_is_split_into_three_slices_that_add_up_to_the_file(catalog: SourceCatalog) -> None:
     raw = (SEEDS / "000_510f991e798c4a6e.txt").read_bytes()
     cut_2 = raw.index("The United Nations in Africa: Mali’s".encode())

@@ -10,7 +10,7 @@ from briefgen.charts.data import (
     ChartStyle,
     chart_key,
 )
-from briefgen.charts.draw import chart_images, draw_chart, draw_charts_into, is_drawn
+from briefgen.charts.draw import chart_images, check_colours, draw_chart, draw_charts_into, is_drawn
 
 __all__ = [
     "CHART_KINDS",
@@ -21,6 +21,7 @@ __all__ = [
     "ChartSeries",
     "ChartStyle",
     "chart_images",
+    "check_colours",
     "chart_key",
     "draw_chart",
     "draw_charts_into",

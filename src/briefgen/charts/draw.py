@@ -63,7 +63,7 @@ def chart_images(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_
     Size and key come from plain Python (layout.py), so a caller can place the picture in the
     document while the drawing happens elsewhere (another process), and see whether it must.
     """
-    _check_colours(chart, style)
+    check_colours(chart, style)
     key = chart_key(chart, style)
     width_cm, height_cm = figure_size(chart, style)
     return ChartImages(png=cache_dir / f"{key}.png", svg=cache_dir / f"{key}.svg",
@@ -105,7 +105,8 @@ def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_ST
     return images
 
 
-def _check_colours(chart: ChartData, style: ChartStyle) -> None:
+def check_colours(chart: ChartData, style: ChartStyle = DEFAULT_STYLE) -> None:
+    """Raise ChartError when ``chart`` needs more distinct colours than ``style`` has."""
     needed = len(chart.categories) if chart.kind == "part-of-whole" else len(chart.series)
     what = "parts" if chart.kind == "part-of-whole" else "series"
     available = len(style.colours)

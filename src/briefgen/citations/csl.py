@@ -6,6 +6,7 @@ Nothing here imports citeproc-py: this is plain data, written against the attrib
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -206,8 +207,10 @@ def parse_locator(locator: str) -> tuple[str, str]:
     term = _LABEL_OF.get(label.lower())
     if term is None:
         known = ", ".join(sorted(_LOCATOR_LABELS))
+        close = difflib.get_close_matches(label.lower(), list(_LABEL_OF), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise SpecError(
-            f"locator {locator!r}: unknown label {label!r}. Expected one of: {known} "
+            f"locator {locator!r}: unknown label {label!r}{hint}. Expected one of: {known} "
             "(or their abbreviations: para, p., sec., ch., fig., l., n., vol.)."
         )
     return term, value

@@ -1,7 +1,8 @@
 """`briefgen check`: validate specs, verify every quotation and trace every number; write nothing.
 
-``--strict`` also refuses a chart or table number that names no excerpt; ``--fail-on-warning``
-makes any warning an error.
+``--strict`` also refuses a chart or table number that names no excerpt; ``--style`` and
+``--template`` check the overrides a build would be given; ``--fail-on-warning`` makes any
+warning an error.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--fail-on-warning", action="store_true",
                        help="exit 1 if a spec gives any warning (repaired text, numbers with no "
                             "excerpt, figures other sources give differently)")
+    check.add_argument("--style", default="", metavar="STYLE",
+                       help="check as `build --style STYLE` would build (a citation style)")
+    check.add_argument("--template", type=Path, default=None, metavar="DIR",
+                       help="check as `build --template DIR` would build (a template folder)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for spec in args.specs:
         try:
-            checked = check(spec, strict=args.strict)
+            checked = check(spec, strict=args.strict, style=args.style,
+                            template=args.template)
             if args.fail_on_warning:
                 refuse_warnings(spec, list(checked.warnings))
         except BriefgenError as exc:

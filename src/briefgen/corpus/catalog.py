@@ -171,6 +171,18 @@ class SourceCatalog:
         """The catalog line the entry of ``source_id`` starts at; None if not known."""
         return self._lines.get(source_id)
 
+    def places(self, source_id: str) -> dict[str, int] | None:
+        """The kinds of place a citation can name in ``source_id``, each with how many there
+        are: CSL locator terms ("paragraph") -> count. None when the source has no text, so
+        nothing is known of its places and any locator is taken on trust.
+
+        A text source has numbered paragraphs and nothing else (no pages: its text is not
+        paginated); a source kind that has pages (a PDF) would add "page" here.
+        """
+        if not self.quotable(source_id):
+            return None
+        return {"paragraph": len(self.text(source_id).paragraphs)}
+
     def text(self, source_id: str) -> SourceText:
         """The repaired, numbered paragraphs of ``source_id``; built once, then cached.
 

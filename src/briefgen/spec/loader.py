@@ -232,7 +232,7 @@ def check_references(
             for cite in cluster.keys:
                 if cite.source_id not in known_sources:
                     ctx.problems.append(Problem(
-                        located.file, _line_in(text, cluster.start, line), key,
+                        located.file, line_in_text(text, cluster.start, line), key,
                         f"citation [@{cite.source_id}]: unknown source"
                         f"{o.suggest(cite.source_id, known_sources)}"))
         for quotation in inline_quotations(text):
@@ -264,7 +264,12 @@ def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:
     """(key path, Markdown text) for every field of the spec that holds Markdown."""
     fields = [("summary", spec.summary)]
     fields += [(f"key_points[{i}]", t) for i, t in enumerate(spec.key_points)]
-    fields += [(f"{s.key}.body", s.body) for s in spec.sections if s.body]
+    for section in spec.sections:
+        if section.body:
+            fields.append((f"{section.key}.body", section.body))
+        # Table cells are inline Markdown too (assembly parses their citations).
+        fields += [(f"{t.key}.rows[{i}][{j}]", cell) for t in section.tables
+                   for i, row in enumerate(t.rows) for j, cell in enumerate(row) if cell]
     fields += [(f"{r.key}.action", r.action) for r in spec.recommendations]
     fields += [(row.cell_key(j), cell) for t in spec.tables() for row in t.rows
                for j, cell in enumerate(row.cells) if cell]
@@ -279,7 +284,8 @@ def _block_line(key_line: int | None, offset: int, text: str) -> int | None:
     return key_line + offset + (1 if text.endswith("\n") else 0)
 
 
-def _line_in(text: str, index: int, key_line: int | None) -> int | None:
+def line_in_text(text: str, index: int, key_line: int | None) -> int | None:
+    """The file line of ``text[index]``, ``text`` being the value of the key on ``key_line``."""
     return _block_line(key_line, text.count("\n", 0, index), text)
 
 

@@ -1,0 +1,51 @@
+"""Citation locators against the places their sources have (briefgen.locators)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.locators import locator_problem
+
+TEXT = {"paragraph": 8}  # a text source: numbered paragraphs, no pages
+PAGED = {"paragraph": 8, "page": 20}  # what a source with pages (a PDF) would offer
+
+
+@pytest.mark.parametrize("locator", ["para 1", "para 8", "paras 3-5", "paras. 3\u20135",
+                                     "para 1, 3", "paras 2 and 4", "¶ 2", "paragraph 7", ""])
+def test_places_the_source_has_pass(locator: str) -> None:
+    assert locator_problem("src", locator, TEXT) == ""
+
+
+@pytest.mark.parametrize(("locator", "says"), [
+    ("para 9", "source 'src' has 8 paragraphs; paragraph 9 is past its end"),
+    ("paras 7-9", "source 'src' has 8 paragraphs; paragraph 9 is past its end"),
+    ("para 2, 99", "paragraph 99 is past its end"),
+    ("para 0", "paragraphs are numbered from 1; there is no paragraph 0"),
+    ("para 5-3", "the range '5-3' runs backwards"),
+    ("para iv", "expected paragraph numbers from 1 to 8 (4, 3-5 or 1, 3) but received 'iv'"),
+    ("p. 3", "source 'src' has no pages, only paragraphs (1 to 8); cite a paragraph as "
+             "[@src, para N]"),
+    ("3", "(a number without a label is a page)"),
+    ("sec. 2", "source 'src' has no sections, only paragraphs (1 to 8)"),
+    ("§ 2", "source 'src' has no sections, only paragraphs (1 to 8)"),
+    ("paragrph 1", "unknown label 'paragrph' (did you mean 'paragraph'?)"),
+    ("para", "locator 'para' has no value after its label"),
+])
+def test_places_the_source_lacks_are_named(locator: str, says: str) -> None:
+    assert says in locator_problem("src", locator, TEXT)
+
+
+def test_only_a_bare_number_is_explained_as_a_page() -> None:
+    assert "without a label" not in locator_problem("src", "§ 2", TEXT)
+    assert "without a label" not in locator_problem("src", "p. 2", TEXT)
+
+
+def test_a_source_with_pages_can_be_cited_by_page() -> None:
+    assert locator_problem("src", "p. 12", PAGED) == ""
+    assert locator_problem("src", "pp. 19-21", PAGED) == (
+        "source 'src' has 20 pages; page 21 is past its end")
+
+
+def test_a_source_of_unknown_places_takes_any_well_formed_locator() -> None:
+    assert locator_problem("src", "p. 300", None) == ""
+    assert "unknown label" in locator_problem("src", "slide 3", None)

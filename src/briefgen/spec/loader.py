@@ -264,13 +264,9 @@ def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:
     """(key path, Markdown text) for every field of the spec that holds Markdown."""
     fields = [("summary", spec.summary)]
     fields += [(f"key_points[{i}]", t) for i, t in enumerate(spec.key_points)]
-    for section in spec.sections:
-        if section.body:
-            fields.append((f"{section.key}.body", section.body))
-        # Table cells are inline Markdown too (assembly parses their citations).
-        fields += [(f"{t.key}.rows[{i}][{j}]", cell) for t in section.tables
-                   for i, row in enumerate(t.rows) for j, cell in enumerate(row) if cell]
+    fields += [(f"{s.key}.body", s.body) for s in spec.sections if s.body]
     fields += [(f"{r.key}.action", r.action) for r in spec.recommendations]
+    # Table cells are inline Markdown too (assembly parses their citations).
     fields += [(row.cell_key(j), cell) for t in spec.tables() for row in t.rows
                for j, cell in enumerate(row.cells) if cell]
     return fields

@@ -414,3 +414,18 @@ def test_template_without_brief_typ_is_a_template_error(tmp_path: Path, svg_file
 def test_writer_interface() -> None:
     writer = TypstWriter()
     assert (writer.name, writer.suffix, writer.image_types) == ("pdf", ".pdf", ("svg",))
+
+
+def test_typst_messages_name_the_template_folder_never_the_temporary_one(
+    tmp_path: Path, svg_file: Path, template: Template
+) -> None:
+    missing = tmp_path / "missing"
+    shutil.copytree(template.directory, missing)
+    with (missing / "brief.typ").open("a", encoding="utf-8") as typ:
+        typ.write('\n#let brief-pagebreak() = read("no-such-asset.txt")\n')
+    with pytest.raises(RenderError) as caught:
+        TypstWriter().write(sample_document(svg_file), Template("missing", missing),
+                            tmp_path / "x.pdf")
+    report = caught.value.report()
+    assert str(missing / "no-such-asset.txt") in report
+    assert "briefgen-typst-" not in report

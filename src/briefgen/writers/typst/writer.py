@@ -162,9 +162,16 @@ def compile_build(build: Path, template: Template, stamp: int,
         if answer.diagnostic:
             raise _render_error(answer, build, template)
         raise RenderError(f"Typst failed with template {template.brief_typ}: "
-                          + answer.message.replace(str(build), "<build>"))
+                          + _as_template_paths(answer.message, build, template))
     pdf = request.output.read_bytes()
-    return pdf, [w.replace(str(build), "<build>") for w in answer.warnings]
+    return pdf, [_as_template_paths(w, build, template) for w in answer.warnings]
+
+
+def _as_template_paths(text: str, build: Path, template: Template) -> str:
+    """``text`` with the temporary build folder named as the template folder it copies
+    (read("x.txt") "searched at <template>/x.txt"): a temporary path means nothing to the
+    reader, and is gone by the time they read it."""
+    return text.replace(str(build), str(template.directory))
 
 
 def _stopped_error(failed: CompileFailed, template: Template, timeout: float) -> BaseException:
@@ -310,13 +317,14 @@ def _render_error(exc: Any, build: Path, template: Template) -> RenderError:
         lines = chunk.strip().splitlines()
         if not lines:
             continue
-        kind, _, text = lines[0].partition(": ")
+        kind, _, text = _as_template_paths(lines[0], build, template).partition(": ")
         where = _LOCATION.search(chunk)
         file, line = None, None
         if where:
             file = _source_name(where.group("file"), build, template)
             line = int(where.group("line"))
-        hints = [ln.split("hint: ", 1)[1] for ln in lines if "= hint: " in ln]
+        hints = [_as_template_paths(ln.split("hint: ", 1)[1], build, template)
+                 for ln in lines if "= hint: " in ln]
         if kind == "error":
             if hints:
                 text += " (hint: " + "; ".join(hints) + ")"
@@ -328,7 +336,7 @@ def _render_error(exc: Any, build: Path, template: Template) -> RenderError:
             problems[-1] = Problem(last.file, last.line, last.key, f"{last.message}; {text}{at}")
     if not problems:
         message = str(getattr(exc, "message", "") or exc)
-        problems.append(Problem(None, None, "", message.replace(str(build), "<build>")))
+        problems.append(Problem(None, None, "", _as_template_paths(message, build, template)))
     return RenderError(
         f"Typst could not compile the brief with template {template.name!r} "
         f"({template.brief_typ})",

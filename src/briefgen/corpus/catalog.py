@@ -21,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
+from briefgen.confine import SOURCE, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
-from briefgen.corpus.text import SourceText, read_article, repair_encoding
+from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, SourceText, read_article, repair_encoding
 from briefgen.errors import Problem, SourceError
 
 #: Item types from the CSL 1.0.2 specification; citations know how to format each.
@@ -485,7 +486,8 @@ def _locate_articles(
     for file, entries in by_file.items():
         first_record, first_node, first_key = entries[0]
         file_line = _line(_value(first_node, "file") or first_node)
-        lines = _read_lines(path.parent / file, f"{first_key}.file", shown, file_line, problems)
+        lines = _read_lines(path.parent / file, path.parent, f"{first_key}.file", shown,
+                            file_line, problems)
         if lines is None:
             continue
         if len(entries) == 1 and not first_record.start:
@@ -517,12 +519,16 @@ def _locate_articles(
 
 
 def _read_lines(
-    file: Path, key: str, shown: str, line: int, problems: list[Problem]
+    file: Path, folder: Path, key: str, shown: str, line: int, problems: list[Problem]
 ) -> tuple[bytes, ...] | None:
+    """The lines of ``file``, which must be confined to ``folder`` (the catalog's)."""
     try:
-        raw = file.read_bytes()
+        raw = read_confined(file, folder, SOURCE)
     except FileNotFoundError:
         problems.append(Problem(shown, line, key, f"source file not found: {file}"))
+        return None
+    except RefusedFile as refused:
+        problems.append(Problem(shown, line, key, f"{file}: {refused.reason}"))
         return None
     except OSError as error:
         problems.append(Problem(shown, line, key,
@@ -536,7 +542,17 @@ def _read_lines(
                                 f"source file is not UTF-8: {file}, line {at}, byte {error.start}"))
         return None
     # bytes.splitlines breaks only at \n, \r\n and \r, so the slices add up to the file.
-    return tuple(raw.splitlines(keepends=True))
+    lines = tuple(raw.splitlines(keepends=True))
+    for number, raw_line in enumerate(lines, start=1):
+        if len(raw_line) > MAX_PARAGRAPH_BYTES:
+            # Refused, not split: paragraph numbers are what a pinpoint ("para 12") cites,
+            # and numbers for pieces we cut would point at nothing a reader can find.
+            problems.append(Problem(shown, line, key, (
+                f"{file}, line {number}: refused: a paragraph of {len(raw_line):,} bytes; the "
+                f"limit is {MAX_PARAGRAPH_BYTES:,} (each line of a source is one paragraph: "
+                "break this one where its paragraphs end)")))
+            return None
+    return lines
 
 
 def _line_text(raw_line: bytes) -> str:

@@ -18,6 +18,13 @@ from briefgen.corpus.folding import LazyFolded
 from briefgen.corpus.furniture import split_title_and_body
 
 
+# The longest paragraph (one line of a source file) accepted. The longest in real reports runs
+# to a few thousand bytes; an article scraped onto one line to tens of kilobytes. Matching a
+# quote and finding the closest passage cost time and memory in proportion to a paragraph's
+# length, so one 50 MB line took 95 s and 5 GB before this bound.
+MAX_PARAGRAPH_BYTES = 256 * 1024
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One text block of an article: ``number`` counts from 1 after the title.

@@ -148,6 +148,16 @@ def test_a_catalog_file_entry_is_confined_to_the_catalog_folder(
     assert_refused(done, out, f"{catalog}:{line} sources[", "].file: ", why)
 
 
+def test_the_catalog_itself_is_confined_to_its_folder(project: Path, tmp_path: Path) -> None:
+    # Parsed, the outside file would be quoted back in "expected a mapping ... but received".
+    catalog = project / "seeds" / "sources.yaml"
+    catalog.unlink()
+    catalog.symlink_to(outside_file(project))
+    out = tmp_path / "out"
+    done = briefgen("build", str(project / "brief.yaml"), "-o", str(out))
+    assert_refused(done, out, f"source catalog refused: {catalog}", "is outside")
+
+
 def test_check_refuses_the_same_and_leaves_no_evidence_record(
     project: Path, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from briefgen.confine import SOURCE, RefusedFile, read_confined
+from briefgen.confine import CATALOG, SOURCE, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
 from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, SourceText, read_article, repair_encoding
 from briefgen.errors import Problem, SourceError
@@ -37,7 +37,7 @@ CSL_TYPES = (
     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
 )
 
-MAX_CATALOG_BYTES = 1024 * 1024  # a catalog is a few kilobytes
+MAX_CATALOG_BYTES = CATALOG.limit
 MAX_NODES = 100_000  # bounds YAML alias expansion long before memory suffers
 
 # Ids are cited as [@id] in Markdown, so keep them to what reads well there.
@@ -199,17 +199,18 @@ class SourceCatalog:
 def _compose(path: Path) -> yaml.Node | None:
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        # Inside its own folder: seeds/sources.yaml linked to /etc/passwd would otherwise be
+        # parsed, and a message quoting what it received would print the file.
+        raw = read_confined(path, path.parent, CATALOG)
     except FileNotFoundError:
         raise SourceError(f"source catalog not found: {shown}",
                           [Problem(shown, None, "", "no such file")]) from None
+    except RefusedFile as refused:
+        raise SourceError(f"source catalog refused: {shown}",
+                          [Problem(shown, None, "", refused.reason)]) from None
     except OSError as error:
         raise SourceError(f"source catalog cannot be read: {shown}",
                           [Problem(shown, None, "", error.strerror or str(error))]) from None
-    if len(raw) > MAX_CATALOG_BYTES:
-        raise SourceError(f"source catalog too large: {shown}", [Problem(
-            shown, None, "", f"expected at most {MAX_CATALOG_BYTES} bytes but received "
-            f"{len(raw)}")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
+from briefgen.confine import REFERENCE_DOCX, TEMPLATE_FILE, RefusedFile, read_confined
 from briefgen.errors import TemplateError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -31,11 +34,7 @@ def run(args: argparse.Namespace) -> int:
     root = Path.cwd()
     templates = available_templates(root)
     if args.action == "list":
-        width = max((len(n) for n in templates), default=0)
-        for name, folder in templates.items():
-            description = load_template(folder, root).description
-            print(f"{name:<{width}}  {description}  ({_shown(folder)})")
-        return 0
+        return _list(templates, root)
     if not _NAME.match(args.name):
         raise TemplateError(
             f"template name {args.name!r}: expected letters, digits, '-' or '_' (a folder name)"
@@ -44,16 +43,90 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(templates) or "none found"
         raise TemplateError(f"--from {args.source!r}: unknown template; expected one of: {known}")
     target = args.dir / args.name
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise TemplateError(f"{target}: already exists; choose another name or remove it")
     source = load_template(templates[args.source], root)
-    target.mkdir(parents=True)
-    # Copy the whole extends chain flat, so the new template stands on its own.
-    for folder in reversed(source.directories):
-        shutil.copytree(folder, target, dirs_exist_ok=True)
-    _rename(target / "template.yaml", args.name, args.source)
+    try:
+        args.dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TemplateError(f"cannot create {args.dir}: {exc.strerror or exc}") from None
+    # Built in a hidden folder beside the target and renamed into place only when whole, so
+    # a failure leaves no half-copied template behind.
+    staging = args.dir / f".{args.name}.partial-{os.getpid()}"
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise TemplateError(f"cannot create {staging}: {exc.strerror or exc}") from None
+    try:
+        skipped: list[str] = []
+        # Copy the whole extends chain flat, so the new template stands on its own.
+        for folder in reversed(source.directories):
+            skipped += _copy_regular_files(folder, staging)
+        _rename(staging / "template.yaml", args.name, args.source)
+        staging.rename(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise TemplateError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     print(f"wrote {target}/ (a copy of {args.source!r}); use it with `template: {args.name}`")
+    for line in skipped:
+        print(f"warning: not copied: {line}", file=sys.stderr)
     return 0
+
+
+def _list(templates: dict[str, Path], root: Path) -> int:
+    """Print one line per template; a template that cannot be read gets its own line saying
+    why, and the others are still listed (exit 1 when any was broken)."""
+    from briefgen.templating.discovery import confined_template, load_template
+
+    width = max((len(n) for n in templates), default=0)
+    broken = 0
+    for name, folder in templates.items():
+        try:
+            description = load_template(confined_template(folder), root).description
+        except TemplateError as exc:
+            broken += 1
+            print(f"{name:<{width}}  (cannot be used: {exc})  ({_shown(folder)})")
+            continue
+        print(f"{name:<{width}}  {description}  ({_shown(folder)})")
+    if broken:
+        print(f"{broken} template{'s' if broken != 1 else ''} cannot be used; see above",
+              file=sys.stderr)
+    return 1 if broken else 0
+
+
+def _copy_regular_files(folder: Path, target: Path) -> list[str]:
+    """Copy the regular files below ``folder`` into ``target``; what was left out, and why.
+
+    Links are never followed (a link to /etc would copy /etc; ``loop -> .`` never ends) and
+    pipes, devices and over-large files are left out: a template is a handful of small files.
+    """
+    skipped: list[str] = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        here = Path(top)
+        for name in sorted(folders):
+            if (here / name).is_symlink():
+                skipped.append(f"{here / name}: a link to a folder (links are not copied)")
+        for name in sorted(files):
+            path = here / name
+            kind = REFERENCE_DOCX if name == "reference.docx" else TEMPLATE_FILE
+            if path.is_symlink():
+                skipped.append(f"{path}: a link (links are not copied)")
+                continue
+            try:
+                data = read_confined(path, folder, kind)
+            except RefusedFile as refused:
+                skipped.append(f"{path}: {refused.reason}")
+                continue
+            except OSError as exc:
+                skipped.append(f"{path}: cannot be read: {exc.strerror or exc}")
+                continue
+            copy = target / path.relative_to(folder)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(data)
+    return skipped
 
 
 def _rename(config: Path, name: str, source: str) -> None:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
+from briefgen.confine import CATALOG, SOURCE, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
-from briefgen.corpus.text import SourceText, read_article, repair_encoding
+from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, SourceText, read_article, repair_encoding
 from briefgen.dates import calendar_problem
 from briefgen.errors import Problem, SourceError
 
@@ -37,7 +38,7 @@ CSL_TYPES = (
     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
 )
 
-MAX_CATALOG_BYTES = 1024 * 1024  # a catalog is a few kilobytes
+MAX_CATALOG_BYTES = CATALOG.limit
 MAX_NODES = 100_000  # bounds YAML alias expansion long before memory suffers
 
 # Ids are cited as [@id] in Markdown, so keep them to what reads well there.
@@ -211,17 +212,18 @@ class SourceCatalog:
 def _compose(path: Path) -> yaml.Node | None:
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        # Inside its own folder: seeds/sources.yaml linked to /etc/passwd would otherwise be
+        # parsed, and a message quoting what it received would print the file.
+        raw = read_confined(path, path.parent, CATALOG)
     except FileNotFoundError:
         raise SourceError(f"source catalog not found: {shown}",
                           [Problem(shown, None, "", "no such file")]) from None
+    except RefusedFile as refused:
+        raise SourceError(f"source catalog refused: {shown}",
+                          [Problem(shown, None, "", refused.reason)]) from None
     except OSError as error:
         raise SourceError(f"source catalog cannot be read: {shown}",
                           [Problem(shown, None, "", error.strerror or str(error))]) from None
-    if len(raw) > MAX_CATALOG_BYTES:
-        raise SourceError(f"source catalog too large: {shown}", [Problem(
-            shown, None, "", f"expected at most {MAX_CATALOG_BYTES} bytes but received "
-            f"{len(raw)}")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -502,7 +504,8 @@ def _locate_articles(
     for file, entries in by_file.items():
         first_record, first_node, first_key = entries[0]
         file_line = _line(_value(first_node, "file") or first_node)
-        lines = _read_lines(path.parent / file, f"{first_key}.file", shown, file_line, problems)
+        lines = _read_lines(path.parent / file, path.parent, f"{first_key}.file", shown,
+                            file_line, problems)
         if lines is None:
             continue
         if len(entries) == 1 and not first_record.start:
@@ -542,12 +545,16 @@ def _locate_articles(
 
 
 def _read_lines(
-    file: Path, key: str, shown: str, line: int, problems: list[Problem]
+    file: Path, folder: Path, key: str, shown: str, line: int, problems: list[Problem]
 ) -> tuple[bytes, ...] | None:
+    """The lines of ``file``, which must be confined to ``folder`` (the catalog's)."""
     try:
-        raw = file.read_bytes()
+        raw = read_confined(file, folder, SOURCE)
     except FileNotFoundError:
         problems.append(Problem(shown, line, key, f"source file not found: {file}"))
+        return None
+    except RefusedFile as refused:
+        problems.append(Problem(shown, line, key, f"{file}: {refused.reason}"))
         return None
     except OSError as error:
         problems.append(Problem(shown, line, key,
@@ -561,7 +568,17 @@ def _read_lines(
                                 f"source file is not UTF-8: {file}, line {at}, byte {error.start}"))
         return None
     # bytes.splitlines breaks only at \n, \r\n and \r, so the slices add up to the file.
-    return tuple(raw.splitlines(keepends=True))
+    lines = tuple(raw.splitlines(keepends=True))
+    for number, raw_line in enumerate(lines, start=1):
+        if len(raw_line) > MAX_PARAGRAPH_BYTES:
+            # Refused, not split: paragraph numbers are what a pinpoint ("para 12") cites,
+            # and numbers for pieces we cut would point at nothing a reader can find.
+            problems.append(Problem(shown, line, key, (
+                f"{file}, line {number}: refused: a paragraph of {len(raw_line):,} bytes; the "
+                f"limit is {MAX_PARAGRAPH_BYTES:,} (each line of a source is one paragraph: "
+                "break this one where its paragraphs end)")))
+            return None
+    return lines
 
 
 def _line_text(raw_line: bytes) -> str:

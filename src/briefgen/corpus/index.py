@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.confine import SOURCE, RefusedFile, read_confined
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.figures import Claim, claims_in
 from briefgen.corpus.quotes import NearMiss, QuoteMatch, closest_passage, normalise, verify_quote
@@ -197,12 +198,24 @@ def _fingerprints(catalog: SourceCatalog) -> dict[str, str]:
         if not record.file:
             continue  # citable, not quotable: nothing to search
         if record.file not in file_hashes:
-            file_hashes[record.file] = hashlib.sha256(
-                (catalog.path.parent / record.file).read_bytes()).hexdigest()
+            file_hashes[record.file] = hashlib.sha256(_source_bytes(catalog, record.file)
+                                                      ).hexdigest()
         key = "\0".join([INDEX_VERSION, file_hashes[record.file], record.start,
                          *record.drop_lines])
         prints[source_id] = hashlib.sha256(key.encode()).hexdigest()
     return prints
+
+
+def _source_bytes(catalog: SourceCatalog, file: str) -> bytes:
+    """The bytes of a source file the catalog names, read under the same confinement as when
+    the catalog was loaded (the file may have changed since)."""
+    folder = catalog.path.parent
+    try:
+        return read_confined(folder / file, folder, SOURCE)
+    except (RefusedFile, OSError) as error:
+        reason = error.reason if isinstance(error, RefusedFile) else error.strerror or error
+        raise SourceError(f"{catalog.path}: source file {folder / file} cannot be read: {reason}"
+                          ) from None
 
 
 def _refresh(db: sqlite3.Connection, catalog: SourceCatalog) -> IndexUpdate:

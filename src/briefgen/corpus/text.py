@@ -18,6 +18,13 @@ from briefgen.corpus.folding import LazyFolded
 from briefgen.corpus.furniture import split_title_and_body
 
 
+# The longest paragraph (one line of a source file) accepted. The longest in real reports runs
+# to a few thousand bytes; an article scraped onto one line to tens of kilobytes. Folding a
+# paragraph and finding the closest passage to a quote grow with its length: one 50 MB line
+# took 95 s and 5.3 GB; a 248 KB one adds 6 s to a build, a 120 KB one 2.5 s.
+MAX_PARAGRAPH_BYTES = 128 * 1024
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One text block of an article: ``number`` counts from 1 after the title.

@@ -12,6 +12,7 @@ from collections.abc import Container
 from dataclasses import replace
 from pathlib import Path
 
+from briefgen.confine import CHART_DATA, RefusedFile, read_confined
 from briefgen.errors import Problem, SpecError
 from briefgen.markup.citekeys import inline_quotations, parse_clusters
 from briefgen.markup.links import link_target, refusal
@@ -25,8 +26,6 @@ from briefgen.spec.schema import (
     build_brief,
 )
 from briefgen.spec.yamlsource import LocatedYaml, read_yaml
-
-MAX_CSV_BYTES = 1024 * 1024
 
 
 def display_path(path: Path) -> str:
@@ -105,10 +104,10 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
         ctx.problem(where, f"{chart.data!r} leaves the project folder; data files must be inside it")
         return chart
     try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            ctx.problem(where, f"{chart.data!r} is larger than {MAX_CSV_BYTES:,} bytes")
-            return chart
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_confined(path, project_root(spec.path), CHART_DATA).decode("utf-8-sig")
+    except RefusedFile as refused:
+        ctx.problem(where, f"{chart.data!r}: {refused.reason}")
+        return chart
     except FileNotFoundError:
         ctx.problem(where, f"no such file {chart.data!r} (looked for {display_path(path)})")
         return chart

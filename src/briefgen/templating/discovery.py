@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from briefgen.confine import TEMPLATE_FILE, RefusedFile, read_confined
 from briefgen.errors import TemplateError
 from briefgen.templating.template import Template
 
@@ -48,7 +49,21 @@ def find_template(name: str, project_root: Path | None, override: Path | None = 
     if wanted not in templates:
         known = ", ".join(templates) or "none found"
         raise TemplateError(f"unknown template {wanted!r}; available templates: {known}")
-    return load_template(templates[wanted], project_root)
+    return load_template(confined_template(templates[wanted]), project_root)
+
+
+def confined_template(folder: Path) -> Path:
+    """A templates/<name> folder once it is known not to lead out of templates/ (a link to a
+    folder elsewhere would let a shared drive's template read anything there)."""
+    inside = folder.parent.resolve()
+    try:
+        resolved = folder.resolve()
+    except (RuntimeError, OSError):  # a link loop (RuntimeError on Python 3.11)
+        raise TemplateError(f"{folder}: refused: a link that goes round in a circle") from None
+    if inside not in resolved.parents:
+        raise TemplateError(f"{folder}: refused: the template folder is a link to {resolved}, "
+                            f"outside {inside}; a template must be inside its templates folder")
+    return resolved
 
 
 def read_settings(folder: Path) -> dict[str, Any]:
@@ -57,7 +72,12 @@ def read_settings(folder: Path) -> dict[str, Any]:
     if not config.is_file():
         return {}
     try:
-        loaded = yaml.safe_load(config.read_text(encoding="utf-8-sig"))
+        loaded = yaml.safe_load(read_confined(config, folder, TEMPLATE_FILE).decode("utf-8-sig"))
+    except RefusedFile as refused:
+        raise TemplateError(f"{config}: {refused.reason}") from None
+    except OSError as exc:
+        raise TemplateError(f"{config}: cannot read template settings: "
+                            f"{exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{config}: cannot read template settings: {exc}") from None
     if loaded is not None and not isinstance(loaded, dict):
@@ -97,10 +117,20 @@ def _parent_folder(folder: Path, extends: str, project_root: Path | None) -> Pat
     """The folder ``extends:`` names: a template name, or a path relative to the template."""
     by_path = (folder / extends).resolve()
     if ("/" in extends or extends.startswith(".")) and by_path.is_dir():
+        # A parent named by path stays beside the child (in the folder holding it), inside
+        # the project or inside a templates folder: never ../../etc.
+        allowed = [folder.parent, *(r.resolve() for r in template_roots(project_root))]
+        if project_root is not None:
+            allowed.append(project_root.resolve())
+        if not any(by_path == a or a in by_path.parents for a in allowed):
+            raise TemplateError(
+                f"{folder / 'template.yaml'}: extends: refused: {extends!r} leads to {by_path}, "
+                f"outside {folder.parent} and the project; a parent template must be inside "
+                "one of them")
         return by_path
     templates = available_templates(project_root)
     if extends in templates and templates[extends].resolve() != folder:
-        return templates[extends]
+        return confined_template(templates[extends])
     known = ", ".join(t for t in templates if templates[t].resolve() != folder) or "none found"
     raise TemplateError(
         f"{folder / 'template.yaml'}: extends: unknown template {extends!r}; "

@@ -16,7 +16,8 @@ from docx.section import Section, _Footer, _Header
 from docx.shared import Cm, Length
 from lxml import etree
 
-from briefgen.errors import RenderError
+from briefgen.confine import REFERENCE_DOCX, RefusedFile, read_confined
+from briefgen.errors import RenderError, TemplateError
 from briefgen.model.nodes import Document, Metadata
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
@@ -88,7 +89,16 @@ def open_reference(path: Path) -> WordDocument:
     if not path.is_file():
         raise RenderError(f"reference document not found: {path}")
     try:
-        return docx.Document(str(path))
+        # Read under the confinement rule, then parsed from memory: python-docx given the
+        # path would follow a link anywhere and read a pipe or a device until it blocks.
+        data = read_confined(path, path.parent, REFERENCE_DOCX)
+    except RefusedFile as refused:
+        raise TemplateError(f"{path}: {refused.reason}") from None
+    except OSError as exc:
+        raise RenderError(f"cannot read reference document {path}: {exc.strerror or exc}"
+                          ) from None
+    try:
+        return docx.Document(io.BytesIO(data))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,

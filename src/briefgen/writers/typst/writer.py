@@ -10,12 +10,14 @@ process under a time and memory limit (compiler.py, the only module that imports
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from briefgen.confine import TEMPLATE_FILE, RefusedFile, read_confined
 from briefgen.errors import Problem, RenderError, TemplateError
 from briefgen.model.nodes import Document, Figure, ListBlock, Metadata
 from briefgen.templating.template import Template
@@ -205,15 +207,32 @@ def _copy_template(template: Template, build: Path) -> None:
     """Copy the assets of the template and of every template it extends, the parent's first
     so that the child's files of the same name win."""
     for directory in reversed(template.directories):
-        for path in sorted(directory.rglob("*")):
+        for path in _template_files(directory):
             rel = path.relative_to(directory)
-            if not path.is_file() or rel.parts[0] == "fonts":
+            if rel.parts[0] == "fonts" or path.suffix.lower() not in _ASSET_SUFFIXES:
                 continue
-            if path.suffix.lower() not in _ASSET_SUFFIXES:
-                continue
+            try:
+                data = read_confined(path, directory, TEMPLATE_FILE)
+            except RefusedFile as refused:
+                # Typst's root is the build folder; a link copied in as a file would let
+                # brief.typ read() whatever it leads to.
+                raise TemplateError(
+                    f"template {template.name!r}: {path}: {refused.reason}") from None
+            except OSError as exc:
+                raise TemplateError(f"template {template.name!r}: cannot read {path}: "
+                                    f"{exc.strerror or exc}") from None
             target = build / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            target.write_bytes(data)
+
+
+def _template_files(directory: Path) -> list[Path]:
+    """Every file below ``directory``, links to files included (confinement judges them),
+    never descending into a linked folder, which may lead anywhere or round in a circle."""
+    found: list[Path] = []
+    for top, _folders, files in os.walk(directory, followlinks=False):
+        found += [Path(top) / name for name in files]
+    return sorted(found)
 
 
 def _copy_figures(document: Document, build: Path) -> dict[Figure, str]:

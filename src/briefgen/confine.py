@@ -29,6 +29,8 @@ class FileKind:
 # development machine, a 9.7 MB source cost 54 s on its first build (repair, paragraphs and
 # the search index) and 18 s on later ones; 4 MiB keeps that near 20 s and 7 s.
 SOURCE = FileKind("source file", 4 * MiB)
+# A brief spec is a few kilobytes; data goes in CSV files beside it.
+SPEC = FileKind("spec", 2 * MiB)
 # seeds/sources.yaml: a few kilobytes; 1 MiB holds thousands of sources.
 CATALOG = FileKind("source catalog", 1 * MiB)
 # A chart's table of numbers: a few kilobytes in practice.

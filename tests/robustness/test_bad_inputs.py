@@ -210,7 +210,7 @@ BAD: list[Case] = [
     Case("deep-nesting", spec(deep_nesting()), ("{file}:1: the spec nests", "too deeply"),
          subprocess=True),
     Case("too-large", spec(MINIMAL + "# " + "x" * MAX_SPEC_BYTES + "\n"),
-         ("{file}: the spec is", "the limit is 2,097,152 bytes")),
+         ("{file}: refused: the spec holds", "the limit for a spec is 2,097,152 bytes")),
     # --- very long fields
     Case("title-too-long", spec(minimal_with("title", "x" * 301)),
          ("{file}:1 title: text is 301 characters long; the limit is 300",)),

@@ -198,3 +198,19 @@ def test_tab_after_a_dash_says_to_use_a_space() -> None:
         "replace it with a space"
     )
     assert pointer.index("^") == shown.index("\t")
+
+
+def test_a_spec_that_is_a_pipe_or_a_link_out_of_its_folder_is_refused(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.yaml")  # a read would block forever
+    with pytest.raises(SpecError, match="named pipe, not a regular file"):
+        read_yaml(tmp_path / "pipe.yaml")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("marker-7f3a: not yaml: [", encoding="utf-8")
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "briefs" / "link.yaml").symlink_to(outside / "secret.txt")
+    with pytest.raises(SpecError) as caught:
+        read_yaml(tmp_path / "briefs" / "link.yaml")
+    assert "outside" in str(caught.value) and "marker-7f3a" not in caught.value.report()

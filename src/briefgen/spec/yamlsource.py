@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
+from briefgen.confine import SPEC, RefusedFile, read_confined
 from briefgen.errors import Problem, SpecError
 
-MAX_SPEC_BYTES = 2 * 1024 * 1024  # a brief spec is a few kilobytes; 2 MiB is generous
+MAX_SPEC_BYTES = SPEC.limit  # a brief spec is a few kilobytes; 2 MiB is generous
 # libyaml's composer when PyYAML was built with it (the wheels are): the pure-Python scanner
 # took about 40 ms of a 0.2 s rebuild. Both keep marks, so messages keep their lines.
 SAFE_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -90,13 +91,13 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     """Read ``path`` into a LocatedYaml, or raise SpecError with a located message."""
     file = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecError(
-                f"{file}: the spec is {size:,} bytes; the limit is {MAX_SPEC_BYTES:,} bytes "
-                "(put data in CSV files beside it)"
-            )
-        raw = path.read_bytes()
+        # A regular file inside its folder, under the limit: a spec in a shared folder may be
+        # a named pipe (a read would block) or a link to a file whose lines a syntax error
+        # would print.
+        raw = read_confined(path, path.parent, SPEC)
+    except RefusedFile as refused:
+        hint = "; put data in CSV files beside it" if "limit" in refused.reason else ""
+        raise SpecError(f"{file}: {refused.reason}{hint}") from None
     except FileNotFoundError:
         raise SpecError(f"{file}: no such file") from None
     except IsADirectoryError:

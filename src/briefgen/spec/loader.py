@@ -12,6 +12,7 @@ from collections.abc import Container
 from dataclasses import replace
 from pathlib import Path
 
+from briefgen.csv_cells import unguarded
 from briefgen.errors import Problem, SpecError
 from briefgen.markup.citekeys import inline_quotations, parse_clusters
 from briefgen.spec import options as o
@@ -123,7 +124,8 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
     categories: list[str] = []
     series: dict[str, dict[str, ValueSpec]] = {}
     for n, row in enumerate(rows, start=2):
-        cat, name = (row["category"] or "").strip(), (row["series"] or "").strip()
+        # A CSV from a bundle guards cells that look like formulas; the name is without it.
+        cat, name = (unguarded((row[c] or "").strip()) for c in ("category", "series"))
         try:
             value = float((row["value"] or "").replace(",", ""))
         except ValueError:
@@ -132,7 +134,8 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
         if cat not in categories:
             categories.append(cat)
         key = f"{chart.data}:{n}"
-        series.setdefault(name, {})[cat] = ValueSpec(value, (row.get("excerpt") or "").strip(), key)
+        excerpt = unguarded((row.get("excerpt") or "").strip())
+        series.setdefault(name, {})[cat] = ValueSpec(value, excerpt, key)
     built = []
     for name, by_cat in series.items():
         missing = [c for c in categories if c not in by_cat]

@@ -282,7 +282,7 @@ class _Part:
         ``failed`` holds the (bracket, position) pairs known to lead nowhere in ``text``,
         and grows; searches of one part in one text may share it.
         """
-        if not self._could_occur(text, position):
+        if self.brackets and not self._could_occur(text, position):
             return None
         head = self.fixed[0]
         while position <= len(text):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from briefgen.bundle import (
 )
 from briefgen.errors import BriefgenError
 from briefgen.pipeline import BuildOptions, build, check, output_stem
-from tests.conftest import BRIEFS, ROOTS
+from tests.conftest import BRIEFS, ROOTS, SEEDS
 
 
 def _contents(tmp_path: Path) -> BundleContents:
@@ -132,3 +134,75 @@ def test_a_docx_only_build_bundles_only_the_docx(tmp_path: Path) -> None:
                    if n.count("/") == 1 and not n.endswith(".txt")]
     assert not any(n.endswith(".pdf") for n in outputs)
     assert outputs == [p.name for p in result.outputs if p.suffix != ".zip"]
+
+
+# ---------------------------------------------------------------- formulas in chart data
+
+_FORMULAS = ('=HYPERLINK("http://example.org","x")', "+cmd|' /C calc'!A0", "-2+3",
+             "@SUM(A1:A9)", "\tTab", "\rReturn")
+
+
+def test_chart_csv_guards_formulas_and_keeps_numbers_numbers() -> None:
+    values = tuple(ChartValue(name, "=1+1", value, "@excerpt")
+                   for name, value in zip((*_FORMULAS, "Plain"), (13, -3.5, 2.5, 0, 1, 2, 3),
+                                          strict=True))
+    chart = BundleChart(1, "c", "", None, None, values)
+    text = chart_csv(chart)
+    # As a spreadsheet sees the file: no text cell starts a formula, every number is one
+    # (QUOTE_NONNUMERIC reads an unquoted cell as a float, and fails on unquoted text).
+    rows = list(csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC))
+    assert rows[0] == ["category", "series", "value", "excerpt"]
+    for row, value in zip(rows[1:], values, strict=True):
+        category, series, number, excerpt = row
+        assert number == value.value and isinstance(number, float)
+        for cell in (category, series, excerpt):
+            assert isinstance(cell, str) and not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert [r[0] for r in rows[1:]] == [*("'" + name for name in _FORMULAS), "Plain"]
+    assert {r[1] for r in rows[1:]} == {"'=1+1"} and {r[3] for r in rows[1:]} == {"'@excerpt"}
+
+
+def test_a_bundle_of_a_spec_with_formula_names_guards_them_and_redraws_unchanged(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SEEDS, project / "seeds")
+    categories = ", ".join(json.dumps(name) for name in (*_FORMULAS[:-1], "Plain"))
+    spec = project / "brief.yaml"
+    spec.write_text(f"""\
+title: T
+date: 2021-07-15
+summary: MINUSMA is dangerous [@un-mali-future].
+sections:
+  - heading: H
+    excerpts:
+      - id: split
+        source: un-mali-future
+        quote: "MINUSMA has a 13-2 split of soldiers and police."
+    charts:
+      - kind: bar
+        caption: c
+        alt: a
+        categories: [{categories}]
+        series:
+          - {{name: "=1+1", values: [{{value: 13, excerpt: split}}, -3.5, 2, 1, 0.5, 4]}}
+recommendations: [{{title: t, action: a}}]
+""", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(spec, BuildOptions(out_dir=out, bundle=True))
+    with zipfile.ZipFile(result.outputs[-1]) as z:
+        data = next(n for n in z.namelist() if n.endswith("figure-1.csv"))
+        text = z.read(data).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC))
+    assert [r[0] for r in rows[1:]] == [*("'" + name for name in _FORMULAS[:-1]), "Plain"]
+    assert [r[2] for r in rows[1:]] == [13.0, -3.5, 2.0, 1.0, 0.5, 4.0]
+    assert {r[1] for r in rows[1:]} == {"'=1+1"}
+    # The same CSV as a spec's data: gives the names back without the guard.
+    (project / "figure.csv").write_text(text, encoding="utf-8")
+    redrawn = spec.read_text().split("        categories:")[0] + (
+        "        data: figure.csv\nrecommendations: [{title: t, action: a}]\n")
+    again = project / "again.yaml"
+    again.write_text(redrawn, encoding="utf-8")
+    chart = check(again).spec.sections[0].charts[0]
+    assert chart.categories == (*_FORMULAS[:-1], "Plain")
+    assert [s.name for s in chart.series] == ["=1+1"]
+    assert [v.value for v in chart.series[0].values] == [13.0, -3.5, 2.0, 1.0, 0.5, 4.0]

@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.csv_cells import guarded
+
 # The CSV columns a spec's `data:` reads (docs/spec-format.md), so a chart can be redrawn as is.
 CSV_COLUMNS = ("category", "series", "value", "excerpt")
 _EARLIEST = (1980, 1, 1, 0, 0, 0)  # the zip format cannot say anything older
@@ -75,17 +77,23 @@ class BundleContents:
 
 
 def chart_csv(chart: BundleChart) -> str:
-    """The chart's data as CSV: one row per value, columns category, series, value, excerpt."""
+    """The chart's data as CSV: one row per value, columns category, series, value, excerpt.
+
+    Every text cell is quoted and guarded against being run as a formula (csv_cells.py); the
+    value is a bare number, so spreadsheets still read it as one.
+    """
     out = io.StringIO()
-    table = csv.writer(out, lineterminator="\n")
+    table = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     table.writerow(CSV_COLUMNS)
     for v in chart.values:
-        table.writerow((v.category, v.series, _number(v.value), v.excerpt))
+        table.writerow((guarded(v.category), guarded(v.series), _number(v.value),
+                        guarded(v.excerpt)))
     return out.getvalue()
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def _number(value: float) -> int | float:
+    """The value as the csv module writes numbers: 13 rather than 13.0, else its repr."""
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def _chart_name(chart: BundleChart) -> str:

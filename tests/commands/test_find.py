@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+
+from briefgen.cli import main
 from tests.conftest import BRIEFS, REPO, SEEDS
 
 
@@ -104,3 +109,94 @@ def test_check_strict_passes_on_the_samples() -> None:
     result = run("check", "--strict", *sorted(str(p) for p in BRIEFS.glob("*.yaml")))
     assert result.returncode == 0, result.stderr
     assert "numbers traced" in result.stdout
+
+
+# --- adversarial quotes through the commands -------------------------------------------------
+
+# CPU time, generous: each command below spends well under a tenth of a second matching, where
+# backtracking across the brackets took minutes (check timed out after 60 s).
+_WORST_CASE_SECONDS = 2.0
+_REPEATED = " ".join(["a"] * 400)
+_ADVERSARIAL_QUOTES = {
+    "brackets": "a" + " [x] a" * 50 + " [x] zebra",
+    "ellipses": "a ... " * 50 + "a zebra",
+    "mixed": " ... ".join(["a [x] a [x] a"] * 25) + " [x] zebra",
+}
+
+
+def _repeated_words_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose sources are repeated words: in "blocked" no bracket can stand for the
+    number before "zebra", so no quote above occurs; "repeated" has them all in paragraph 2."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "blocked.txt").write_text(f"Blocked\n\n{_REPEATED} 7 zebra\n", encoding="utf-8")
+    (seeds / "repeated.txt").write_text(
+        f"Repeated\n\n{_REPEATED} 7 zebra\n\n{_REPEATED} zebra\n", encoding="utf-8")
+    (seeds / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {id: blocked, file: blocked.txt, title: Blocked, type: webpage}\n"
+        "  - {id: repeated, file: repeated.txt, title: Repeated, type: webpage}\n",
+        encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    return seeds / "sources.yaml"
+
+
+def _timed_main(*argv: str) -> tuple[int, float]:
+    started = time.process_time()
+    status = main(list(argv))
+    return status, time.process_time() - started
+
+
+def _spec(source: str, quotes: list[str]) -> str:
+    excerpts = "".join(f"      - source: {source}\n        quote: {json.dumps(q)}\n"
+                       for q in quotes)
+    return (f"title: T\ndate: 2021-07-15\nsummary: Words repeat [@{source}].\nsections:\n"
+            f"  - heading: H\n    excerpts:\n{excerpts}"
+            "recommendations: [{title: t, action: a}]\n")
+
+
+@pytest.mark.parametrize("kind", sorted(_ADVERSARIAL_QUOTES))
+def test_find_of_an_adversarial_quote_is_quick(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalog = _repeated_words_project(tmp_path, monkeypatch)
+    assert main(["find", "--catalog", str(catalog), "zebra"]) == 0  # builds the index
+    capsys.readouterr()
+    status, seconds = _timed_main("find", "--catalog", str(catalog), _ADVERSARIAL_QUOTES[kind])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "[@repeated, para 2]" in out
+    assert "[@blocked" not in out and "para 1]" not in out
+    assert seconds < _WORST_CASE_SECONDS
+
+
+def test_check_of_adversarial_quotes_is_quick(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _repeated_words_project(tmp_path, monkeypatch)
+    found = tmp_path / "found.yaml"
+    found.write_text(_spec("repeated", list(_ADVERSARIAL_QUOTES.values())), encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    missing.write_text(_spec("blocked", list(_ADVERSARIAL_QUOTES.values())), encoding="utf-8")
+    warm_up = tmp_path / "warm-up.yaml"
+    warm_up.write_text(_spec("repeated", ["a zebra"]), encoding="utf-8")
+    assert main(["check", str(warm_up)]) == 0  # imports and reads the catalog once
+    capsys.readouterr()
+
+    status, seconds = _timed_main("check", str(found))
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "3 quotations verified" in captured.out
+    assert seconds < _WORST_CASE_SECONDS
+
+    status, seconds = _timed_main("check", str(missing))
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "Traceback" not in captured.err
+    quote_lines = [n for n, line in enumerate(missing.read_text().splitlines(), 1)
+                   if "quote:" in line]
+    for index, line in enumerate(quote_lines):
+        assert f"missing.yaml:{line} sections[0].excerpts[{index}].quote: quote not found" \
+            in captured.err
+    assert seconds < _WORST_CASE_SECONDS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -11,12 +12,14 @@ from hypothesis import strategies as st
 
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.quotes import (
+    WILDCARD_WORDS,
     NearMiss,
     QuoteMatch,
     closest_passage,
     normalise,
     verify_quote,
 )
+from briefgen.corpus.text import Paragraph, SourceText
 
 EMERGENCE = "isisk-taliban-emergence"
 MALI = "un-mali-future"
@@ -195,10 +198,10 @@ def test_altered_quotes_are_not_found(catalog: SourceCatalog, source_id: str, qu
 
 
 def test_pathological_quotes_are_refused(catalog: SourceCatalog) -> None:
-    # Ellipses and bracket wildcards are matched part by part, so backtracking cannot
-    # multiply across them (one joined regex took minutes on the second quote; were that to
-    # return, this test would hang the suite rather than pass). Speed itself is measured in
-    # benchmarks/, not here.
+    # Ellipses are matched part by part and brackets step by step, remembering what failed,
+    # so backtracking cannot multiply across them (one joined regex took minutes on the second
+    # quote; were that to return, this test would hang the suite rather than pass). Speed is
+    # measured below, on adversarial quotes.
     for quote in ["the ... the ... the ... the ... the ... the ... zebra",
                   "[a] [b] [c] [d] [e] the ... [x] the ... [y] zebra",
                   "[a] the [b] the [c] the [d] the [e] the [f] of [g] the [h] zebra"]:
@@ -365,3 +368,55 @@ def test_inserting_not_is_not_found(catalog: SourceCatalog, data: st.DataObject)
     altered = " ".join([*words[:at], "not", *words[at:]])
     assume(not _occurs_anywhere(catalog, source_id, altered))
     assert verify_quote(altered, catalog.text(source_id)) is None, altered
+
+
+# --- adversarial quotes ----------------------------------------------------------------------
+
+# Generous: matching each of these takes well under a tenth of a second of CPU, where
+# backtracking across the brackets took seconds for four brackets and minutes for a dozen.
+# CPU time, not wall time, so that other work on a loaded machine does not count.
+_WORST_CASE_SECONDS = 2.0
+_REPEATED = " ".join(["a"] * 400)
+# Every bracket may stand for the words between, but none for a number: the search has to
+# try every way the brackets could share the words out before it learns that nothing fits.
+_BLOCKED = f"{_REPEATED} 7 zebra"
+_OPEN = f"{_REPEATED} zebra"
+_FIFTY_BRACKETS = "a" + " [x] a" * 50 + " [x] zebra"
+_FIFTY_ELLIPSES = "a ... " * 50 + "a zebra"
+_MIXED = " ... ".join(["a [x] a [x] a"] * 25) + " [x] zebra"
+
+
+def _timed_verify(quote: str, *paragraphs: str) -> tuple[QuoteMatch | None, float]:
+    source = SourceText("s", tuple(Paragraph(n, t) for n, t in enumerate(paragraphs, 1)), "")
+    started = time.process_time()
+    match = verify_quote(quote, source)
+    return match, time.process_time() - started
+
+
+@pytest.mark.parametrize("quote", [_FIFTY_BRACKETS, _FIFTY_ELLIPSES, _MIXED])
+@pytest.mark.parametrize("paragraph", [_BLOCKED, "-".join(["a"] * 400) + " a zebra-b"])
+def test_adversarial_quotes_that_do_not_occur_are_refused_quickly(
+    quote: str, paragraph: str
+) -> None:
+    match, seconds = _timed_verify(quote, paragraph)
+    assert match is None
+    assert seconds < _WORST_CASE_SECONDS
+
+
+def test_fifty_brackets_are_found_at_the_end_of_repeated_words_quickly() -> None:
+    match, seconds = _timed_verify(_FIFTY_BRACKETS, _BLOCKED, _OPEN)
+    assert match is not None and match.paragraph == 2
+    assert seconds < _WORST_CASE_SECONDS
+    # The match runs to "zebra", and its brackets stand for at most WILDCARD_WORDS words each.
+    assert _OPEN.endswith(match.passage) and match.passage.endswith(" a zebra")
+    fixed_words = _FIFTY_BRACKETS.count(" a") + 1
+    assert fixed_words <= match.passage.split().count("a") <= fixed_words + 51 * WILDCARD_WORDS
+
+
+def test_an_ellipsis_at_the_start_keeps_the_word_edge() -> None:
+    # Each part of an elided quote starts at a word edge, the first one too: "is" is not in
+    # "this".
+    assert _timed_verify("... is Tuesday", "this Tuesday")[0] is None
+    assert _timed_verify("... is ... Tuesday", "this Tuesday")[0] is None
+    match = _timed_verify("... this ... Tuesday", "this Tuesday")[0]
+    assert match is not None and match.passage == "this Tuesday"

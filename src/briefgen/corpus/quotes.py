@@ -35,6 +35,7 @@ paragraphs) is not a match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -126,9 +127,7 @@ def closest_passage(quote: str, source: SourceText) -> NearMiss | None:
 _HYPHENS = "-\u2010\u2011"
 
 
-def _find(
-    parts: tuple[re.Pattern[str], ...], folded: LazyFolded, original: str
-) -> tuple[int, int] | None:
+def _find(parts: tuple[_Part, ...], folded: LazyFolded, original: str) -> tuple[int, int] | None:
     """The span of ``original`` where ``parts`` first match, in order, in its folded form.
 
     Each part (the text between two ellipses) is searched from where the one before ended.
@@ -142,22 +141,25 @@ def _find(
     and a dash (— –) separates words where a hyphen joins them.
     """
     text = folded.text
+    # What each part's brackets were found unable to do, kept across the starts tried, so no
+    # start repeats the work of one before.
+    memo = _TextMemo(len(parts))
     position = 0
     while position <= len(text):
-        first = parts[0].search(text, position)
+        first = parts[0].search(text, position, memo, memo.failed[0])
         if first is None:
             return None
-        end = first.end()
-        for part in parts[1:]:
-            found = part.search(text, end)
+        begin, end = first
+        for part, part_failed in zip(parts[1:], memo.failed[1:], strict=True):
+            found = part.search(text, end, memo, part_failed)
             if found is None:
                 return None
-            end = found.end()
-        if end > first.start():
-            start, stop = folded.original_span(first.start(), end)
+            end = found[1]
+        if end > begin:
+            start, stop = folded.original_span(begin, end)
             if not _cuts_compound(original, start, stop):
                 return start, stop
-        position = first.start() + 1
+        position = begin + 1
     return None
 
 
@@ -167,6 +169,175 @@ def _cuts_compound(text: str, start: int, end: int) -> bool:
                 and text[at - 1].isalnum() and text[at + 1].isalnum())
 
     return joined(end) or joined(start - 1)
+
+
+class _TextMemo:
+    """What matching the parts of one quote against one text has learnt, to do no work twice.
+
+    ``failed[k]`` holds the (bracket, position) pairs of part k known to lead nowhere;
+    ``words[at]`` the places where the source words a bracket may stand for, starting at
+    ``at``, can end (see ``_Bracket.ends``), which is the same for every bracket;
+    ``pieces[pattern]`` where a fixed piece of text occurs, each start with its end.
+    """
+
+    __slots__ = ("failed", "pieces", "words")
+
+    def __init__(self, parts: int) -> None:
+        self.failed: list[set[tuple[int, int]]] = [set() for _ in range(parts)]
+        self.words: dict[int, tuple[int, ...]] = {}
+        self.pieces: dict[str, dict[int, int]] = {}
+
+    def occurrences(self, text: str, piece: re.Pattern[str]) -> dict[int, int]:
+        """Every start of ``piece`` in ``text`` with its end (a fixed piece matches in one way
+        only), found at C speed once rather than tried at each place a bracket may end."""
+        found = self.pieces.get(piece.pattern)
+        if found is None:
+            anywhere = re.compile(f"(?=({piece.pattern}))")
+            found = {m.start(): m.end(1) for m in anywhere.finditer(text)}
+            self.pieces[piece.pattern] = found
+        return found
+
+    def word_ends(self, text: str, at: int) -> tuple[int, ...]:
+        ends = self.words.get(at)
+        if ends is None:
+            ends = self.words[at] = tuple(_wildcard_ends(text, at))
+        return ends
+
+
+def _wildcard_ends(text: str, at: int) -> Iterator[int]:
+    """Where up to WILDCARD_WORDS source words starting at ``at`` may end, in the order a
+    lazy regex tries them: fewest words first, the last word longest first."""
+    for count in range(WILDCARD_WORDS):
+        if not _WILD_WORD.match(text, at):
+            return
+        found = _NON_SPACE.match(text, at)
+        word_end = found.end() if found is not None else at
+        # As the last word it may end anywhere in the run ("[IS-K]'s" claims "ISIS-K" of
+        # "ISIS-K's"), longest first.
+        yield from range(word_end, at, -1)
+        # As one more word it is the whole run, does not end a sentence, and a space follows.
+        if (count == WILDCARD_WORDS - 1 or text[word_end - 1] in _SENTENCE_END
+                or not text.startswith(" ", word_end)):
+            return
+        at = word_end + 1
+
+
+@dataclass(frozen=True)
+class _Bracket:
+    """A bracket that stands for the writer's words, and the places where it may end.
+
+    ``own_words`` matches the bracket's own words (None for an empty bracket); ``space`` is
+    the neighbouring space the bracket takes with it, since it may stand for nothing:
+    "before", "after" or "" (none).
+    """
+
+    own_words: re.Pattern[str] | None
+    space: str
+
+    def ends(self, text: str, at: int, memo: _TextMemo) -> tuple[int, ...]:
+        """Where the bracket may end when it starts at ``at``, in the order tried: nothing
+        first, then its own words, then fewest words of the source (each word longest
+        first). The order is that of the regex ``(?: (?:own|wildcard))??`` and its kin, so
+        that the first match found is the one a regex would find."""
+        if self.space == "before":
+            words = self._words(text, at + 1, memo) if text.startswith(" ", at) else ()
+            return (at, *words)
+        if self.space == "after":
+            return (at, *(end + 1 for end in self._words(text, at, memo)
+                          if text.startswith(" ", end)))
+        return (at, *self._words(text, at, memo))
+
+    def _words(self, text: str, at: int, memo: _TextMemo) -> tuple[int, ...]:
+        found = self.own_words.match(text, at) if self.own_words is not None else None
+        if found is None:
+            return memo.word_ends(text, at)
+        return (found.end(), *memo.word_ends(text, at))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part of a quote (the text between ellipses): fixed text with brackets between.
+
+    ``fixed[i]`` is the text before ``brackets[i]`` and ``fixed[-1]`` the text after the last,
+    each a pattern that can match in one way only (no alternatives, no repeats), the quote's
+    word edges included. ``tail`` is the writer's terminal punctuation, taken when the source
+    has it too.
+
+    Matching is a depth-first search over the brackets' ends in the order a backtracking
+    regex tries them, so it finds what the one regex of the whole part would, but it records
+    every (bracket, position) that led nowhere and never tries it again: the work is bounded
+    by brackets x positions x the ends of one bracket, where the regex's grew with the
+    product of its brackets' choices (minutes for a dozen brackets over repeated words).
+    """
+
+    fixed: tuple[re.Pattern[str], ...]
+    brackets: tuple[_Bracket, ...]
+    tail: re.Pattern[str] | None
+
+    def search(
+        self, text: str, position: int, memo: _TextMemo, failed: set[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        """The (start, end) of the leftmost match at or after ``position``, or None.
+
+        ``failed`` holds the (bracket, position) pairs known to lead nowhere in ``text``,
+        and grows; searches of one part in one text may share it.
+        """
+        if self.brackets and not self._could_occur(text, position):
+            return None
+        head = self.fixed[0]
+        while position <= len(text):
+            found = head.search(text, position)
+            if found is None:
+                return None
+            end = self._complete(text, found.end(), memo, failed)
+            if end is not None:
+                if self.tail is not None:
+                    taken = self.tail.match(text, end)
+                    end = taken.end() if taken is not None else end
+                return found.start(), end
+            position = found.start() + 1
+        return None
+
+    def _could_occur(self, text: str, position: int) -> bool:
+        """Whether the fixed pieces occur in order: every match needs them, and looking costs
+        a regex search each, so a paragraph without them is passed over at C speed."""
+        for piece in self.fixed:
+            found = piece.search(text, position)
+            if found is None:
+                return False
+            position = found.end()
+        return True
+
+    def _complete(
+        self, text: str, at: int, memo: _TextMemo, failed: set[tuple[int, int]]
+    ) -> int | None:
+        """Where the part ends when its first fixed piece ended at ``at``, or None."""
+        if not self.brackets:
+            return at
+        if (0, at) in failed:
+            return None
+        brackets, fixed = self.brackets, self.fixed
+        last = len(brackets) - 1
+        # A stack, not recursion: a quote may hold hundreds of brackets. Each frame is a
+        # bracket, where it starts, and the places it may end still to try.
+        stack = [(0, at, iter(brackets[0].ends(text, at, memo)))]
+        while stack:
+            index, start, ends = stack[-1]
+            following = memo.occurrences(text, fixed[index + 1])
+            for end in ends:
+                reached = following.get(end)
+                if reached is None:
+                    continue
+                if index == last:
+                    return reached
+                if (index + 1, reached) not in failed:
+                    stack.append((index + 1, reached,
+                                  iter(brackets[index + 1].ends(text, reached, memo))))
+                    break
+            else:
+                failed.add((index, start))
+                stack.pop()
+        return None
 
 
 # --- compiling a quote to patterns -----------------------------------------------------------
@@ -182,21 +353,23 @@ _NEGATION = (
     r"|\S*n't(?!\w)"
 )
 _HAS_NEGATION = re.compile(rf"(?i)(?<![\w'])(?:{_NEGATION})")
-# One source word a bracket may stand for: no digits, no negation.
-_WILD_WORD = rf"(?!(?i:{_NEGATION}))(?!\S*\d)\S+"
+# Where a source word a bracket may stand for can start: no negation, no digit in the word.
+_WILD_WORD = re.compile(rf"(?!(?i:{_NEGATION}))(?!\S*\d)\S")
+_NON_SPACE = re.compile(r"\S+")
 # The words a bracket stands for stay inside one sentence: only the last may end one. Without
 # this a leading bracket would claim words of the sentence before ("[The mission's] mandate"
 # matching "to conduct counterinsurgency. Its mandate"), since a search takes the leftmost
-# match. Lazy, so that a bracket at the end of a quote claims no more words than it must.
-_WILDCARD = rf"(?:{_WILD_WORD}(?<![.!?;:]) ){{0,{WILDCARD_WORDS - 1}}}?{_WILD_WORD}"
+# match. Fewest words first, so that a bracket at the end of a quote claims no more words
+# than it must.
+_SENTENCE_END = ".!?;:"
 
 
 @lru_cache(maxsize=4096)
-def _patterns(quote: str) -> tuple[tuple[re.Pattern[str], ...], ...]:
+def _patterns(quote: str) -> tuple[tuple[_Part, ...], ...]:
     """What to try, in order: the quote taken literally, then with its conventions.
 
-    Each is a sequence of part patterns that must match in order (one part, unless the quote
-    has an ellipsis).
+    Each is a sequence of parts that must match in order (one part, unless the quote has an
+    ellipsis).
     """
     normal = normalise(quote)
     text = _TERMINAL.sub("", normal)
@@ -205,36 +378,34 @@ def _patterns(quote: str) -> tuple[tuple[re.Pattern[str], ...], ...]:
     # The writer's terminal punctuation is ignored, but belongs in the passage when the source
     # has it too.
     tail = "".join(normal[len(text):].split())
-    optional_tail = f"(?:{_escape(tail)})?" if tail else ""
-    patterns: list[tuple[re.Pattern[str], ...]] = [
-        (re.compile(_edges(text, _escape(text)) + optional_tail),)
+    tail_pattern = re.compile(_escape(tail)) if tail else None
+    patterns: list[tuple[_Part, ...]] = [
+        (_Part((re.compile(_edges(text, _escape(text))),), (), tail_pattern),)
     ]
     if "[" in text or _ELLIPSIS.search(text):
         parts = _interpreted(text)
         if parts:
             *init, last = parts
-            patterns.append((*(re.compile(part) for part in init),
-                             re.compile(last + optional_tail)))
+            patterns.append((*(_part(part, None) for part in init), _part(last, tail_pattern)))
     return tuple(patterns)
 
 
 def _interpreted(text: str) -> list[str]:
-    """The quote's parts as patterns, with [sic], brackets and ellipses read as conventions.
+    """The quote's parts, with [sic] dropped and the ellipses that separate them.
 
     A part that is nothing but brackets says nothing about the source and is left out.
     Brackets side by side ("[a] [b]") are one insertion at one spot, and are merged.
     """
     text = _SIC.sub("", text).strip()
     parts = [_ADJACENT_BRACKETS.sub(" ", part.strip()) for part in _ELLIPSIS.split(text)]
-    parts = [part for part in parts if re.search(r"\w", _BRACKET.sub("", part))]
     # The elided stretch stays inside the paragraph: parts match one paragraph at a time.
-    return [_edges(part, _part_pattern(part)) for part in parts]
+    return [part for part in parts if re.search(r"\w", _BRACKET.sub("", part))]
 
 
-def _part_pattern(part: str) -> str:
-    """One part of a quote (between ellipses) with its brackets turned into patterns."""
+def _part(part: str, tail: re.Pattern[str] | None) -> _Part:
+    """One part of a quote (between ellipses) with its brackets read as conventions."""
     pieces: list[str] = []  # plain text, escaped at the end, so spaces beside brackets can move
-    patterns: list[str | None] = []  # None where the piece is plain text
+    patterns: list[str | _Bracket | None] = []  # None where the piece is plain text
     position = 0
     for found in _BRACKET.finditer(part):
         pieces.append(part[position:found.start()])
@@ -245,32 +416,38 @@ def _part_pattern(part: str) -> str:
         after = part[found.end()] if found.end() < len(part) else ""
         content = found.group(1).strip()
         position = found.end()
+        own_words = f"(?i:{_escape(content)})"
+        pieces.append("")
         if len(content) == 1 and content.isalpha() and after.isalpha():
             # [t]he: a change of case, and nothing else.
-            pieces.append("")
-            patterns.append(f"(?i:{_escape(content)})")
+            patterns.append(own_words)
         elif _HAS_NEGATION.search(content):
             # Words that carry a negation must be in the source: "[not]" cannot add one.
-            pieces.append("")
-            patterns.append(f"(?i:{_escape(content)})")
+            patterns.append(own_words)
         else:
-            alternatives = f"(?:(?i:{_escape(content)})|{_WILDCARD})" if content else _WILDCARD
             # The bracket may stand for nothing, so it takes one neighbouring space with it.
-            pieces.append("")
+            space = ""
             if before == " ":
                 pieces[-2] = pieces[-2][:-1]
-                patterns.append(f"(?: {alternatives})??")
+                space = "before"
             elif after == " ":
-                patterns.append(f"(?:{alternatives} )??")
                 position += 1
-            else:
-                patterns.append(f"(?:{alternatives})??")
+                space = "after"
+            patterns.append(_Bracket(re.compile(own_words) if content else None, space))
     pieces.append(part[position:])
     patterns.append(None)
-    return "".join(
-        _escape(piece) if pattern is None else pattern
-        for piece, pattern in zip(pieces, patterns, strict=True)
-    )
+    fixed: list[str] = [""]
+    brackets: list[_Bracket] = []
+    for piece, pattern in zip(pieces, patterns, strict=True):
+        if isinstance(pattern, _Bracket):
+            brackets.append(pattern)
+            fixed.append("")
+        else:
+            fixed[-1] += _escape(piece) if pattern is None else pattern
+    left, right = _edge_patterns(part)
+    fixed[0] = left + fixed[0]
+    fixed[-1] += right  # the same piece as fixed[0] when the part has no brackets
+    return _Part(tuple(re.compile(piece) for piece in fixed), tuple(brackets), tail)
 
 
 def _escape(text: str) -> str:
@@ -281,6 +458,12 @@ def _escape(text: str) -> str:
 def _edges(text: str, pattern: str) -> str:
     """Anchor a pattern so that it starts and ends at word edges (numbers count as words:
     "200" does not match inside "2,200")."""
+    left, right = _edge_patterns(text)
+    return f"{left}{pattern}{right}"
+
+
+def _edge_patterns(text: str) -> tuple[str, str]:
+    """The lookarounds that anchor a pattern for ``text`` at word edges, left and right."""
     first, last = text[0], text[-1]
     left = right = ""
     if first.isalnum() or first in "[_":
@@ -291,7 +474,7 @@ def _edges(text: str, pattern: str) -> str:
         right = r"(?!\w)"
         if last.isdigit():
             right += r"(?![.,]\d)"
-    return f"{left}{pattern}{right}"
+    return left, right
 
 
 # --- fuzzy comparison ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen.confine import CHART_DATA, RefusedFile, read_confined
+from briefgen.csv_cells import unguarded
 from briefgen.errors import Problem, SpecError
 from briefgen.markup.citekeys import inline_quotations, parse_clusters
 from briefgen.markup.links import link_target, refusal
@@ -125,7 +126,8 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
     categories: list[str] = []
     series: dict[str, dict[str, ValueSpec]] = {}
     for n, row in enumerate(rows, start=2):
-        cat, name = (row["category"] or "").strip(), (row["series"] or "").strip()
+        # A CSV from a bundle guards cells that look like formulas; the name is without it.
+        cat, name = (unguarded((row[c] or "").strip()) for c in ("category", "series"))
         try:
             value = float((row["value"] or "").replace(",", ""))
         except ValueError:
@@ -134,7 +136,8 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
         if cat not in categories:
             categories.append(cat)
         key = f"{chart.data}:{n}"
-        series.setdefault(name, {})[cat] = ValueSpec(value, (row.get("excerpt") or "").strip(), key)
+        excerpt = unguarded((row.get("excerpt") or "").strip())
+        series.setdefault(name, {})[cat] = ValueSpec(value, excerpt, key)
     built = []
     for name, by_cat in series.items():
         missing = [c for c in categories if c not in by_cat]

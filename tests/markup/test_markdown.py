@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline
+from briefgen.markup.markdown import parse_blocks, parse_inline, typeset
 from briefgen.model.nodes import Heading, Link, ListBlock, Note, Paragraph, Text
 
 
@@ -52,3 +52,16 @@ def test_headings_in_a_body_become_subheadings() -> None:
 def test_straight_quotes_and_dashes_are_typeset() -> None:
     runs = parse_inline('He said "no" -- twice.', note_cite)
     assert "".join(r.text for r in runs if isinstance(r, Text)) == "He said “no” – twice."
+
+
+def test_plain_text_gets_the_typography_markdown_text_gets() -> None:
+    text = "the desk's \"short\" note -- and 'more'"
+    (paragraph,) = parse_blocks(text, lambda keys: ())
+    assert isinstance(paragraph, Paragraph)
+    body = "".join(r.text for r in paragraph.runs if isinstance(r, Text))
+    assert typeset(text) == body
+    assert "\u2019" in body and "'" not in body and '"' not in body
+
+
+def test_typeset_leaves_markdown_syntax_as_typed() -> None:
+    assert typeset("*not emphasis* and [not a link](x)") == "*not emphasis* and [not a link](x)"

@@ -180,7 +180,7 @@ class BodyRenderer:
             raise RenderError(f"Figure {figure.number}: no PNG image at {figure.png}")
         if figure.title:
             title = self._add_paragraph(ctx, S.FIGURE_TITLE)
-            title.paragraph_format.keep_with_next = True  # nor does the title from the picture
+            title.paragraph_format.keep_with_next = True  # a title never ends a page
             self.inlines(title, (Text(figure.title),), ctx)
         p = self._add_paragraph(ctx, S.FIGURE)
         p.paragraph_format.keep_with_next = True  # the picture never parts from its caption

@@ -473,6 +473,18 @@ def define_styles(word: WordDocument, num_ids: dict[str, int]) -> None:
         align=WD_ALIGN_PARAGRAPH.LEFT,
     )
     para(
+        S.FIGURE_TITLE,  # a chart's title, above it
+        next_style=S.FIGURE,
+        font=SANS,
+        size=9.5,
+        bold=True,
+        color=INK,
+        before=10,
+        after=2,
+        line=1.0,
+        keep_next=True,
+    )
+    para(
         S.CAPTION,
         next_style="Normal",
         font=SANS,
@@ -723,7 +735,9 @@ def make_reference(out: Path, design: str = "default") -> None:
     set_defaults(word)
     set_theme_fonts(word)
     if design == "memo":
-        num_ids = set_numbering(word, _LISTS + _MEMO_LISTS)
+        memo_ids = {entry[0] for entry in _MEMO_LISTS}
+        num_ids = set_numbering(
+            word, tuple(e for e in _LISTS if e[0] not in memo_ids) + _MEMO_LISTS)
         define_styles(word, num_ids)
         define_memo_styles(word, num_ids)
     else:
@@ -853,7 +867,14 @@ MEMO_SANS = "Liberation Sans"
 BLACK = "000000"
 MEMO_GREY = "555555"
 # Top-level paragraphs numbered 1., 2., ... in the margin-hung style of a government memo.
-_MEMO_LISTS = ((7, "NumberedParagraph", "decimal", "%1.", 0.9, 0.9, None),)
+MEMO_NUMBER_WIDTH = 0.9
+# Lists stand where the numbered paragraphs' text starts: the default's lists, moved right,
+# their markers in black like the rest of the memo.
+_MEMO_LISTS = tuple(
+    (abstract_id, style_id, fmt, text, left + MEMO_NUMBER_WIDTH, hanging, colour and BLACK)
+    for abstract_id, style_id, fmt, text, left, hanging, colour in _LISTS
+    if not style_id.startswith("KeyPoints")
+) + ((7, "NumberedParagraph", "decimal", "%1.", MEMO_NUMBER_WIDTH, MEMO_NUMBER_WIDTH, None),)
 
 
 def define_memo_styles(word: WordDocument, num_ids: dict[str, int]) -> None:
@@ -874,6 +895,9 @@ def define_memo_styles(word: WordDocument, num_ids: dict[str, int]) -> None:
              caps=level == 0, color=BLACK, before=14 if level == 0 else 10, after=6)
     para(S.QUOTE, color=BLACK, size=11)
     para(S.CAPTION, font=MEMO_SANS, color=BLACK)
+    para(S.FIGURE_TITLE, font=MEMO_SANS, color=BLACK)
+    for level in range(3):
+        para(S.LIST_CONTINUE[level], left=MEMO_NUMBER_WIDTH + 0.6 * (level + 1))
     para(S.SOURCE_LINE, font=MEMO_SANS, color=MEMO_GREY)
     para(S.KEY_POINTS_HEADING, font=MEMO_SANS, color=BLACK, size=10.5)
     para(S.KEY_POINTS, font=MEMO_SERIF, size=11)
@@ -889,7 +913,8 @@ def define_memo_styles(word: WordDocument, num_ids: dict[str, int]) -> None:
     para(S.MARKING, font=MEMO_SANS, size=10, bold=True, caps=True, color="B00000",
          extra=(f"<w:pBdr>{_border('top', 'B00000', 8, 2)}{_border('bottom', 'B00000', 8, 2)}"
                 "</w:pBdr>",))
-    para(S.NUMBERED_PARAGRAPH, next_style=S.NUMBERED_PARAGRAPH, left=0.9, hanging=0.9,
+    para(S.NUMBERED_PARAGRAPH, next_style=S.NUMBERED_PARAGRAPH, left=MEMO_NUMBER_WIDTH,
+         hanging=MEMO_NUMBER_WIDTH,
          extra=(f'<w:numPr><w:numId w:val="{num_ids["NumberedParagraph"]}"/></w:numPr>',))
     table_style(
         word,
@@ -909,15 +934,16 @@ def define_memo_styles(word: WordDocument, num_ids: dict[str, int]) -> None:
 
 
 def lay_out_memo(word: WordDocument) -> None:
-    """No cover: a memo head (from, date, subject), the body, the marking top and bottom."""
+    """No cover: a memo head (to, from, subject, reference, date), the title, the body, the
+    marking top and bottom. A line whose value is empty comes out empty and is dropped."""
     word.add_paragraph("Memorandum", style="Memo Heading")
-    word.add_paragraph(
-        'From:\t{{ authors }}{{ ", " if authors and organisation }}{{ organisation }}',
-        style=S.COVER_DETAILS,
-    )
-    word.add_paragraph("Date:\t{{ date }}", style=S.COVER_DETAILS)
+    for label, name in (("To:", "to"), ("From:", "from"), ("Subject:", "subject"),
+                        ("Reference:", "reference"), ("Date:", "date")):
+        word.add_paragraph(f'{{{{ "{label}" if {name} }}}}\t{{{{ {name} }}}}',
+                           style=S.COVER_DETAILS)
     word.add_paragraph("{{ title }}", style=S.TITLE)
-    word.add_paragraph("{{ subtitle }}", style=S.SUBTITLE)
+    # The subject defaults to the subtitle; the head already shows it then.
+    word.add_paragraph("{{ subtitle if subtitle != subject }}", style=S.SUBTITLE)
     word.add_paragraph("{{ body }}", style="Normal")
     section = word.sections[0]
     section.top_margin, section.bottom_margin = Cm(2.6), Cm(2.6)

@@ -17,7 +17,7 @@ from briefgen.citations import CitationFormatter, CitationRef
 from briefgen.corpus.catalog import SourceRecord
 from briefgen.evidence import Evidence
 from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline, visible_text
+from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
 from briefgen.model.nodes import (
     Bibliography,
     BibliographyEntry,
@@ -191,13 +191,15 @@ class _Assembler:
         names = list(dict.fromkeys(v.excerpt for s in chart.series for v in s.values if v.excerpt))
         return Figure(
             number=self.figures,
-            caption=chart.caption,
-            alt=chart.alt,
+            caption=typeset(chart.caption),
+            alt=typeset(chart.alt),
             source=self.source_line(names),
             png=picture.png,
             svg=picture.svg,
             width_cm=picture.width_cm,
             anchor=f"fig-{chart.id}" if chart.id else f"fig-{self.figures}",
+            # Printed above the picture: charts/ draws no title inside it.
+            title=typeset(chart.title),
         )
 
     def table(self, table: TableSpec) -> Table:
@@ -207,7 +209,8 @@ class _Assembler:
                            for row in table.rows) else "left"
             for i in range(len(table.columns))
         ]
-        header = tuple(TableCell((Text(c, bold=True),), a) for c, a in zip(table.columns, aligns))
+        header = tuple(TableCell((Text(typeset(c), bold=True),), a)
+                       for c, a in zip(table.columns, aligns))
         rows = tuple(
             tuple(TableCell(parse_inline(cell, self.cite_keys) if cell else (), a)
                   for cell, a in zip(row.cells, aligns))
@@ -215,7 +218,7 @@ class _Assembler:
         )
         return Table(
             number=self.tables,
-            caption=table.caption,
+            caption=typeset(table.caption),
             header=header,
             rows=rows,
             source=self.source_line(table.named_excerpts()),
@@ -230,7 +233,7 @@ class _Assembler:
             items = tuple(parse_inline(p, self.cite_keys) for p in spec.key_points)
             body.append(KeyPoints(labels.key_points, items))
         for n, section in enumerate(spec.sections, start=1):
-            body.append(Heading(1, (Text(section.heading),), anchor=f"section-{n}"))
+            body.append(Heading(1, (Text(typeset(section.heading)),), anchor=f"section-{n}"))
             body += self.markdown(section.body)
             body += [self.excerpt(e) for e in section.excerpts]
             body += [self.figure(c) for c in section.charts]
@@ -240,11 +243,11 @@ class _Assembler:
             evidence = self.refs_for(rec.evidence)
             body.append(Recommendation(
                 number=n,
-                title=rec.title,
+                title=typeset(rec.title),
                 action=parse_inline(rec.action, self.cite_keys),
-                lead=rec.lead,
-                timeframe=rec.timeframe,
-                indicator=rec.indicator,
+                lead=typeset(rec.lead),
+                timeframe=typeset(rec.timeframe),
+                indicator=typeset(rec.indicator),
                 evidence=self._evidence_runs(evidence),
             ))
         if spec.evidence_annex:
@@ -254,18 +257,22 @@ class _Assembler:
         if entries:
             body.append(Heading(1, (Text(heading),), anchor="sources"))
             body.append(Bibliography(entries))
-        authors = tuple(spec.authors)
+        # Typography for every text the spec gives outside Markdown, decided here once, so
+        # titles and headings print the same quotes and apostrophes as the body text.
         meta = Metadata(
-            title=spec.title,
-            subtitle=spec.subtitle,
+            title=typeset(spec.title),
+            subtitle=typeset(spec.subtitle),
             date=spec.date,
             date_text=format_date(spec.date),
-            authors=authors,
-            organisation=spec.organisation,
+            authors=tuple(typeset(a) for a in spec.authors),
+            organisation=typeset(spec.organisation),
             marking=spec.marking,
-            subject=spec.subject or spec.subtitle,
+            subject=typeset(spec.subject or spec.subtitle),
             keywords=tuple(spec.keywords),
             lang=spec.lang,
+            to=typeset(spec.memo.to),
+            sender=typeset(spec.memo.sender),
+            reference=spec.memo.reference,
         )
         return Document(meta=meta, body=tuple(body), notes_style=self.citations.uses_notes)
 
@@ -308,13 +315,17 @@ class _Assembler:
         if not self.citations.uses_notes:
             # An author-date citation names the source itself: "(“Isis-K,” n.d., para. 2)".
             return self.cite(refs)
+        # Each source named once, its note after it; the note says where in the source
+        # ("Ibid., paras. 3, 13."), so the line does not repeat the paragraphs.
+        by_source: dict[str, list[CitationRef]] = {}
+        for ref in refs:
+            by_source.setdefault(ref.source_id, []).append(ref)
         runs: list[Inline] = []
-        for i, ref in enumerate(refs):
-            runs.append(Text(self._short_source(ref.source_id)
-                             + (f", {ref.locator}" if ref.locator else "")))
-            runs.extend(self.cite([ref]))
-            if i < len(refs) - 1:
+        for i, (source_id, cited) in enumerate(by_source.items()):
+            if i:
                 runs.append(Text("; "))
+            runs.append(Text(self._short_source(source_id)))
+            runs.extend(self.cite(cited))
         return tuple(runs)
 
 

@@ -38,7 +38,7 @@ def _build(spec: Path, out: Path) -> BuiltBrief:
 
 @pytest.fixture(scope="session")
 def sample_brief(tmp_path_factory: pytest.TempPathFactory) -> BuiltBrief:
-    """The Mali sample brief: 34 footnotes, two charts."""
+    """The Mali sample brief: footnotes and two charts."""
     return _build(BRIEFS / "mali-minusma.yaml", tmp_path_factory.mktemp("sample"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline, visible_text
+from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
 from briefgen.model.nodes import Heading, Link, ListBlock, Note, Paragraph, Text
 
 
@@ -70,3 +70,16 @@ def test_straight_quotes_and_dashes_are_typeset() -> None:
 ])
 def test_visible_text_leaves_out_citations_and_link_targets(markdown: str, seen: str) -> None:
     assert visible_text(markdown).strip() == seen
+
+
+def test_plain_text_gets_the_typography_markdown_text_gets() -> None:
+    text = "the desk's \"short\" note -- and 'more'"
+    (paragraph,) = parse_blocks(text, lambda keys: ())
+    assert isinstance(paragraph, Paragraph)
+    body = "".join(r.text for r in paragraph.runs if isinstance(r, Text))
+    assert typeset(text) == body
+    assert "\u2019" in body and "'" not in body and '"' not in body
+
+
+def test_typeset_leaves_markdown_syntax_as_typed() -> None:
+    assert typeset("*not emphasis* and [not a link](x)") == "*not emphasis* and [not a link](x)"

@@ -226,6 +226,20 @@ def test_a_chart_csv_value_that_is_not_a_number_names_its_row(tmp_path: Path) ->
             "is not a number") in err.value.report()
 
 
+def test_memo_lines_load_and_a_wrong_one_is_located(tmp_path: Path) -> None:
+    memo = "memo:\n  to: Head of Mission\n  from: Desk Officer\n  reference: REF/7\n"
+    spec, _ = load_spec(write(tmp_path, GOOD + memo))
+    assert (spec.memo.to, spec.memo.sender, spec.memo.reference) == (
+        "Head of Mission", "Desk Officer", "REF/7")
+    assert load_spec(write(tmp_path, GOOD))[0].memo.to == ""
+    with pytest.raises(SpecError) as err:
+        load_spec(write(tmp_path, GOOD + "memo:\n  to: [a, b]\n  subjet: x\n"))
+    report = err.value.report()
+    line = GOOD.count("\n") + 2
+    assert f"brief.yaml:{line} memo.to: expected text but received a list of 2" in report
+    assert f"brief.yaml:{line + 1} memo.subjet: unknown key 'subjet'" in report
+
+
 def test_json_schema_describes_every_top_level_key() -> None:
     schema = json_schema()
     assert schema["type"] == "object"

@@ -30,3 +30,14 @@ def test_every_value_is_text_and_body_is_reserved() -> None:
     assert "body" not in values
     assert values["count"] == "3" and values["none"] == "" and values["series"] == "Sahel briefs"
     assert all(isinstance(v, str) for v in values.values())
+
+
+def test_memo_lines_are_placeholders_and_from_falls_back_to_authors_and_organisation() -> None:
+    memo = Metadata(title="T", authors=("A",), to="Head of Mission", sender="Desk Officer",
+                    reference="REF/1")
+    values = placeholder_values(memo, SETTINGS)
+    assert (values["to"], values["from"], values["reference"]) == (
+        "Head of Mission", "Desk Officer", "REF/1")
+    # No sender named: the authors and the organisation (here the template's default).
+    assert placeholder_values(META, SETTINGS)["from"] == "A, B, Institute"
+    assert placeholder_values(Metadata(title="T"), {})["to"] == ""

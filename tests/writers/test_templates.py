@@ -17,15 +17,16 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Pt, RGBColor
+from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.errors import TemplateError
-from briefgen.model.nodes import Document, Paragraph
+from briefgen.model.nodes import Document, Figure, Note, Paragraph, Recommendation, Text
 from briefgen.pipeline import BuildOptions, build, build_document, check
 from briefgen.templating.discovery import find_template
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter
-from tests.conftest import BRIEFS, REPO, SEEDS
+from tests.conftest import BRIEFS, REPO, ROOTS, SEEDS
 from tests.writers.docx.conftest import sample_document, tiny_png
 
 DEFAULT = REPO / "templates" / "default"
@@ -283,3 +284,175 @@ def test_template_new_copies_a_template_to_start_from(tmp_path: Path) -> None:
     again = run_cli("template", "new", "desk", cwd=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+# ----------------------------------------------------------------- memo head, titles, typography
+
+MEMO_HEAD = ROOTS / "memo-head" / "brief.yaml"
+TEMPLATES = {"default": DEFAULT, "memo": MEMO}
+
+
+@pytest.fixture(scope="module")
+def head_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The memo-head brief built with each shipped template: {template: out folder}."""
+    out = {}
+    for name, folder in TEMPLATES.items():
+        out[name] = tmp_path_factory.mktemp(name)
+        build(MEMO_HEAD, BuildOptions(out_dir=out[name], template=folder))
+    return out
+
+
+@pytest.fixture(scope="module")
+def head_model() -> Document:
+    return build_document(check(MEMO_HEAD), BuildOptions())
+
+
+def _pdf_text(path: Path, *args: str) -> str:
+    text = subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def _memo_lines(model: Document) -> list[tuple[str, str]]:
+    meta = model.meta
+    return [("To", meta.to), ("From", meta.sender), ("Subject", meta.subject),
+            ("Reference", meta.reference), ("Date", meta.date_text)]
+
+
+def test_memo_head_has_to_from_subject_reference_and_date_in_docx_and_pdf(
+    head_built: dict[str, Path], head_model: Document
+) -> None:
+    lines = _memo_lines(head_model)
+    assert all(value for _, value in lines)  # the fixture gives every line
+    word = docx.Document(str(_output(head_built["memo"], MEMO_HEAD, ".docx")))
+    head = [p.text for p in word.paragraphs if p.style.name == "Cover Details"]
+    assert head == [f"{label}:\t{value}" for label, value in lines]
+    pdf = _output(head_built["memo"], MEMO_HEAD, ".pdf")
+    page_1 = _pdf_text(pdf, "-layout", "-f", "1", "-l", "1")
+    position = 0
+    for label, value in lines:
+        found = page_1.find(f"{label}: {value}", position)
+        assert found >= 0, (label, value)
+        position = found
+
+
+def test_memo_head_leaves_out_lines_the_spec_does_not_give(tmp_path: Path) -> None:
+    spec = tmp_path / "brief.yaml"
+    text = MEMO_HEAD.read_text(encoding="utf-8")
+    spec.write_text(re.sub(r"(?m)^  (to|reference):.*\n", "", text), encoding="utf-8")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    result = build(spec, BuildOptions(out_dir=tmp_path / "out", template=MEMO))
+    (docx_out,) = [p for p in result.outputs if p.suffix == ".docx"]
+    (pdf_out,) = [p for p in result.outputs if p.suffix == ".pdf"]
+    word = docx.Document(str(docx_out))
+    labels = [p.text.split(":")[0] for p in word.paragraphs if p.style.name == "Cover Details"]
+    assert labels == ["From", "Subject", "Date"]
+    page_1 = _pdf_text(pdf_out, "-layout", "-f", "1", "-l", "1")
+    assert "From: " in page_1 and "To: " not in page_1 and "Reference: " not in page_1
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_chart_title_is_printed_above_its_figure(
+    head_built: dict[str, Path], head_model: Document, template: str
+) -> None:
+    (figure,) = [b for b in head_model.body if isinstance(b, Figure)]
+    assert figure.title
+    word = docx.Document(str(_output(head_built[template], MEMO_HEAD, ".docx")))
+    styles = [(p.style.name, p.text) for p in word.paragraphs]
+    at = styles.index(("Figure Title", figure.title))
+    assert styles[at + 1][0] == "Figure" and styles[at + 2][0] == "Caption"
+    assert word.paragraphs[at + 1]._p.xpath(".//pic:pic")
+    text = _pdf_text(_output(head_built[template], MEMO_HEAD, ".pdf"))
+    title_at = text.find(figure.title)
+    assert 0 <= title_at < text.find(f"Figure {figure.number}: {figure.caption}")
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_titles_and_headings_have_the_body_texts_apostrophes(
+    head_built: dict[str, Path], template: str
+) -> None:
+    spec = check(MEMO_HEAD).spec
+    typed = [spec.title, spec.sections[0].heading, spec.recommendations[0].title,
+             spec.charts()[0].title]
+    assert all("'" in t for t in typed)  # the fixture types straight ones
+    word = docx.Document(str(_output(head_built[template], MEMO_HEAD, ".docx")))
+    texts = [p.text for p in word.paragraphs]
+    pdf = _pdf_text(_output(head_built[template], MEMO_HEAD, ".pdf")).casefold()
+    for t in typed:
+        curly = t.replace("'", "\u2019")
+        assert any(curly in x for x in texts) and not any(t in x for x in texts), t
+        assert curly.casefold() in pdf and t.casefold() not in pdf, t
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_note_marks_are_drawn_one_way_for_every_number(
+    head_built: dict[str, Path], head_model: Document, template: str
+) -> None:
+    """Each note number, in the text and at the foot, drawn alike: the same size and the
+    same raise against the text it stands in, whether it is 1-3, 4-9 or has two digits."""
+    reader = PdfReader(str(_output(head_built[template], MEMO_HEAD, ".pdf")))
+    drawn: dict[float, dict[tuple[float, float], set[int]]] = {}
+    for page in reader.pages:
+        pieces: list[tuple[str, float, float]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            if text.strip():
+                pieces.append((text, size * tm[3] * cm[3], tm[5] * cm[3] + cm[5]))
+
+        page.extract_text(visitor_text=visit)
+        for (mark, size, y), (after, text_size, text_y) in zip(pieces, pieces[1:]):
+            if mark.strip().isdigit() and re.match(r"\s+\D", after):
+                look = (round(size / text_size, 2), round((y - text_y) / text_size, 2))
+                drawn.setdefault(round(text_size, 1), {}).setdefault(look, set()).add(
+                    int(mark))
+    notes = len(head_model.notes())
+    assert notes >= 12
+    foot = drawn[min(drawn)]  # the notes' own text is the smallest
+    assert set().union(*foot.values()) >= set(range(1, notes + 1))
+    for where, looks in drawn.items():
+        assert len(looks) == 1, (where, looks)
+
+
+def test_recommendation_evidence_names_each_source_once_and_leaves_paragraphs_to_its_note(
+    head_model: Document,
+) -> None:
+    (rec,) = [b for b in head_model.body if isinstance(b, Recommendation)]
+    shown = "".join(r.text for r in rec.evidence if isinstance(r, Text))
+    notes = [r for r in rec.evidence if isinstance(r, Note)]
+    assert len(notes) == 1  # both excerpts are from one source: one name, one note
+    assert "para" not in shown
+    assert "para" in "".join(r.text for r in notes[0].runs if isinstance(r, Text))
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_links_are_coloured_and_underlined_in_both_formats(
+    head_built: dict[str, Path], template: str, tmp_path: Path
+) -> None:
+    word = docx.Document(str(_output(head_built[template], MEMO_HEAD, ".docx")))
+    link_font = word.styles["Hyperlink"].font
+    assert link_font.underline and link_font.color.rgb not in (None, RGBColor(0, 0, 0))
+    # The PDF: the link's area, rendered as a reader sees it, has coloured words and a
+    # coloured rule along its foot.
+    pdf = _output(head_built[template], MEMO_HEAD, ".pdf")
+    reader = PdfReader(str(pdf))
+    page_number, rect = next(
+        (n, [float(v) for v in a.get_object()["/Rect"]])
+        for n, page in enumerate(reader.pages, start=1) for a in page.get("/Annots", [])
+        if a.get_object().get("/A", {}).get("/URI"))
+    height = float(reader.pages[page_number - 1].mediabox.height)
+    scale = 144 / 72
+    x0, y0, x1, y1 = rect
+    crop = ["-x", str(int(x0 * scale)), "-y", str(int((height - y1) * scale)),
+            "-W", str(int((x1 - x0) * scale) + 1), "-H", str(int((y1 - y0) * scale) + 4)]
+    subprocess.run(["pdftoppm", "-png", "-r", "144", "-f", str(page_number), "-l",
+                    str(page_number), "-singlefile", *crop, str(pdf), str(tmp_path / "link")],
+                   check=True)
+    image = Image.open(tmp_path / "link.png").convert("RGB")
+    width, rows = image.size
+
+    def coloured(pixel: tuple[int, int, int]) -> bool:
+        return max(pixel) - min(pixel) > 60  # neither white, grey nor black
+
+    per_row = [sum(coloured(image.getpixel((x, y))) for x in range(width)) for y in range(rows)]
+    assert sum(per_row) > 0, "the link's words are not coloured"
+    assert max(per_row[rows // 2:]) > 0.8 * width, "no rule under the link"

@@ -12,6 +12,9 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.replacements import replace as typographic_replacements
+from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.token import Token
 
 from briefgen.markup.citekeys import CiteKey, parse_clusters
@@ -46,6 +49,20 @@ def link_urls(text: str) -> list[tuple[str, int]]:
             if child.type == "link_open":
                 found.append((str(child.attrGet("href") or ""), line))
     return found
+
+
+def typeset(text: str) -> str:
+    """Plain ``text`` (a title, a heading, a caption) with the typography Markdown text gets:
+    curly quotes and apostrophes, dashes for "--". Markdown syntax in it stays as typed."""
+    if not text:
+        return text
+    # The typographer's own two rules over one text token, so a heading and the paragraph
+    # under it cannot disagree about an apostrophe.
+    run = Token("text", "", 0, content=text)
+    state = StateCore(text, _parser(), {}, [Token("inline", "", 0, content=text, children=[run])])
+    typographic_replacements(state)
+    smartquotes(state)
+    return run.content
 
 
 def parse_blocks(text: str, cite: CiteFunction, heading_level: int = 2) -> tuple[Block, ...]:

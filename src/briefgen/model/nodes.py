@@ -94,6 +94,7 @@ class Figure:
 
     ``png`` is for writers that want raster (DOCX), ``svg`` for vector (PDF). Either may be
     None only if the writer does not need it. ``width_cm`` is the width on the page.
+    ``title`` is printed above the picture ("" for none: the picture does not draw one).
     """
 
     number: int
@@ -104,6 +105,7 @@ class Figure:
     svg: Path | None
     width_cm: float = 15.0
     anchor: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,9 @@ class Metadata:
 
     ``date`` is ISO 8601 (YYYY-MM-DD); ``date_text`` the same date as printed ("15 June 2021").
     ``marking`` is the distribution marking ("FOR OFFICIAL USE ONLY") or "" for none.
-    ``lang`` is the BCP 47 language of the brief.
+    ``lang`` is the BCP 47 language of the brief. ``to``, ``sender`` and ``reference`` are
+    the memo head's To, From and Reference lines; "" where the spec gives none (the
+    ``from`` placeholder then falls back to the authors and organisation).
     """
 
     title: str
@@ -206,6 +210,9 @@ class Metadata:
     subject: str = ""
     keywords: tuple[str, ...] = ()
     lang: str = "en"
+    to: str = ""
+    sender: str = ""
+    reference: str = ""
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,19 @@ class RecommendationSpec:
 
 
 @dataclass(frozen=True)
+class MemoSpec:
+    """The memo head's lines the rest of the spec does not give ("" where not given).
+
+    The Subject line is the spec's ``subject`` and the Date line its ``date``: a memo's
+    subject is the brief's subject, so it is declared once, at the top level.
+    """
+
+    to: str = ""
+    sender: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class BriefSpec:
     """A whole validated spec. ``path`` is the spec file; ``corpus`` the catalog it uses
     (None: the seeds/sources.yaml nearest above the spec)."""
@@ -153,6 +166,7 @@ class BriefSpec:
     sections: tuple[SectionSpec, ...]
     recommendations: tuple[RecommendationSpec, ...]
     evidence_annex: bool = False
+    memo: MemoSpec = MemoSpec()
 
     def excerpts(self) -> list[ExcerptSpec]:
         """Every excerpt, evidence first, then by section, in document order."""
@@ -216,6 +230,10 @@ def _table(v: dict[str, Any], key: str) -> TableSpec:
         rows=tuple(_row(r, f"{key}.rows[{i}]") for i, r in enumerate(v["rows"])),
         excerpts=_tuple(v["excerpts"]), key=key,
     )
+
+
+def _memo(v: dict[str, Any], key: str) -> MemoSpec:
+    return MemoSpec(to=v["to"] or "", sender=v["from"] or "", reference=v["reference"] or "")
 
 
 def _section(v: dict[str, Any], key: str) -> SectionSpec:
@@ -317,6 +335,18 @@ _TABLE = o.Mapping(
     build=_table,
 )
 
+_MEMO = o.Mapping(
+    {
+        "to": o.Text(max_length=500, help='Who the memo is for: "To:" in the memo head.'),
+        "from": o.Text(max_length=500, help='Who sends it: "From:"; default the authors and '
+                                            "the organisation."),
+        "reference": o.Text(max_length=200, help='The file or reference number: "Reference:".'),
+    },
+    build=_memo,
+    help="The memo head's To, From and Reference lines (the memo template prints them; "
+    "Subject is `subject`, Date is `date`).",
+)
+
 _SECTION = o.Mapping(
     {
         "heading": o.Text(required=True, max_length=300),
@@ -351,7 +381,8 @@ BRIEF_FIELDS: dict[str, o.Option] = {
     "template": o.Text(max_length=100, help="A template under templates/."),
     "citation_style": o.Choice(CITATION_STYLES),
     "keywords": o.ListOf(o.Text(max_length=100), max_items=50),
-    "subject": o.Text(max_length=500),
+    "subject": o.Text(max_length=500, help='What the brief is about: the document\'s subject '
+                                          'and the memo\'s "Subject:" line; default the subtitle.'),
     "lang": o.Text(max_length=20, help="Language of the brief (BCP 47); default en."),
     "corpus": o.Text(max_length=500, help="The source catalog (sources.yaml) to check quotes against."),
     "summary": o.Text(required=True, help="Markdown."),
@@ -361,6 +392,7 @@ BRIEF_FIELDS: dict[str, o.Option] = {
     "recommendations": o.ListOf(_RECOMMENDATION, required=True, min_items=1, max_items=50),
     "evidence_annex": o.Flag(help="Add an annex listing every quotation and traced number with "
                                   "its source, paragraph and the hash of the text checked."),
+    "memo": _MEMO,
 }
 
 BRIEF = o.Mapping(BRIEF_FIELDS)
@@ -388,6 +420,7 @@ def build_brief(values: dict[str, Any], path: Path) -> BriefSpec:
         sections=_tuple(values["sections"]),
         recommendations=_tuple(values["recommendations"]),
         evidence_annex=bool(values["evidence_annex"]),
+        memo=values["memo"] or MemoSpec(),
     )
 
 

@@ -13,7 +13,7 @@ from briefgen.templating.template import Template
 # ``body`` is not among them: it marks where the generated body goes and has no text.
 METADATA_NAMES = (
     "title", "subtitle", "date", "date_iso", "authors", "organisation", "marking",
-    "subject", "keywords", "lang", "byline",
+    "subject", "keywords", "lang", "byline", "to", "from", "reference",
 )
 
 
@@ -25,7 +25,9 @@ def placeholder_values(
     ``settings`` is the template's (its ``defaults:`` mapping gives fallbacks such as the
     organisation or the marking); ``extra`` the document's other fields. ``date`` is the
     date as printed, ``date_iso`` as YYYY-MM-DD, ``authors`` and ``keywords`` joined,
-    ``byline`` "date · authors · organisation" without the empty ones.
+    ``byline`` "date · authors · organisation" without the empty ones. ``to``, ``from`` and
+    ``reference`` are the memo head's lines; ``from`` is "authors, organisation" when the
+    spec names no sender.
     """
     raw_defaults = settings.get("defaults")
     defaults = raw_defaults if isinstance(raw_defaults, Mapping) else {}
@@ -42,12 +44,17 @@ def placeholder_values(
         "subject": meta.subject,
         "keywords": "; ".join(meta.keywords),
         "lang": meta.lang,
+        "to": meta.to,
+        "from": meta.sender,
+        "reference": meta.reference,
     }
     for name, value in from_spec.items():
         if value or name not in values:
             values[name] = value
     details = (values["date"], values["authors"], values["organisation"])
     values["byline"] = " · ".join(d for d in details if d)
+    if not values["from"]:
+        values["from"] = ", ".join(d for d in (values["authors"], values["organisation"]) if d)
     values.pop("body", None)
     return values
 

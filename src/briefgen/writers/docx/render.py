@@ -178,6 +178,10 @@ class BodyRenderer:
     def figure(self, figure: Figure, ctx: Context) -> None:
         if figure.png is None or not figure.png.is_file():
             raise RenderError(f"Figure {figure.number}: no PNG image at {figure.png}")
+        if figure.title:
+            title = self._add_paragraph(ctx, S.FIGURE_TITLE)
+            title.paragraph_format.keep_with_next = True  # a title never ends a page
+            self.inlines(title, (Text(figure.title),), ctx)
         p = self._add_paragraph(ctx, S.FIGURE)
         p.paragraph_format.keep_with_next = True  # the picture never parts from its caption
         run = p.add_run()

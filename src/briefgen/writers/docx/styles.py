@@ -25,6 +25,7 @@ BODY = "Normal"
 QUOTE = "Quote"  # BlockQuote (verified excerpts)
 CAPTION = "Caption"  # "Figure N: ..." below figures, "Table N: ..." above tables
 FIGURE = "Figure"  # the paragraph holding a picture
+FIGURE_TITLE = "Figure Title"  # a chart's title, above its picture
 SOURCE_LINE = "Source Line"  # the source under a figure or table
 TABLE_TEXT = "Table Text"  # body cells
 TABLE_HEADING = "Table Heading"  # header-row cells
@@ -84,6 +85,7 @@ PARAGRAPH_STYLES: tuple[str, ...] = (
     BODY,
     QUOTE,
     CAPTION,
+    FIGURE_TITLE,
     FIGURE,
     SOURCE_LINE,
     TABLE_TEXT,

@@ -126,9 +126,12 @@ class BodySource:
             f"image({typst_str(path)}, alt: {typst_str(alt)}, "
             f"width: {_number(node.width_cm)}cm)"
         )
+        # The title only when there is one, so a template written before titles still builds
+        # every figure that has none.
+        title = f", title: {self.runs((Text(node.title),), ctx)}" if node.title else ""
         expr = (
             f"brief-figure({int(node.number)}, {image}, {typst_str(node.caption)}, "
-            f"{self.source_line(node.source, ctx)})"
+            f"{self.source_line(node.source, ctx)}{title})"
         )
         return self._labelled(expr, node.anchor)
 

@@ -91,7 +91,8 @@ _REFERENCE_PARTS: dict[str, tuple[str, str | None]] = {
     _RT + "styles": ("word/styles.xml", _WML + "styles+xml"),
     _RT + "numbering": ("word/numbering.xml", _WML + "numbering+xml"),
     _RT + "settings": ("word/settings.xml", _WML + "settings+xml"),
-    _RT + "theme": ("word/theme/theme{n}.xml", "application/vnd.openxmlformats-officedocument.theme+xml"),
+    _RT + "theme": ("word/theme/theme{n}.xml",
+                    "application/vnd.openxmlformats-officedocument.theme+xml"),
     _RT + "fontTable": ("word/fontTable.xml", _WML + "fontTable+xml"),
     _RT + "header": ("word/header{n}.xml", _WML + "header+xml"),
     _RT + "footer": ("word/footer{n}.xml", _WML + "footer+xml"),
@@ -182,8 +183,8 @@ def read_parts(path: Path) -> dict[str, bytes]:
         seen: set[str] = set()
         for info in infos:
             if info.file_size > MAX_PART_SIZE:
-                raise RefusedDocx(f"{info.filename} would unpack to {info.file_size} bytes; "
-                                  f"the limit for one part is {MAX_PART_SIZE}")
+                raise RefusedDocx(f"{info.filename} would unpack to {info.file_size:,} bytes; "
+                                  f"the limit for one part is {MAX_PART_SIZE:,}")
             if (info.file_size > RATIO_APPLIES_ABOVE
                     and info.file_size > MAX_COMPRESSION_RATIO * max(1, info.compress_size)):
                 raise RefusedDocx(f"{info.filename} is compressed "
@@ -195,7 +196,8 @@ def read_parts(path: Path) -> dict[str, bytes]:
                 raise RefusedDocx(f"it holds two entries named {info.filename}")
             seen.add(key)
         if total > MAX_TOTAL_SIZE:
-            raise RefusedDocx(f"it would unpack to {total} bytes; the limit is {MAX_TOTAL_SIZE}")
+            raise RefusedDocx(f"it would unpack to {total:,} bytes; the limit is "
+                              f"{MAX_TOTAL_SIZE:,}")
         parts = {}
         for info in infos:
             if info.is_dir():
@@ -208,7 +210,8 @@ def read_parts(path: Path) -> dict[str, bytes]:
                     NotImplementedError) as exc:  # RuntimeError: encrypted; NotImplemented: method
                 raise RefusedDocx(f"cannot unpack {info.filename} ({exc})") from None
             if len(data) > MAX_PART_SIZE:
-                raise RefusedDocx(f"{info.filename} unpacks to more than {MAX_PART_SIZE} bytes")
+                raise RefusedDocx(f"{info.filename} unpacks to more than {MAX_PART_SIZE:,} "
+                                  "bytes")
             parts[info.filename.lstrip("/")] = data
         return parts
 
@@ -430,7 +433,12 @@ class _Walk:
         return out_name.endswith(".xml") or kind.endswith("xml")
 
     def check_root(self, root: etree._Element, name: str, kind: str) -> None:
-        pass
+        """RefusedDocx unless a part python-docx reads has the root element it expects."""
+        expected = _ROOTS.get(kind)
+        if expected is not None and root.tag != f"{{{_W}}}{expected}":
+            raise RefusedDocx(f"{name}: expected a w:{expected} part, found {root.tag}")
+        if kind == OFFICE_DOCUMENT and root.find(f"{{{_W}}}body") is None:
+            raise RefusedDocx(f"{name}: the document has no w:body")
 
 
 class _Rebuild(_Walk):
@@ -464,13 +472,6 @@ class _Rebuild(_Walk):
         self.out.content_types[out_name] = content_type
         return out_name
 
-    def check_root(self, root: etree._Element, name: str, kind: str) -> None:
-        expected = _ROOTS.get(kind)
-        if expected is not None and root.tag != f"{{{_W}}}{expected}":
-            raise RefusedDocx(f"{name}: expected a w:{expected} part, found {root.tag}")
-        if kind == OFFICE_DOCUMENT and root.find(f"{{{_W}}}body") is None:
-            raise RefusedDocx(f"{name}: the document has no w:body")
-
 
 class _Scrub(_Walk):
     """A report: every part kept as it is named and typed, less what reaches out or runs."""
@@ -488,11 +489,16 @@ class _Scrub(_Walk):
         content_type = self.declared.get(target)
         if content_type is None:
             return None
-        if _MACRO_CONTENT.search(content_type):
-            if rel.type != OFFICE_DOCUMENT:
-                self.out.note(f"a macro part ({target})")
-                return None
-            content_type = _MAIN[1]  # a macro-enabled document, kept without its macros
+        if _MACRO_CONTENT.search(content_type) and rel.type != OFFICE_DOCUMENT:
+            self.out.note(f"a macro part ({target})")
+            return None
+        # The parts python-docx reads get the content type their relationship says they have
+        # (it picks its reader by content type): a macro-enabled document or a template is
+        # kept as a plain document, without its macros.
+        if rel.type == OFFICE_DOCUMENT:
+            content_type = _MAIN[1]
+        elif _REFERENCE_PARTS.get(rel.type, ("", None))[1] is not None:
+            content_type = _REFERENCE_PARTS[rel.type][1] or content_type
         self.out.content_types[target] = content_type
         return target
 
@@ -550,6 +556,11 @@ def _instruction_name(instruction: str) -> str:
     return words[0].upper() if words else ""
 
 
+def _field_phrase(instruction: str) -> str:
+    shown = " ".join(instruction.split())
+    return f"a fetching field ({shown[:160]})"
+
+
 def _unwrap(element: etree._Element) -> None:
     """Put ``element``'s children in its place (a field's shown result stays as plain text)."""
     parent = element.getparent()
@@ -575,17 +586,16 @@ def _unlink_fetching_fields(root: etree._Element) -> list[str]:
     """Turn every fetching field into its last shown result, as Word's "unlink field" does."""
     removed = []
     for simple in list(root.iter(f"{{{_W}}}fldSimple")):
-        name = _instruction_name(simple.get(f"{{{_W}}}instr") or "")
-        if name in FETCHING_FIELDS:
-            removed.append(f"a {name} field")
+        instruction = simple.get(f"{{{_W}}}instr") or ""
+        if _instruction_name(instruction) in FETCHING_FIELDS:
+            removed.append(_field_phrase(instruction))
             _unwrap(simple)
     stack: list[_Field] = []
     doomed: list[etree._Element] = []
 
     def finish(done: _Field) -> None:
-        name = _instruction_name(done.instruction)
-        if name in FETCHING_FIELDS:
-            removed.append(f"a {name} field")
+        if _instruction_name(done.instruction) in FETCHING_FIELDS:
+            removed.append(_field_phrase(done.instruction))
             doomed.extend(done.machinery)
 
     for item in _run_contents(root):
@@ -609,8 +619,10 @@ def _unlink_fetching_fields(root: etree._Element) -> list[str]:
             if stack and stack[-1].in_instruction:
                 stack[-1].instruction += item.text or ""
                 stack[-1].machinery.append(item)
-            if outer is not None and outer is not (stack[-1] if stack else None):
-                outer.machinery.append(item)
+                if outer is not stack[-1]:
+                    outer.machinery.append(item)  # type: ignore[union-attr]
+            else:
+                doomed.append(item)  # instruction text outside any instruction: no field
         elif outer is not None:
             outer.machinery.append(item)  # text inside an instruction, e.g. a nested result
     while stack:

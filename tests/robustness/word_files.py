@@ -8,13 +8,19 @@ a picture linked from a local file, fields that fetch files or start programs, m
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
+from hypothesis import strategies as st
 from lxml import etree
+
+from tests.robustness.fuzzing import run_cli
+from tests.robustness.specs import MINIMAL, Project
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -137,7 +143,8 @@ def fetching_fields(word: WordZip) -> None:
         <w:r><w:t>picture result</w:t></w:r></w:fldSimple></w:p>
       <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>
         <w:r><w:instrText xml:space="preserve"> DDE</w:instrText></w:r>
-        <w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32\\\\cmd.exe "/c calc" </w:instrText></w:r>
+        <w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32\\\\cmd.exe</w:instrText></w:r>
+        <w:r><w:instrText xml:space="preserve"> "/c calc" </w:instrText></w:r>
         <w:r><w:fldChar w:fldCharType="separate"/></w:r>
         <w:r><w:t>dde result</w:t></w:r>
         <w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
@@ -274,3 +281,154 @@ def opens_in_python_docx(path: Path) -> None:
     word = docx.Document(str(path))
     for section in word.sections:
         _ = [p.text for p in section.header.paragraphs] + [p.text for p in word.paragraphs]
+
+
+# ----------------------------------------------------------------------------- fuzzing
+
+# Relationship types to swap in: the ones Word files hold, and the ones that must not pass.
+RELATIONSHIP_TYPES = [RT + t for t in (
+    "officeDocument", "styles", "numbering", "settings", "theme", "fontTable", "header",
+    "footer", "footnotes", "endnotes", "image", "hyperlink", "font", "webSettings", "comments",
+    "customXml", "oleObject", "package", "control", "attachedTemplate", "frame", "subDocument",
+    "aFChunk")] + [MS_RT + t for t in ("vbaProject", "wordVbaData", "keyMapCustomizations")] + [
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/"
+    "core-properties", "", "urn:x"]
+ODD_TARGETS = ["", "/", ".", "..", "../../../../etc/passwd", "/word/document.xml",
+               "document.xml", "styles.xml", "_rels/document.xml.rels", "[Content_Types].xml",
+               "media/image1.png", "file:///etc/passwd", "http://attacker.example/x",
+               "https://example.org/", "mailto:a@example.org", "javascript:alert(1)",
+               "\\\\server\\share\\x.dotm", "%2e%2e/x", "header1.xml#frag", "C:/x", "\u00e9.xml"]
+FRAGMENTS = [
+    "<w:p/>", "<w:r><w:t>x</w:t></w:r>", '<w:fldSimple w:instr="DDEAUTO x"/>',
+    '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r></w:p>',
+    '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>',
+    '<w:p><w:r><w:fldChar w:fldCharType="separate"/></w:r></w:p>',
+    '<w:p><w:r><w:instrText>INCLUDEPICTURE "x"</w:instrText></w:r></w:p>',
+    '<w:p><w:hyperlink r:id="rId1"><w:r><w:t>l</w:t></w:r></w:hyperlink></w:p>',
+    '<w:headerReference w:type="default" r:id="rId99"/>', '<w:sectPr/>', "<w:body/>",
+    '<w:tbl><w:tr><w:tc/></w:tr></w:tbl>', '<w:style w:type="paragraph" w:styleId="Title"/>',
+    '<w:p><w:pPr><w:pStyle w:val="nope"/><w:numPr><w:numId w:val="999"/></w:numPr></w:pPr></w:p>',
+    "<w:p><w:r><w:t>{{ title }}</w:t></w:r></w:p>", "<w:p><w:r><w:t>{{ body }}</w:t></w:r></w:p>",
+    '<w:p><w:r><w:object><o:OLEObject r:id="rId2"/></w:object></w:r></w:p>',
+    '<w:attachedTemplate r:id="rId1"/>', "<w:control/>", "<w:altChunk/>",
+]
+
+
+@st.composite
+def mutated_word_files(draw: st.DrawFn, base: Path) -> bytes:
+    """The Word file ``base`` with one to four random edits to its parts, relationships and
+    content types, sometimes with a known attack on top; as zip bytes."""
+    word = WordZip(base)
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        names = sorted(word.parts)
+        name = draw(st.sampled_from(names))
+        action = draw(st.sampled_from(["delete", "garble", "truncate", "insert", "rel-type",
+                                       "rel-target", "rel-mode", "content-type", "attack",
+                                       "rename"]))
+        data = word.parts[name]
+        if action == "delete":
+            del word.parts[name]
+        elif action == "garble":
+            word.parts[name] = draw(st.one_of(st.binary(max_size=64), st.text(max_size=64).map(
+                lambda t: t.encode("utf-8", "surrogatepass"))))
+        elif action == "truncate":
+            word.parts[name] = data[:draw(st.integers(min_value=0, max_value=len(data)))]
+        elif action == "rename":
+            new_name = "word/" + draw(st.sampled_from(ODD_TARGETS[6:11]))
+            word.parts[new_name] = word.parts.pop(name)
+        elif action == "attack":
+            attacks = {**REMOVABLE, **REFUSED, "zip-bomb": lambda w: zip_bomb(w, 2)}
+            try:
+                attacks[draw(st.sampled_from(sorted(attacks)))](word)
+            except (KeyError, etree.XMLSyntaxError, ValueError, TypeError, AttributeError):
+                pass  # an earlier edit took away what the attack builds on
+        else:
+            try:
+                root = etree.fromstring(data)
+            except etree.XMLSyntaxError:
+                continue
+            if action == "insert":
+                fragment = draw(st.sampled_from(FRAGMENTS))
+                element = etree.fromstring(f"<wrap {NS} {_MORE_NS}>{fragment}</wrap>")[0]
+                targets = list(root.iter(etree.Element))
+                parent = targets[draw(st.integers(min_value=0, max_value=len(targets) - 1))]
+                parent.insert(draw(st.integers(min_value=0, max_value=len(parent))), element)
+            else:
+                rels = list(root.iter(f"{{{PKG}}}Relationship", f"{{{CT}}}Override"))
+                if not rels:
+                    continue
+                rel = draw(st.sampled_from(rels))
+                if action == "rel-type":
+                    rel.set("Type", draw(st.sampled_from(RELATIONSHIP_TYPES)))
+                elif action == "rel-target":
+                    rel.set("Target", draw(st.sampled_from(ODD_TARGETS)))
+                elif action == "rel-mode":
+                    rel.set("TargetMode", draw(st.sampled_from(["External", "Internal", "x"])))
+                else:
+                    rel.set("ContentType", draw(st.sampled_from([
+                        "application/xml", "image/png", "",
+                        "application/vnd.ms-word.document.macroEnabled.main+xml",
+                        "application/vnd.ms-office.vbaProject",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml."
+                        "template.main+xml"])))
+            word.parts[name] = etree.tostring(root)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in word.parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def assert_safe_or_refused(code: int, err: str, output: Path | None) -> None:
+    """The property every fuzzed Word file must keep: exit 0 with an output that is safe
+    and opens, or exit 1 with a message and no output."""
+    assert code in (0, 1), (code, err)
+    assert "Traceback" not in err, err
+    if code == 1:
+        assert err.strip(), "refused without a message"
+        assert output is None or not output.exists()
+    else:
+        assert output is not None and output.is_file(), err
+        found = unsafe_contents(output)
+        assert found == [], found
+        opens_in_python_docx(output)
+
+
+def check_reference(project: Project, reference: bytes) -> int:
+    """Build the minimal spec with ``reference`` as the template's reference.docx; assert
+    assert_safe_or_refused; return the exit status."""
+    folder = project.folder("reference")
+    try:
+        template = folder / "template"
+        template.mkdir()
+        (template / "template.yaml").write_text("extends: default\n", encoding="utf-8")
+        (template / "reference.docx").write_bytes(reference)
+        spec = folder / "brief.yaml"
+        spec.write_text(MINIMAL, encoding="utf-8")
+        out = folder / "out"
+        code, err = run_cli(["build", str(spec), "-o", str(out), "--format", "docx",
+                             "--template", str(template)])
+        made = sorted(out.glob("*.docx")) if out.exists() else []
+        assert_safe_or_refused(code, err, made[0] if made else None)
+        if code == 1:
+            assert not out.exists() or not any(out.iterdir()), sorted(out.iterdir())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return code
+
+
+def check_report(project: Project, brief: Path, report: bytes) -> int:
+    """Attach ``brief`` to ``report`` (DOCX bytes) with the CLI; assert
+    assert_safe_or_refused; return the exit status."""
+    folder = project.folder("report")
+    try:
+        path = folder / "report.docx"
+        path.write_bytes(report)
+        out = folder / "out.docx"
+        code, err = run_cli(["attach", str(brief), "--into", str(path), "-o", str(out)])
+        assert_safe_or_refused(code, err, out)
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            ["report.docx", *(["out.docx"] if code == 0 else [])])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return code

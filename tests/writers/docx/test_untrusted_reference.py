@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ from tests.robustness import word_files as wf
 from .conftest import sample_document
 
 
-def template_with(tmp_path: Path, default_template: Template, *attacks) -> Template:  # type: ignore[no-untyped-def]
+def template_with(tmp_path: Path, default_template: Template,
+                  *attacks: Callable[[wf.WordZip], None]) -> Template:
     folder = tmp_path / "tmpl"
     folder.mkdir()
     wf.craft(default_template.reference_docx, folder / "reference.docx", *attacks)

@@ -81,6 +81,9 @@ _REFUSED_TYPES = {
     _RT + "frame": "a frame showing another file",
 }
 _OLE_TYPES = {_RT + "oleObject": "an embedded object (OLE)", _RT + "package": "an embedded package"}
+# What to call a link out of the document, by its relationship type.
+_EXTERNAL_KINDS = {HYPERLINK: "hyperlink", IMAGE: "picture link",
+                   _RT + "oleObject": "object (OLE) link"}
 _MACRO_CONTENT = re.compile(r"vbaProject|vbaData|keyMapCustomization|activeX|macroEnabled",
                             re.IGNORECASE)
 _MACRO_PART_NAME = re.compile(r"(^|/)(vbaProject|vbaData|activeX)", re.IGNORECASE)
@@ -128,19 +131,18 @@ _MEDIA_TYPES = {
 FETCHING_FIELDS = frozenset({"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "IMPORT", "DDE",
                              "DDEAUTO", "LINK", "DATABASE", "RD", "EMBED"})
 
-# Elements whose whole point is a relationship that is refused, or that fetch or run
-# something themselves; removed with their content.
+# Elements that run or fetch something whatever they point at; removed with their content
+# (said only when no removed relationship has said it already).
 _REMOVED_ELEMENTS = {
     f"{{{_W}}}control": "an ActiveX control",
-    f"{{{_W}}}altChunk": "an imported file (altChunk)",
-    f"{{{_W}}}subDoc": "a linked sub-document",
     f"{{{_W}}}attachedTemplate": "a linked template (attachedTemplate)",
     f"{{{_W}}}linkStyles": "",  # "update styles from the attached template": goes with it
     f"{{{_W}}}mailMerge": "a mail-merge data source",
-    f"{{{_O}}}OLEObject": "an embedded object (OLE)",
 }
-# Elements that only point at a part: gone when the part is (python-docx needs the r:id).
-_REFERENCE_ELEMENTS = {f"{{{_W}}}headerReference", f"{{{_W}}}footerReference"}
+# Elements that are nothing without the part they point at: removed when it is (python-docx
+# needs a header's r:id; an OLE object or imported chunk whose part is gone is an error).
+_REFERENCE_ELEMENTS = {f"{{{_W}}}headerReference", f"{{{_W}}}footerReference",
+                       f"{{{_W}}}altChunk", f"{{{_W}}}subDoc", f"{{{_O}}}OLEObject"}
 
 
 class RefusedDocx(ValueError):
@@ -402,12 +404,12 @@ class _Walk:
     def refusal(self, rel: _Rel) -> str | None:
         """What to warn about dropping ``rel``, or None if it may stay."""
         if rel.type in _REFUSED_TYPES:
-            where = f" ({rel.target})" if rel.external else ""
+            where = f" at {rel.target[:200]}" if rel.external else ""
             return _REFUSED_TYPES[rel.type] + where
         if rel.external:
             if rel.type == HYPERLINK and _link_allowed(rel.target):
                 return None
-            kind = "hyperlink" if rel.type == HYPERLINK else f"{_short(rel.type)} link"
+            kind = _EXTERNAL_KINDS.get(rel.type, f"{_short(rel.type)} link")
             return f"an external {kind} to {rel.target[:200]}"
         if rel.type in _OLE_TYPES and self.drops_embedded:
             return _OLE_TYPES[rel.type]
@@ -529,7 +531,9 @@ def scrub_xml(root: etree._Element, kept_ids: set[str]) -> list[str]:
     ``kept_ids``; return what was removed, in words."""
     removed: list[str] = []
     for element in list(root.iter(*_REMOVED_ELEMENTS)):
-        removed.append(_REMOVED_ELEMENTS[element.tag])
+        rel_id = element.get(f"{{{_R}}}id")
+        if rel_id is None or rel_id in kept_ids:
+            removed.append(_REMOVED_ELEMENTS[element.tag])
         _remove(element)
     removed += _unlink_fetching_fields(root)
     pointless = []
@@ -540,6 +544,8 @@ def scrub_xml(root: etree._Element, kept_ids: set[str]) -> list[str]:
                     pointless.append(element)
                 else:
                     del element.attrib[attribute]
+        if element.tag in _REFERENCE_ELEMENTS and f"{{{_R}}}id" not in element.attrib:
+            pointless.append(element)
     for element in pointless:
         _remove(element)
     return [r for r in removed if r]

@@ -3,8 +3,8 @@ to `attach`; none may produce a traceback or an output that reaches out or runs.
 
 The same properties as tests/robustness/test_fuzz_word_files.py, which runs a few examples
 in the suite; here each runs ``--examples`` (default 300). A failure prints the traceback
-briefgen gave (the mutated file itself is saved to a temporary file, as it is a zip of several hundred
-KB), and the exit status is 1.
+briefgen gave and keeps the smallest failing file as $TMPDIR/briefgen-fuzz-word-failure.docx
+(it is a zip of some hundred KB, too long to print); the exit status is 1.
 
 Usage: python benchmarks/fuzz_word_files.py [--examples 300] [--only reference,report]
 """

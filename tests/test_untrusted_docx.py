@@ -65,7 +65,8 @@ def test_a_default_reference_loses_nothing_briefgen_uses() -> None:
     names = set(_names(cleaned))
     for name in ("word/document.xml", "word/styles.xml", "word/numbering.xml",
                  "word/settings.xml", "word/theme/theme1.xml", "word/fontTable.xml",
-                 "word/header1.xml", "word/header2.xml", "word/footer1.xml", "word/media/image1.png"):
+                 "word/header1.xml", "word/header2.xml", "word/footer1.xml",
+                 "word/media/image1.png"):
         assert name in names
     # Properties, custom XML and web settings are the reference's, not the brief's.
     assert not any(n.startswith(("docProps/", "customXml/")) or "webSettings" in n for n in names)

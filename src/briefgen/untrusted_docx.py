@@ -7,16 +7,17 @@ anything is decompressed; every XML part is parsed with a parser that fetches no
 DOCTYPE is refused; a new package is built from the parts its relationships reach, and on the
 way out go the things that make a document reach beyond itself: external relationships
 (except hyperlinks to http, https and mailto), fields that fetch or run something
-(INCLUDEPICTURE, DDEAUTO, ...), macros, ActiveX controls, linked templates and mail-merge
-data sources. Each removal is reported in words, for a warning.
+(INCLUDEPICTURE, DDEAUTO, ...), macros, ActiveX controls, embedded OLE objects and packages
+(a double-click hands their content to another program; their preview picture stays, and a
+chart keeps its cached values but not its workbook), linked templates and mail-merge data
+sources. Each removal is reported in words, for a warning.
 
 Two policies. ``rebuild_reference`` keeps only the parts briefgen uses from a reference
 (document, styles, numbering, settings, theme, font table, headers, footers, notes and the
 pictures and fonts they use), under standard names and content types; the rest (document
-properties, custom XML, web settings, thumbnails, embedded objects) is left out silently, as
-briefgen writes its own. ``scrub_report`` keeps every part the report's relationships reach
-(charts, comments, embedded workbooks stay: they are the report's content) with their names
-and content types, and removes only what reaches out or runs.
+properties, custom XML, web settings, thumbnails) is left out silently, as briefgen writes
+its own. ``scrub_report`` keeps every other part the report's relationships reach (charts,
+comments, properties: they are the report's content) with their names and content types.
 
 Nothing here imports python-docx: the result is zip bytes that python-docx then opens.
 """
@@ -142,7 +143,8 @@ _REMOVED_ELEMENTS = {
 # Elements that are nothing without the part they point at: removed when it is (python-docx
 # needs a header's r:id; an OLE object or imported chunk whose part is gone is an error).
 _REFERENCE_ELEMENTS = {f"{{{_W}}}headerReference", f"{{{_W}}}footerReference",
-                       f"{{{_W}}}altChunk", f"{{{_W}}}subDoc", f"{{{_O}}}OLEObject"}
+                       f"{{{_W}}}altChunk", f"{{{_W}}}subDoc", f"{{{_O}}}OLEObject",
+                       "{http://schemas.openxmlformats.org/drawingml/2006/chart}externalData"}
 
 
 class RefusedDocx(ValueError):
@@ -335,7 +337,8 @@ class _Package:
             etree.SubElement(types, f"{{{_CT_NS}}}Override", PartName=f"/{name}",
                              ContentType=kind)
         buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        # Stored, not deflated: python-docx reads it straight back from memory.
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
             out.writestr("[Content_Types].xml", serialise(types))
             for name, data in self.parts.items():
                 out.writestr(name, data)
@@ -411,11 +414,9 @@ class _Walk:
                 return None
             kind = _EXTERNAL_KINDS.get(rel.type, f"{_short(rel.type)} link")
             return f"an external {kind} to {rel.target[:200]}"
-        if rel.type in _OLE_TYPES and self.drops_embedded:
+        if rel.type in _OLE_TYPES:
             return _OLE_TYPES[rel.type]
         return None
-
-    drops_embedded = True
 
     def visit(self, name: str, kind: str) -> list[tuple[str, str]]:
         out_name = self.names[name]
@@ -478,8 +479,6 @@ class _Rebuild(_Walk):
 class _Scrub(_Walk):
     """A report: every part kept as it is named and typed, less what reaches out or runs."""
 
-    drops_embedded = False
-
     def start(self) -> list[tuple[str, str]]:
         self.declared = _declared_types(self.source)
         self.names[""] = ""
@@ -537,18 +536,22 @@ def scrub_xml(root: etree._Element, kept_ids: set[str]) -> list[str]:
         _remove(element)
     removed += _unlink_fetching_fields(root)
     pointless = []
-    for element in root.iter(etree.Element):
+    # XPath finds the few relationship attributes (styles.xml has thousands of elements
+    # and none of them) far faster than a walk in Python.
+    for element in {a.getparent() for a in _R_ATTRIBUTES(root)}:
         for attribute in [a for a in element.attrib if a.startswith(f"{{{_R}}}")]:
             if element.attrib[attribute] not in kept_ids:
                 if element.tag in _REFERENCE_ELEMENTS:
                     pointless.append(element)
                 else:
                     del element.attrib[attribute]
-        if element.tag in _REFERENCE_ELEMENTS and f"{{{_R}}}id" not in element.attrib:
-            pointless.append(element)
+    pointless += [e for e in root.iter(*_REFERENCE_ELEMENTS) if f"{{{_R}}}id" not in e.attrib]
     for element in pointless:
         _remove(element)
     return [r for r in removed if r]
+
+
+_R_ATTRIBUTES = etree.XPath("//@r:*", namespaces={"r": _R})
 
 
 def _remove(element: etree._Element) -> None:

@@ -143,7 +143,8 @@ def fetching_fields(word: WordZip) -> None:
         <w:r><w:t>picture result</w:t></w:r></w:fldSimple></w:p>
       <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>
         <w:r><w:instrText xml:space="preserve"> DDE</w:instrText></w:r>
-        <w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32\\\\cmd.exe</w:instrText></w:r>
+        <w:r><w:instrText xml:space="preserve">AUTO c:\\\\windows\\\\system32</w:instrText></w:r>
+        <w:r><w:instrText xml:space="preserve">\\\\cmd.exe</w:instrText></w:r>
         <w:r><w:instrText xml:space="preserve"> "/c calc" </w:instrText></w:r>
         <w:r><w:fldChar w:fldCharType="separate"/></w:r>
         <w:r><w:t>dde result</w:t></w:r>
@@ -151,7 +152,8 @@ def fetching_fields(word: WordZip) -> None:
       <w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>
         <w:r><w:instrText xml:space="preserve"> IF 1 = 1 "</w:instrText></w:r>
         <w:r><w:fldChar w:fldCharType="begin"/></w:r>
-        <w:r><w:instrText xml:space="preserve"> INCLUDETEXT "file:///etc/passwd" </w:instrText></w:r>
+        <w:r><w:instrText xml:space="preserve"> INCLUDETEXT "file:///etc/passwd" </w:instrText>
+        </w:r>
         <w:r><w:fldChar w:fldCharType="end"/></w:r>
         <w:r><w:instrText xml:space="preserve">" "" </w:instrText></w:r>
         <w:r><w:fldChar w:fldCharType="separate"/></w:r>

@@ -18,7 +18,7 @@ from tests.robustness import word_files as wf
 from tests.robustness.specs import MINIMAL, Project
 
 REFERENCE = REPO / "templates" / "default" / "reference.docx"
-SHORT = settings(max_examples=15, deadline=None, database=None,
+SHORT = settings(max_examples=40, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                         HealthCheck.function_scoped_fixture])
 

@@ -17,12 +17,15 @@ __all__ = ["AttachError", "attach", "default_output"]
 SUFFIXES = (".docx", ".pdf")
 
 
-def attach(brief: Path, report: Path, output: Path | None = None, after: str = "") -> Path:
+def attach(brief: Path, report: Path, output: Path | None = None, after: str = "",
+           warnings: list[str] | None = None) -> Path:
     """Attach ``brief`` to ``report`` and write the result to ``output``; return its path.
 
     ``output`` None means ``<report>-with-<brief>.<suffix>`` beside the report (the report
     itself is never changed unless ``output`` names it). ``after`` is the text of a heading
     in a DOCX report whose section the brief follows; "" appends it at the end.
+    ``warnings``, when given, receives what was removed from a DOCX report or brief (an
+    external link, a fetching field, a macro), one message each.
     """
     suffix = brief.suffix.lower()
     if suffix not in SUFFIXES:
@@ -37,7 +40,8 @@ def attach(brief: Path, report: Path, output: Path | None = None, after: str = "
     if suffix == ".docx":
         from briefgen.attach.docx import attach_docx
 
-        attach_docx(brief, report, target, after=after)
+        attach_docx(brief, report, target, after=after,
+                    warn=warnings.append if warnings is not None else None)
     else:
         if after:
             raise AttachError("--after applies to DOCX reports only; a PDF brief is appended "

@@ -17,8 +17,10 @@ It always starts on a new page, and so does what follows it in the report.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ from lxml import etree
 
 from briefgen.attach._footnotes import FootnoteCopier, MissingFootnote
 from briefgen.attach.files import AttachError, write_atomically
+from briefgen.untrusted_docx import RefusedDocx, scrub_report
 
 # docxcompose.utils rebinds python-docx's global "cp" prefix to the custom-properties namespace
 # when it is imported, after which python-docx writes a malformed docProps/core.xml for the rest
@@ -48,10 +51,12 @@ nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-prop
 _HEADING_NAME = re.compile(r"^heading (\d)$", re.IGNORECASE)
 
 
-def attach_docx(brief: Path, report: Path, output: Path, after: str = "") -> None:
-    """Write ``report`` with ``brief`` inserted (at the end, or after heading ``after``) to ``output``."""
-    report_doc = _open(report, "report")
-    brief_doc = _open(brief, "brief")
+def attach_docx(brief: Path, report: Path, output: Path, after: str = "",
+                warn: Callable[[str], None] | None = None) -> None:
+    """Write ``report`` with ``brief`` inserted (at the end, or after heading ``after``) to
+    ``output``; ``warn`` hears what was removed from either (see untrusted_docx)."""
+    report_doc = _open(report, "report", warn)
+    brief_doc = _open(brief, "brief", warn)
     composer = _BriefComposer(report_doc, brief)
     index = _section_end(report_doc, after, report) if after else composer.append_index()
     first_inserted = _first_inserted(report_doc, index)
@@ -63,9 +68,22 @@ def attach_docx(brief: Path, report: Path, output: Path, after: str = "") -> Non
     write_atomically(output, lambda temp: report_doc.save(str(temp)))
 
 
-def _open(path: Path, role: str) -> WordDocument:
+def _open(path: Path, role: str, warn: Callable[[str], None] | None) -> WordDocument:
+    """The Word file at ``path`` less what reaches out or runs, opened with python-docx."""
     try:
-        return docx.Document(str(path))
+        cleaned = scrub_report(path)
+    except RefusedDocx as exc:
+        raise AttachError(f"{path}: expected the {role} to be a Word document (DOCX) safe to "
+                          f"open, but {exc}") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        raise AttachError(f"{path}: expected the {role} to be a Word document (DOCX), "
+                          f"but it cannot be read as one ({reason})") from None
+    for what in cleaned.removed:
+        if warn is not None:
+            warn(f"{path}: removed {what} from the {role}")
+    try:
+        return docx.Document(io.BytesIO(cleaned.blob))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             etree.XMLSyntaxError) as exc:
         reason = str(exc).strip() or type(exc).__name__

@@ -23,15 +23,33 @@ def attach_pdf(brief: Path, report: Path, output: Path) -> None:
     brief_pdf = _open(brief, "brief")
     if not brief_pdf.pages:
         raise AttachError(f"{brief}: the brief has no pages")
-    writer = PdfWriter(clone_from=report_pdf)
-    writer.append(brief_pdf, outline_item=brief_title(brief_pdf, brief), import_outline=True)
-    writer.page_mode = "/UseOutlines"  # open with the bookmarks showing, now there are two parts
+    # pypdf reads lazily: a broken object (an outline whose items loop back) shows only as the
+    # report is cloned, the brief appended or the result written.
+    try:
+        writer = PdfWriter(clone_from=report_pdf)
+        writer.append(brief_pdf, outline_item=brief_title(brief_pdf, brief), import_outline=True)
+        writer.page_mode = "/UseOutlines"  # open with the bookmarks showing: two parts now
+    except _BROKEN as exc:
+        raise _unreadable(brief, report, exc) from None
 
     def save(temp: Path) -> None:
-        with temp.open("wb") as stream:
-            writer.write(stream)
+        try:
+            with temp.open("wb") as stream:
+                writer.write(stream)
+        except _BROKEN as exc:
+            raise _unreadable(brief, report, exc) from None
 
     write_atomically(output, save)
+
+
+# What pypdf raises on a malformed file; RecursionError for structures nested without end.
+_BROKEN = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
+
+
+def _unreadable(brief: Path, report: Path, exc: BaseException) -> AttachError:
+    reason = str(exc).strip() or type(exc).__name__
+    return AttachError(f"{report}: cannot append {brief.name} to the report, one of the two "
+                       f"PDFs is malformed ({reason})")
 
 
 def brief_title(pdf: PdfReader, path: Path) -> str:

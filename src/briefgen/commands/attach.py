@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 EXIT_OK = 0
@@ -28,6 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from briefgen.attach import attach
 
-    written = attach(args.brief, args.into, args.output, after=args.after)
+    warnings: list[str] = []
+    written = attach(args.brief, args.into, args.output, after=args.after, warnings=warnings)
+    for warning in warnings:  # what was removed from the report: links out, fields, macros
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"{args.brief}: attached to {args.into}, wrote {written}")
     return EXIT_OK

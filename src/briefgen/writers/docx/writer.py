@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from briefgen.model.nodes import Document, Metadata
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
 from briefgen.templating.values import placeholder_values
+from briefgen.untrusted_docx import RefusedDocx, rebuild_reference
 from briefgen.writers.docx import _oxml
 from briefgen.writers.docx.cover import fill_story, story_has_placeholders
 from briefgen.writers.docx import styles as S
@@ -47,13 +49,19 @@ class DocxWriter:
     suffix = ".docx"
     image_types: tuple[str, ...] = ("png",)
 
+    def __init__(self) -> None:
+        # What the last ``write`` removed from the reference document (an external picture
+        # link, a DDEAUTO field, a macro project), one phrase each, for the build to print.
+        self.warnings: list[str] = []
+
     def cancel(self) -> None:
         """Nothing to stop: a DOCX is written in this process in well under a second."""
 
     def write(self, document: Document, template: Template, out: Path) -> None:
         """Write ``document`` to exactly ``out``; RenderError for anything the user can fix."""
         document = sanitize(document)
-        word = open_reference(template.reference_docx)
+        self.warnings = []
+        word = open_reference(template.reference_docx, self.warnings.append)
         values = template.values or placeholder_values(
             document.meta, template.settings, document.extra
         )
@@ -84,12 +92,17 @@ class DocxWriter:
             raise RenderError(f"cannot write {out}: {exc.strerror or exc}") from exc
 
 
-def open_reference(path: Path) -> WordDocument:
-    """The reference document at ``path``, opened with python-docx."""
+def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> WordDocument:
+    """The reference document at ``path``, rebuilt from the parts briefgen uses (see
+    untrusted_docx) and opened with python-docx; ``warn`` hears what was removed from it.
+
+    TemplateError for a reference that is refused (a zip bomb, a DOCTYPE), RenderError for
+    one that cannot be read at all.
+    """
     if not path.is_file():
         raise RenderError(f"reference document not found: {path}")
     try:
-        # Read under the confinement rule, then parsed from memory: python-docx given the
+        # Read under the confinement rule, then rebuilt from memory: python-docx given the
         # path would follow a link anywhere and read a pipe or a device until it blocks.
         data = read_confined(path, path.parent, REFERENCE_DOCX)
     except RefusedFile as refused:
@@ -98,7 +111,17 @@ def open_reference(path: Path) -> WordDocument:
         raise RenderError(f"cannot read reference document {path}: {exc.strerror or exc}"
                           ) from None
     try:
-        return docx.Document(io.BytesIO(data))
+        cleaned = rebuild_reference(data)
+    except RefusedDocx as exc:
+        raise TemplateError(f"{path}: refused the reference document: {exc}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile,
+            NotImplementedError) as exc:
+        raise RenderError(f"cannot read reference document {path}: {exc}") from None
+    for what in cleaned.removed:
+        if warn is not None:
+            warn(f"{path}: removed {what} from the reference document")
+    try:
+        return docx.Document(io.BytesIO(cleaned.blob))
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,

@@ -54,6 +54,7 @@ bench: system-deps venv
 	$(PY) -m compileall -q src
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/fuzz_specs.py  # 4,000 Hypothesis-made specs, none may crash (~5 min)
+	$(PY) benchmarks/fuzz_word_files.py  # 300 mutated reference.docx files and 300 reports for attach
 
 venv: $(VENV)/.installed
 

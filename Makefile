@@ -55,6 +55,7 @@ bench: system-deps venv
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/fuzz_specs.py  # 4,000 Hypothesis-made specs, none may crash (~5 min)
 	$(PY) benchmarks/fuzz_word_files.py  # 300 mutated reference.docx files and 300 reports for attach
+	$(PY) benchmarks/attacks.py  # each attack class of hostile input: exit, seconds, peak memory
 
 venv: $(VENV)/.installed
 

@@ -1,8 +1,8 @@
 """The one rule for opening an untrusted file: inside its folder, a regular file, under a limit.
 
 Specs, catalogs, sources, chart data and templates arrive from shared drives, so a file they
-name may be a link to /etc/passwd, ``../../`` out of the project, a named pipe that blocks
-forever, /dev/zero, or simply too big to process. Every reader of such a file goes through
+name may be a link to /etc/passwd (symbolic or hard), ``../../`` out of the project, a
+named pipe that blocks forever, /dev/zero, or simply too big to process. Every reader of such a file goes through
 ``read_confined`` (or ``confined_path`` when a library must open the file itself), which
 refuses all of those with a reason the caller turns into its own located message.
 """
@@ -106,6 +106,12 @@ def _check_status(path: Path, status: os.stat_result, kind: FileKind) -> None:
     if not stat.S_ISREG(status.st_mode):
         raise RefusedFile(path, f"refused: the {kind.name} is {_what(status.st_mode)}, "
                                 "not a regular file")
+    if status.st_nlink > 1:
+        # Inside the folder by its path, but the same file may have a name anywhere on the
+        # disk (/etc/passwd linked in): nothing tells where the other names are.
+        raise RefusedFile(path, f"refused: the {kind.name} has {status.st_nlink} names on disk "
+                                f"(a hard link), and another may be outside; copy the file in "
+                                "instead")
     if status.st_size > kind.limit:
         raise RefusedFile(path, _too_large(kind, status.st_size))
 

@@ -2,9 +2,10 @@
 
 Specs, catalogs, sources, chart data and templates arrive from shared drives, so a file they
 name may be a link to /etc/passwd (symbolic or hard), ``../../`` out of the project, a
-named pipe that blocks forever, /dev/zero, or simply too big to process. Every reader of such a file goes through
-``read_confined`` (or ``confined_path`` when a library must open the file itself), which
-refuses all of those with a reason the caller turns into its own located message.
+named pipe that blocks forever, /dev/zero, or simply too big to process. Every reader of
+such a file goes through ``read_confined`` (or ``confined_path`` when a library must open
+the file itself), which refuses all of those with a reason the caller turns into its own
+located message.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ SOURCE = FileKind("source file", 4 * MiB)
 SPEC = FileKind("spec", 2 * MiB)
 # seeds/sources.yaml: a few kilobytes; 1 MiB holds thousands of sources.
 CATALOG = FileKind("source catalog", 1 * MiB)
+# A CSL-JSON or BibTeX file `sources import` reads: it becomes catalog entries, so the same.
+EXPORT = FileKind("source export", CATALOG.limit)
 # A chart's table of numbers: a few kilobytes in practice.
 CHART_DATA = FileKind("chart data file", 1 * MiB)
 # brief.typ, template.yaml, a logo or a JSON file a template loads.

@@ -108,3 +108,13 @@ def test_the_limit_holds_while_reading_a_file_that_grows(
 def test_a_missing_file_is_file_not_found(folder: Path) -> None:
     with pytest.raises(FileNotFoundError):
         read_confined(folder / "nothing.txt", folder, SMALL)
+
+
+def test_a_hard_link_is_refused_as_it_may_be_a_file_from_anywhere(folder: Path) -> None:
+    # A hard link looks like any regular file inside; only its link count tells that the
+    # same file has another name, which may be outside (/etc/passwd linked in on one disk).
+    os.link(folder.parent / "outside.txt", folder / "leak.txt")
+    for read in (read_confined, confined_path):
+        with pytest.raises(RefusedFile, match="has 2 names on disk .a hard link.") as refused:
+            read(folder / "leak.txt", folder, SMALL)
+        assert refused.value.path == folder / "leak.txt"

@@ -1,10 +1,11 @@
 """The one rule for opening an untrusted file: inside its folder, a regular file, under a limit.
 
 Specs, catalogs, sources, chart data and templates arrive from shared drives, so a file they
-name may be a link to /etc/passwd, ``../../`` out of the project, a named pipe that blocks
-forever, /dev/zero, or simply too big to process. Every reader of such a file goes through
-``read_confined`` (or ``confined_path`` when a library must open the file itself), which
-refuses all of those with a reason the caller turns into its own located message.
+name may be a link to /etc/passwd (symbolic or hard), ``../../`` out of the project, a
+named pipe that blocks forever, /dev/zero, or simply too big to process. Every reader of
+such a file goes through ``read_confined`` (or ``confined_path`` when a library must open
+the file itself), which refuses all of those with a reason the caller turns into its own
+located message.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ SOURCE = FileKind("source file", 4 * MiB)
 SPEC = FileKind("spec", 2 * MiB)
 # seeds/sources.yaml: a few kilobytes; 1 MiB holds thousands of sources.
 CATALOG = FileKind("source catalog", 1 * MiB)
+# A CSL-JSON or BibTeX file `sources import` reads: it becomes catalog entries, so the same.
+EXPORT = FileKind("source export", CATALOG.limit)
 # A chart's table of numbers: a few kilobytes in practice.
 CHART_DATA = FileKind("chart data file", 1 * MiB)
 # brief.typ, template.yaml, a logo or a JSON file a template loads.
@@ -106,6 +109,12 @@ def _check_status(path: Path, status: os.stat_result, kind: FileKind) -> None:
     if not stat.S_ISREG(status.st_mode):
         raise RefusedFile(path, f"refused: the {kind.name} is {_what(status.st_mode)}, "
                                 "not a regular file")
+    if status.st_nlink > 1:
+        # Inside the folder by its path, but the same file may have a name anywhere on the
+        # disk (/etc/passwd linked in): nothing tells where the other names are.
+        raise RefusedFile(path, f"refused: the {kind.name} has {status.st_nlink} names on disk "
+                                f"(a hard link), and another may be outside; copy the file in "
+                                "instead")
     if status.st_size > kind.limit:
         raise RefusedFile(path, _too_large(kind, status.st_size))
 

@@ -383,3 +383,38 @@ def test_bibtex_nested_as_real_entries_are_still_read(tmp_path: Path) -> None:
     export = write(tmp_path, "real.bib", _entry("{The {UN} mission in {Mali}: {\\\"U}ber {\\'{e}}tat}"))
     [source] = read_export(export)
     assert source.record.title == "The UN mission in Mali: Über état"
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device", "folder"])
+def test_an_export_that_is_not_a_regular_file_is_refused_without_reading(
+    tmp_path: Path, kind: str
+) -> None:
+    # A named pipe would block the import forever, /dev/zero fill the memory.
+    import os
+    import time
+
+    if kind == "named pipe":
+        export = tmp_path / "export.bib"
+        os.mkfifo(export)
+    elif kind == "device":
+        export = tmp_path / "zero.json"
+        export.symlink_to("/dev/zero")
+    else:
+        export = tmp_path / "export.json"
+        export.mkdir()
+    started = time.monotonic()
+    with pytest.raises(SourceError) as caught:
+        read_export(export)
+    assert time.monotonic() - started < 5
+    assert "not a regular file" in caught.value.report() and str(export) in caught.value.report()
+
+
+def test_an_export_over_the_catalog_limit_is_refused_with_the_limit(tmp_path: Path) -> None:
+    from briefgen.confine import EXPORT
+
+    export = tmp_path / "big.json"
+    with open(export, "wb") as big:  # sparse: no disk, no time
+        big.truncate(EXPORT.limit + 1)
+    with pytest.raises(SourceError) as caught:
+        read_export(export)
+    assert f"the limit for a source export is {EXPORT.limit:,} bytes" in caught.value.report()

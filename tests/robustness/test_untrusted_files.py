@@ -339,3 +339,16 @@ def test_a_chart_csv_that_is_a_pipe_is_refused(project: Path, tmp_path: Path) ->
     out = tmp_path / "out"
     done = briefgen("build", str(project / "brief.yaml"), "-o", str(out))
     assert_refused(done, out, "'data.csv': refused: the chart data file is a named pipe")
+
+
+def test_a_hard_link_to_an_outside_file_is_not_read(project: Path, tmp_path: Path) -> None:
+    # Inside the folder by its path and a regular file, so only the link count gives it away.
+    template = evil_template(project)
+    os.link(outside_file(project), template / "leak.txt")
+    out = tmp_path / "out"
+    assert_refused(build_with(project, template, out), out,
+                   "leak.txt: refused: the template file has 2 names on disk (a hard link)")
+    os.link(outside_file(project), project / "seeds" / "leak.txt")
+    with_leak_source(project, "leak.txt")
+    assert_refused(briefgen("build", str(project / "brief.yaml"), "-o", str(out)), out,
+                   "seeds/leak.txt: refused: the source file has 3 names on disk (a hard link)")

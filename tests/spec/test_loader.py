@@ -325,3 +325,41 @@ def test_citations_in_table_cells_are_checked_like_any_markdown(tmp_path: Path) 
     assert problems == [
         f"brief.yaml:{line_of(text, 'un-mali-futur,')} sections[0].tables[0].rows[1][1]: "
         "citation [@un-mali-futur]: unknown source; did you mean 'un-mali-future'?"]
+
+
+def _rows(which: str, n: int) -> str:
+    if which == "categories":
+        return "".join(f"c{i},S,1\n" for i in range(n))
+    if which == "series":
+        return "".join(f"C,s{i},1\n" for i in range(n))
+    return "C" * n + ",S,1\n"
+
+
+@pytest.mark.parametrize("which", ["categories", "series", "label"])
+def test_a_chart_csv_is_held_to_the_limits_of_a_chart_in_the_spec(
+    tmp_path: Path, which: str
+) -> None:
+    # What the schema refuses for categories: and series: written in the spec, a CSV may not
+    # bring either: 60,000 bars took minutes to read, and longer to draw.
+    import time
+
+    from briefgen.spec.schema import MAX_CATEGORIES, MAX_CHART_LABEL, MAX_SERIES
+
+    path, data_line = _spec_with_csv_chart(tmp_path, "category,series,value\n"
+                                           + _rows(which, 60_000))
+    spec, located = load_spec(path)
+    started = time.monotonic()
+    with pytest.raises(SpecError) as err:
+        load_chart_data(spec, located)
+    assert time.monotonic() - started < 5
+    says = {
+        # The row of the first category (or series) past the limit; the header is row 1.
+        "categories": f"data/d.csv:{MAX_CATEGORIES + 2}: a chart shows at most "
+                      f"{MAX_CATEGORIES} categories",
+        "series": f"data/d.csv:{MAX_SERIES + 2}: a chart shows at most {MAX_SERIES} series",
+        "label": f"data/d.csv:2: the category is 60,000 characters long; at most "
+                 f"{MAX_CHART_LABEL}",
+    }[which]
+    report = err.value.report()
+    assert f"brief.yaml:{data_line} sections[0].charts[0].data: {says}" in report, report
+    assert len(report) < 10_000

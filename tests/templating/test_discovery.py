@@ -60,3 +60,39 @@ def test_unknown_parent_and_circles_are_errors_naming_the_file(tmp_path: Path) -
     with pytest.raises(TemplateError) as caught:
         load_template(two, tmp_path)
     assert "template.yaml" in str(caught.value) and "'nowhere'" in str(caught.value)
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    # Nine levels of ten aliases: a few hundred bytes that expand to 10^9 strings.
+    lines = ['lol0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"lol{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\nbomb: *l{levels - 1}\n"
+
+
+@pytest.mark.parametrize("settings, says", [
+    (_alias_bomb(), "expands to more than"),
+    ("name: x\ncolours: !!python/object/apply:os.getcwd []\n", "YAML tag"),
+    ("name: x\n" + "deep: " + "[" * 500 + "]" * 500 + "\n", "nests lists or mappings too deeply"),
+])
+def test_template_settings_are_read_under_the_spec_s_yaml_limits(
+    tmp_path: Path, settings: str, says: str
+) -> None:
+    import time
+
+    folder = tmp_path / "templates" / "evil"
+    shutil.copytree(DEFAULT, folder)
+    (folder / "template.yaml").write_text(settings, encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        find_template("evil", tmp_path)
+    assert time.monotonic() - started < 5
+    message = caught.value.report()
+    assert str(folder / "template.yaml") in message and says in message
+    assert "the template file" in message or "a template file" in message
+
+
+def test_template_settings_of_comments_only_are_no_settings(tmp_path: Path) -> None:
+    folder = tmp_path / "templates" / "quiet"
+    shutil.copytree(DEFAULT, folder)
+    (folder / "template.yaml").write_text("# nothing set here\n", encoding="utf-8")
+    assert find_template("quiet", tmp_path).settings == {}

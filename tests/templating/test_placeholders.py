@@ -55,6 +55,12 @@ HUGE = [
     "{{ (title * 4000).replace('', 'xxxxxxxxxx') }}", "{{ (title * 4000)|replace('', title) }}",
     "{{ range(99999)|join(title) }}", "{{ title.join(range(99999)|map('string')|list) }}",
     "{{ title|truncate(300000000) ~ title|wordwrap(300000000) }}",
+    # Each piece under the limit, the whole gigabytes: widths repeated, big strings repeated.
+    "{{ ('%99999s' * 9000) % ((1,) * 9000) }}", "{{ ('%*d' * 9000) % ((99999, 1) * 9000) }}",
+    "{{ ('{0:>99999}' * 9000).format(title) }}", "{{ ('%99999s' * 9000)|format(*(1,) * 9000) }}",
+    "{{ ([title|center(99999)] * 99999)|join }}", "{{ ([title|center(99999)] * 99999)|string }}",
+    "{{ range(99999)|map('string')|map('center', 99999)|join }}",
+    "{{ range(99999)|map('string')|map('center', 99999)|list|length }}",
 ]
 
 
@@ -79,6 +85,15 @@ def test_filters_and_methods_that_build_huge_strings_are_refused(placeholder: st
 ])
 def test_ordinary_use_of_the_same_filters_still_works(placeholder: str, expected: str) -> None:
     assert fill(placeholder, VALUES, ORIGIN) == expected
+
+
+def test_lorem_ipsum_is_not_there_to_spend_minutes_on() -> None:
+    with pytest.raises(TemplateError):
+        fill("{{ lipsum(99999, false, 999, 1000)|length }}", VALUES, ORIGIN)
+
+
+def test_percent_formatting_of_ordinary_size_still_works() -> None:
+    assert fill("{{ '%s: %05d' % (title, 42) }}", VALUES, ORIGIN) == "Mali after two coups: 00042"
 
 
 def test_invalid_expression_is_a_template_error() -> None:

@@ -30,7 +30,6 @@ import yaml
 
 from briefgen.corpus.catalog import (
     CSL_TYPES,
-    MAX_CATALOG_BYTES,
     Person,
     SourceCatalog,
     SourceRecord,
@@ -38,6 +37,7 @@ from briefgen.corpus.catalog import (
     valid_id,
     valid_language,
 )
+from briefgen.confine import EXPORT, RefusedFile, read_confined
 from briefgen.errors import Problem, SourceError
 
 FORMATS = ("csl-json", "bibtex")
@@ -116,16 +116,20 @@ def read_export(path: Path, fmt: str | None = None) -> list[ImportedSource]:
     path = Path(path)
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        # The user names the export, so it may be anywhere (its own folder is the one it is
+        # confined to); but a named pipe would block and /dev/zero fill the memory.
+        resolved = path.resolve()
+        raw = read_confined(resolved, resolved.parent, EXPORT)
+    except RefusedFile as refused:
+        raise SourceError(f"cannot import {shown}",
+                          [Problem(shown, None, "", refused.reason)]) from None
     except FileNotFoundError:
         raise SourceError(f"nothing to import: {shown}",
                           [Problem(shown, None, "", "no such file")]) from None
-    except OSError as error:
+    except (OSError, RuntimeError) as error:  # RuntimeError: a link loop on Python 3.11
         raise SourceError(f"cannot read {shown}",
-                          [Problem(shown, None, "", error.strerror or str(error))]) from None
-    if len(raw) > MAX_CATALOG_BYTES:
-        raise SourceError(f"{shown}: too large to import", [Problem(
-            shown, None, "", f"expected at most {MAX_CATALOG_BYTES} bytes but received {len(raw)}")])
+                          [Problem(shown, None, "", getattr(error, "strerror", None)
+                                   or str(error))]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

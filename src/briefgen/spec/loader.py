@@ -20,6 +20,9 @@ from briefgen.markup.links import link_target, refusal
 from briefgen.spec import options as o
 from briefgen.spec.schema import (
     BRIEF,
+    MAX_CATEGORIES,
+    MAX_CHART_LABEL,
+    MAX_SERIES,
     BriefSpec,
     ChartSpec,
     SeriesSpec,
@@ -123,18 +126,22 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
     if header_problem:
         ctx.problem(where, header_problem)
         return chart
-    categories: list[str] = []
+    categories: dict[str, None] = {}  # in order of first appearance; a set for lookups
     series: dict[str, dict[str, ValueSpec]] = {}
     for n, row in enumerate(rows, start=2):
         # A CSV from a bundle guards cells that look like formulas; the name is without it.
         cat, name = (unguarded((row[c] or "").strip()) for c in ("category", "series"))
+        too_much = _past_chart_limits(cat, name, categories, series)
+        if too_much:
+            # The limits of a chart written in the spec; one message, not one per row.
+            ctx.problem(where, f"{shown}:{n}: {too_much}")
+            return chart
         try:
             value = float((row["value"] or "").replace(",", ""))
         except ValueError:
             ctx.problem(where, f"{shown}:{n}: value {row['value']!r} is not a number")
             continue
-        if cat not in categories:
-            categories.append(cat)
+        categories.setdefault(cat)
         key = f"{chart.data}:{n}"
         excerpt = unguarded((row.get("excerpt") or "").strip())
         series.setdefault(name, {})[cat] = ValueSpec(value, excerpt, key)
@@ -149,6 +156,19 @@ def _chart_from_csv(spec: BriefSpec, chart: ChartSpec, ctx: o.Context) -> ChartS
 
 
 _CSV_NEEDED = ("category", "series", "value")
+
+
+def _past_chart_limits(category: str, series: str, categories: dict[str, None],
+                       named: dict[str, dict[str, ValueSpec]]) -> str:
+    """What a CSV row would take past the limits of a chart in the spec, or ""."""
+    for what, text in (("category", category), ("series name", series)):
+        if len(text) > MAX_CHART_LABEL:
+            return f"the {what} is {len(text):,} characters long; at most {MAX_CHART_LABEL}"
+    if category not in categories and len(categories) >= MAX_CATEGORIES:
+        return f"a chart shows at most {MAX_CATEGORIES} categories; make it a table instead"
+    if series not in named and len(named) >= MAX_SERIES:
+        return f"a chart shows at most {MAX_SERIES} series; make it a table instead"
+    return ""
 
 
 def _csv_header_problem(file: str, columns: list[str], rows: list[dict[str, str]]) -> str:

@@ -274,6 +274,12 @@ def _excerpt_option(shown: bool) -> o.Mapping:
     )
 
 
+# The most a chart may hold, written in the spec or read from its CSV (spec/loader.py): more
+# bars than this is a table, and tens of thousands take minutes to draw.
+MAX_CATEGORIES = 100
+MAX_SERIES = 20
+MAX_CHART_LABEL = 200  # a category or a series name
+
 _VALUE = o.AnyOf(
     (lambda v: isinstance(v, dict), o.Mapping({
         "value": o.Number(required=True),
@@ -284,7 +290,7 @@ _VALUE = o.AnyOf(
 
 _SERIES = o.Mapping(
     {
-        "name": o.Text(required=True, max_length=200),
+        "name": o.Text(required=True, max_length=MAX_CHART_LABEL),
         "values": o.ListOf(_VALUE, required=True, min_items=1),
         "excerpt": o.Text(max_length=100, help="The excerpt every value of this series comes from."),
     },
@@ -299,8 +305,8 @@ _CHART = o.Mapping(
         "caption": o.Text(required=True, max_length=1000),
         "alt": o.Text(required=True, max_length=2000, help="Alt text: what the chart shows."),
         "unit": o.Text(max_length=100, help="What the values count, for the axis."),
-        "categories": o.ListOf(o.Text(max_length=200), max_items=100),
-        "series": o.ListOf(_SERIES, max_items=20),
+        "categories": o.ListOf(o.Text(max_length=MAX_CHART_LABEL), max_items=MAX_CATEGORIES),
+        "series": o.ListOf(_SERIES, max_items=MAX_SERIES),
         "data": o.Text(max_length=500, help="A CSV beside the spec: category, series, value, excerpt."),
     },
     build=_chart,

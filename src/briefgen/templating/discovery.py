@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from briefgen.confine import TEMPLATE_FILE, RefusedFile, read_confined
-from briefgen.errors import TemplateError
+from briefgen.errors import SpecError, TemplateError
+from briefgen.spec.yamlsource import parse_values
 from briefgen.templating.template import Template
 
 DEFAULT_TEMPLATE = "default"
@@ -72,14 +71,19 @@ def read_settings(folder: Path) -> dict[str, Any]:
     if not config.is_file():
         return {}
     try:
-        loaded = yaml.safe_load(read_confined(config, folder, TEMPLATE_FILE).decode("utf-8-sig"))
+        text = read_confined(config, folder, TEMPLATE_FILE).decode("utf-8-sig")
+        # The spec's YAML reader and its limits: an alias bomb of a few hundred bytes loads
+        # as shared lists, then expands to 10^9 values when the settings are written out.
+        loaded = parse_values(text, str(config), "template file").data
     except RefusedFile as refused:
         raise TemplateError(f"{config}: {refused.reason}") from None
     except OSError as exc:
         raise TemplateError(f"{config}: cannot read template settings: "
                             f"{exc.strerror or exc}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise TemplateError(f"{config}: cannot read template settings: {exc}") from None
+    except SpecError as exc:
+        raise TemplateError(str(exc), exc.problems) from None
     if loaded is not None and not isinstance(loaded, dict):
         raise TemplateError(f"{config}: expected a mapping of settings")
     return loaded or {}

@@ -8,6 +8,7 @@ values (spec text) are passed as data and never evaluated. The environment is sa
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import operator
 import re
@@ -33,6 +34,37 @@ _MAX_SIZE = 100_000
 
 # A width written into a format string ("%300000000d", "{:>300000000}").
 _FORMAT_WIDTH = re.compile(r"\d{6,}")
+# Characters all the filters, calls and operators of one placeholder may build together:
+# each result under _MAX_SIZE is not enough when a lazy map() makes 99,999 of them.
+_BUDGET = 10 * _MAX_SIZE
+_spent: contextvars.ContextVar[int] = contextvars.ContextVar("placeholder_spent", default=0)
+
+
+def _size(value: Any) -> int:
+    """About how many characters ``value`` prints as (a list: its items'), without printing it."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, bool) or value is None:
+        return 5
+    if isinstance(value, int):
+        return max(abs(value), 1) if abs(value) <= _MAX_SIZE else _MAX_SIZE + 1
+    if isinstance(value, (list, tuple)):
+        return len(value) + sum(_size(v) for v in value)
+    if isinstance(value, dict):
+        return len(value) + sum(_size(k) + _size(v) for k, v in value.items())
+    return 32
+
+
+def _check_format(name: str, template: str, args: tuple[Any, ...]) -> None:
+    """Refuse a format string (``%`` or str.format) whose result could pass _MAX_SIZE: its
+    widths added up, and each of its fields filled with the longest argument."""
+    if _FORMAT_WIDTH.search(template):
+        raise SecurityError(f"{name}: a width above {_MAX_SIZE:,} is refused")
+    widths = sum(int(digits) for digits in re.findall(r"\d+", template))
+    fields = template.count("%") + template.count("{")
+    longest = max((_size(a) for a in args), default=0)
+    if len(template) + widths + fields * longest > _MAX_SIZE:
+        raise SecurityError(f"{name}: the result could pass {_MAX_SIZE:,} characters")
 
 
 def _check_size(name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -47,6 +79,8 @@ def _check_size(name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str,
         texts = [target, *args] if isinstance(target, str) else list(args[:1])
         if any(isinstance(t, str) and _FORMAT_WIDTH.search(t) for t in texts):
             raise SecurityError(f"{name}: a width above {_MAX_SIZE:,} is refused")
+        if isinstance(target, str):
+            _check_format(name, target, (*args, *kwargs.values()))
     if name == "replace" and isinstance(target, str) and len(args) >= 2:
         old, new = str(args[0]), str(args[1])
         hits = len(target) + 1 if not old else target.count(old)
@@ -56,11 +90,20 @@ def _check_size(name: str, target: Any, args: tuple[Any, ...], kwargs: dict[str,
         items = args[0]
         if isinstance(items, (list, tuple, range)) and len(items) * (len(target) + 1) > _MAX_SIZE:
             raise SecurityError(f"join: the result would pass {_MAX_SIZE:,} characters")
+        if isinstance(items, (list, tuple)) and _size(items) > _MAX_SIZE:
+            raise SecurityError(f"join: the result would pass {_MAX_SIZE:,} characters")
 
 
 def _checked_result(name: str, result: Any) -> Any:
-    if isinstance(result, (str, list, tuple)) and len(result) > _MAX_SIZE:
-        raise SecurityError(f"{name}: the result is longer than {_MAX_SIZE:,}")
+    if isinstance(result, (str, list, tuple)):
+        size = len(result) if isinstance(result, str) else _size(result)
+        if size > _MAX_SIZE:
+            raise SecurityError(f"{name}: the result is longer than {_MAX_SIZE:,}")
+        spent = _spent.get() + size
+        if spent > _BUDGET:
+            raise SecurityError(f"{name}: the placeholder builds more than {_BUDGET:,} "
+                                "characters in all")
+        _spent.set(spent)
     return result
 
 
@@ -87,18 +130,33 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with repetition, powers, and every filter or method call
     that builds a string bounded too (the sandbox itself bounds only range())."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+        # lipsum(99999, ...) spends a minute before any check of its result; a header or a
+        # cover has no use for it.
+        self.globals.pop("lipsum", None)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # str.format reaches call() wrapped, its string out of sight: look at it here.
         template = getattr(value, "__self__", None)
         if isinstance(template, str) and _FORMAT_WIDTH.search(template):
             raise SecurityError(f"format: a width above {_MAX_SIZE:,} is refused")
-        return super().wrap_str_format(value)
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None or not isinstance(template, str):
+            return wrapped
+        name = value.__name__
+        checked_wrapped = wrapped
+
+        @functools.wraps(wrapped)
+        def checked(*args: Any, **kwargs: Any) -> str:
+            # The arguments are known only now: "{0:>99999}" * 9000 is short, its result not.
+            _check_format(name, template, (*args, *kwargs.values()))
+            return checked_wrapped(*args, **kwargs)
+
+        return checked
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         name = getattr(__obj, "__name__", "call")
@@ -110,11 +168,17 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             if isinstance(right, (int, float)) and abs(right) > 64:
                 raise SecurityError(f"the power {right!r} is too large")
             return operator.pow(left, right)
+        if op == "%":
+            if isinstance(left, str):
+                args = right if isinstance(right, tuple) else (right,)
+                _check_format("%", left, args)
+            return _checked_result("%", operator.mod(left, right))
         for seq, count in ((left, right), (right, left)):
             if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
-                if len(seq) * count > _MAX_SIZE:
+                # A list's items count too: [big] * 99999 is cheap, printing it is not.
+                if _size(seq) * count > _MAX_SIZE:
                     raise SecurityError("the repetition is too long")
-        return operator.mul(left, right)
+        return _checked_result("*", operator.mul(left, right))
 
 
 _STRAIGHT_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
@@ -154,6 +218,7 @@ def fill(placeholder: str, values: Mapping[str, str], origin: str) -> str:
             f"{origin}: unknown placeholder {unknown[0]!r} in {placeholder!r}; "
             f"expected one of: {names}"
         )
+    spent = _spent.set(0)
     try:
         return _ENVIRONMENT.from_string(parsed).render(dict(values))
     except SecurityError as exc:
@@ -164,6 +229,8 @@ def fill(placeholder: str, values: Mapping[str, str], origin: str) -> str:
         raise TemplateError(f"{origin}: placeholder {placeholder!r}: {exc}") from None
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
         raise TemplateError(f"{origin}: placeholder {placeholder!r} failed: {exc}") from None
+    finally:
+        _spent.reset(spent)
 
 
 def fill_text(text: str, values: Mapping[str, str], origin: str) -> str:

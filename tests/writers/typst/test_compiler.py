@@ -127,3 +127,65 @@ def test_the_compiler_child_dies_with_a_killed_build(project: Project) -> None:
     while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
         time.sleep(0.1)
     assert not any(Path(f"/proc/{c}").exists() for c in children)
+
+
+PACKAGE_SECRET = "SECRET-PACKAGE-TEXT-5d1e"
+
+
+def _package(root: Path, namespace: str) -> None:
+    folder = root / "typst" / "packages" / namespace / "leak" / "0.1.0"
+    folder.mkdir(parents=True)
+    (folder / "typst.toml").write_text(
+        '[package]\nname = "leak"\nversion = "0.1.0"\nentrypoint = "lib.typ"\n',
+        encoding="utf-8")
+    (folder / "lib.typ").write_text(f'#let leak = "{PACKAGE_SECRET}"\n', encoding="utf-8")
+
+
+@pytest.mark.parametrize("package", ["local/leak", "preview/leak", "preview/not-cached"])
+def test_a_template_loads_no_typst_package_from_the_machine_or_the_network(
+    project: Project, tmp_path: Path, package: str
+) -> None:
+    # A package is code and text from outside the template: from the user's data folder
+    # (@local), the download cache, or packages.typst.org (@preview). A proxy that records
+    # connections stands in for the network.
+    import socket
+    import threading
+
+    _package(tmp_path / "data", "local")
+    _package(tmp_path / "cache", "preview")
+    name = package.replace("/", "-")
+    template = _template(project, name, f'\n#import "@{package}:0.1.0": leak\n#leak\n')
+    spec = project.spec(name, MINIMAL)
+    out = spec.parent / "out"
+    proxy = socket.create_server(("127.0.0.1", 0))
+    proxy.settimeout(0.2)
+    connections: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connections.append(proxy.accept())
+            except TimeoutError:
+                continue
+
+    listener = threading.Thread(target=accept, daemon=True)
+    listener.start()
+    address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "HTTPS_PROXY": address,
+           "https_proxy": address, "HTTP_PROXY": address, "ALL_PROXY": address}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", "build", str(spec), "-o", str(out),
+             "--template", str(template), "--format", "pdf", "--timeout", "20"],
+            capture_output=True, text=True, timeout=60, env=env)
+    finally:
+        stop.set()
+        listener.join()
+        proxy.close()
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and PACKAGE_SECRET not in done.stdout + done.stderr
+    assert str(template / "brief.typ") in done.stderr
+    assert connections == []
+    assert not out.exists() or not any(out.iterdir())

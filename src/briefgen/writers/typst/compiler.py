@@ -29,6 +29,14 @@ from typing import IO, Any
 import briefgen
 
 DEFAULT_TIMEOUT_S = 120.0
+# Typst's downloader honours these; see CompilerProcess.start.
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+_NO_NETWORK = "http://127.0.0.1:9"
+# Where the child looks for Typst packages: a folder of the build that never exists, so a
+# template loads none from the user's data folder (@local) or download cache (@preview);
+# a template is its own folder and nothing else.
+_NO_PACKAGES = ".no-typst-packages"
+
 # Address space of the child. A brief compiles in about 300 MB of it (fonts included);
 # 2 GiB leaves room for long briefs and stops a runaway template long before the machine.
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -84,6 +92,12 @@ class CompilerProcess:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH"))
                                             if p)
         env["RUST_BACKTRACE"] = "0"  # a dying child's first line says why; the rest is noise
+        # A template's `#import "@preview/..."` would download code from the network; every
+        # proxy variable points at the discard port, where nothing listens, so it cannot.
+        for name in _PROXY_VARIABLES:
+            env[name] = env[name.upper()] = _NO_NETWORK
+        env.pop("NO_PROXY", None)
+        env.pop("no_proxy", None)
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "from briefgen.writers.typst.compiler import serve; serve()",
              str(self._memory_limit), str(os.getpid())],
@@ -204,8 +218,11 @@ def serve() -> None:
                 fonts_by_dirs[dirs] = typst.Fonts(include_system_fonts=False,
                                                   include_embedded_fonts=True,
                                                   font_paths=list(dirs))
-            compiler = typst.Compiler(input=str(Path(request["build"]) / "main.typ"),
-                                      root=request["build"], font_paths=fonts_by_dirs[dirs])
+            build = Path(request["build"])
+            compiler = typst.Compiler(input=str(build / "main.typ"), root=str(build),
+                                      font_paths=fonts_by_dirs[dirs],
+                                      package_path=str(build / _NO_PACKAGES),
+                                      package_cache_path=str(build / _NO_PACKAGES))
             pdf, warned = compiler.compile_with_warnings(
                 format="pdf", pdf_standards=["ua-1"], timestamp=request["timestamp"])
             if not isinstance(pdf, bytes):

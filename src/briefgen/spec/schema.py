@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen.charts.data import CHART_KINDS
 from briefgen.citations import STYLES
 from briefgen.spec import options as o
 
-CHART_KINDS = ("bar", "grouped-bar", "stacked-bar", "line", "part-of-whole")
-# The styles the formatter knows, so a style the spec may name is always one a build can use.
+# The kinds the chart stage draws and the styles the formatter knows, so whatever the spec may
+# name is always one a build can use.
 CITATION_STYLES = tuple(STYLES)
 SCHEMA_URL = "https://briefgen.example/schema/brief.schema.json"
 

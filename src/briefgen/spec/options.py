@@ -106,6 +106,7 @@ class Text(Option):
     """A string. Numbers are accepted and turned into text (YAML reads 2021 as a number)."""
 
     def __init__(self, *, max_length: int = 20_000, non_empty: bool = True, **kw: Any) -> None:
+        kw.setdefault("default", "")  # a text not given is "", which typed objects hold as such
         super().__init__(**kw)
         self.max_length = max_length
         self.non_empty = non_empty
@@ -135,6 +136,7 @@ class Choice(Option):
     """One of a fixed set of strings."""
 
     def __init__(self, choices: tuple[str, ...], **kw: Any) -> None:
+        kw.setdefault("default", "")
         super().__init__(**kw)
         self.choices = choices
 
@@ -313,3 +315,60 @@ class Mapping(Option):
         if required:
             schema["required"] = required
         return self._with_help(schema)
+
+
+def as_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Validated values as the fields of a frozen dataclass: lists become tuples."""
+    return {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+
+
+class Record(Mapping):
+    """A mapping declared once for both its checks and the typed object it builds.
+
+    Each key becomes the field of ``of`` with the same name (or the one ``rename`` gives: a
+    YAML key may be a Python keyword), lists become tuples, ``fixed`` adds fields the file
+    does not give, and each field ``paths`` names receives the mapping's key path with that
+    suffix (by default ``key`` gets the key path itself).
+    """
+
+    def __init__(
+        self,
+        of: type,
+        fields: dict[str, Option],
+        *,
+        rename: dict[str, str] | None = None,
+        fixed: dict[str, Any] | None = None,
+        paths: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(fields, build=self._make, **kw)
+        self.of = of
+        self.rename = rename or {}
+        self.fixed = fixed or {}
+        self.paths = {"key": ""} if paths is None else paths
+
+    def _make(self, values: dict[str, Any], path: str) -> Any:
+        fields = {self.rename.get(k, k): v for k, v in as_fields(values).items()}
+        fields.update((name, path + suffix) for name, suffix in self.paths.items())
+        return self.of(**fields, **self.fixed)
+
+
+class Building(Option):
+    """``option``'s checks, then ``build(value, path)`` to type what passed them.
+
+    For values that are not mappings (a chart value written as a bare number, a table row
+    written as a plain list) but become typed objects all the same.
+    """
+
+    def __init__(self, option: Option, build: Callable[[Any, str], Any]) -> None:
+        super().__init__(required=option.required, default=option.default, help=option.help)
+        self.option = option
+        self.build = build
+
+    def validate(self, value: Any, path: str, ctx: Context) -> Any:
+        before = len(ctx.problems)
+        checked = self.option.validate(value, path, ctx)
+        return None if len(ctx.problems) > before else self.build(checked, path)
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.option.json_schema()

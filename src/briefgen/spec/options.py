@@ -317,6 +317,26 @@ class Mapping(Option):
         return self._with_help(schema)
 
 
+class MappingOf(Option):
+    """A mapping whose keys are the writer's own (placeholder names, colour names) and whose
+    values all follow ``item``; a value left empty (null) is allowed."""
+
+    def __init__(self, item: Option, **kw: Any) -> None:
+        kw.setdefault("default", {})
+        super().__init__(**kw)
+        self.item = item
+
+    def validate(self, value: Any, path: str, ctx: Context) -> Any:
+        if not isinstance(value, dict):
+            ctx.problem(path, f"expected a mapping but received {describe(value)}")
+            return None
+        return {key: None if raw is None else self.item.validate(raw, f"{path}.{key}", ctx)
+                for key, raw in value.items()}
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_help({"type": "object", "additionalProperties": self.item.json_schema()})
+
+
 def as_fields(values: dict[str, Any]) -> dict[str, Any]:
     """Validated values as the fields of a frozen dataclass: lists become tuples."""
     return {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}

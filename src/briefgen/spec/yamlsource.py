@@ -109,10 +109,17 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     return parse_yaml(decode_spec_bytes(raw, file), file)
 
 
-def parse_yaml(text: str, file: str) -> LocatedYaml:
-    """Parse YAML text; syntax errors name line, column and the offending line."""
+def parse_yaml(text: str, file: str, what: str = "the spec", empty_ok: bool = False) -> LocatedYaml:
+    """Parse YAML text; syntax errors name line, column and the offending line.
+
+    ``what`` names the file in messages ("the spec", "the template settings"); ``empty_ok``
+    gives data None for a file with no document instead of refusing it.
+    """
+    empty = f"{file}: {what} is empty; expected a mapping with title, date, ..."
     if not text.strip():
-        raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
+        if empty_ok:
+            return LocatedYaml(file=file, data=None)
+        raise SpecError(empty)
     try:
         nodes = _compose_all(text)
     except yaml.MarkedYAMLError as exc:
@@ -120,22 +127,24 @@ def parse_yaml(text: str, file: str) -> LocatedYaml:
     except yaml.reader.ReaderError as exc:
         raise SpecError(_reader_message(exc, text, file)) from None
     except _NestingLimit as exc:
-        raise SpecError(_too_deep_message(file, exc.line)) from None
+        raise SpecError(_too_deep_message(file, exc.line, what)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         raise SpecError(f"{file}: not valid YAML: {exc}") from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
+        if empty_ok:
+            return LocatedYaml(file=file, data=None)
+        raise SpecError(empty)
     if len(nodes) > 1:
         line = nodes[1].start_mark.line + 1
-        raise SpecError(f"{file}:{line}: the spec holds several YAML documents; expected one")
+        raise SpecError(f"{file}:{line}: {what} holds several YAML documents; expected one")
     located = LocatedYaml(file=file, data=None)
-    builder = _Builder(located)
+    builder = _Builder(located, what)
     located.data = builder.build(nodes[0], "")
-    if located.data is None and not builder.problems:
-        raise SpecError(f"{file}: the spec is empty; expected a mapping with title, date, ...")
+    if located.data is None and not builder.problems and not empty_ok:
+        raise SpecError(empty)
     if builder.problems:
-        raise SpecError(f"{file}: the spec uses YAML features briefgen refuses", builder.problems)
+        raise SpecError(f"{file}: {what} uses YAML features briefgen refuses", builder.problems)
     return located
 
 
@@ -221,9 +230,9 @@ def _deepest_nesting(text: str, loader: type[Any]) -> tuple[int, int]:
     return deepest, deepest_line
 
 
-def _too_deep_message(file: str, line: int) -> str:
+def _too_deep_message(file: str, line: int, what: str) -> str:
     return (
-        f"{file}:{line}: the spec nests lists or mappings too deeply (more than {MAX_DEPTH} "
+        f"{file}:{line}: {what} nests lists or mappings too deeply (more than {MAX_DEPTH} "
         "levels; a brief needs about eight); refused"
     )
 
@@ -259,8 +268,9 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
 class _Builder:
     """Turns composed nodes into plain values, counting nodes to bound alias expansion."""
 
-    def __init__(self, located: LocatedYaml) -> None:
+    def __init__(self, located: LocatedYaml, what: str) -> None:
         self.located = located
+        self.what = what
         self.problems: list[Problem] = []
         self.count = 0
         self.depth = 0
@@ -270,7 +280,7 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise SpecError(
-                f"{self.located.file}: the spec expands to more than {MAX_NODES:,} values "
+                f"{self.located.file}: {self.what} expands to more than {MAX_NODES:,} values "
                 "(aliases nested too deep?); refused"
             )
         self.located.lines.setdefault(path, node.start_mark.line + 1)
@@ -280,7 +290,7 @@ class _Builder:
                     self.located.file,
                     node.start_mark.line + 1,
                     path,
-                    f"YAML tag {node.tag!r} is not allowed; a spec holds plain text, "
+                    f"YAML tag {node.tag!r} is not allowed; {self.what} holds plain text, "
                     "numbers, lists and mappings",
                 )
             )
@@ -290,7 +300,8 @@ class _Builder:
             try:
                 if self.depth > MAX_DEPTH:
                     raise SpecError(
-                        _too_deep_message(self.located.file, node.start_mark.line + 1)
+                        _too_deep_message(self.located.file, node.start_mark.line + 1,
+                                          self.what)
                     )
                 if isinstance(node, yaml.MappingNode):
                     return self._mapping(node, path)

@@ -336,3 +336,17 @@ class _Builder:
             out[key] = self.build(value_node, child)
         self.located.lines.pop(path + ".<key>", None)
         return out
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Safe YAML with lists indented under their key, as people write the catalog."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def dump_yaml(values: Any) -> str:
+    """``values`` (plain lists, mappings and scalars) as YAML text in the order given, small
+    lists and mappings inline, for appending to a file people also edit by hand."""
+    return yaml.dump(values, Dumper=_IndentedDumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=None, width=96)

@@ -9,6 +9,7 @@ Python objects, unbounded alias expansion, binary files and very large files.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,16 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+
+
+class YamlSyntaxError(SpecError):
+    """Text that is not YAML (or nests too deeply to read); ``line`` is where, when known,
+    and ``detail`` the message without its file:line:column, for callers that locate it."""
+
+    def __init__(self, message: str, file: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.detail = re.sub(r"^\d+(?::\d+)?: ", "", message.removeprefix(f"{file}:"))
 
 
 @dataclass
@@ -109,11 +120,21 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     return parse_yaml(decode_spec_bytes(raw, file), file)
 
 
-def parse_yaml(text: str, file: str, what: str = "the spec", empty_ok: bool = False) -> LocatedYaml:
-    """Parse YAML text; syntax errors name line, column and the offending line.
+def parse_yaml(
+    text: str,
+    file: str,
+    what: str = "the spec",
+    *,
+    empty_ok: bool = False,
+    plain_scalars: bool = False,
+    max_nodes: int = MAX_NODES,
+) -> LocatedYaml:
+    """Parse YAML text; syntax errors (YamlSyntaxError) name line, column and the line.
 
     ``what`` names the file in messages ("the spec", "the template settings"); ``empty_ok``
-    gives data None for a file with no document instead of refusing it.
+    gives data None for a file with no document instead of refusing it; ``plain_scalars``
+    keeps every scalar as the text written (a catalog's 2023-05-03 stays a string, "no" is
+    not False), null still None; ``max_nodes`` bounds the values after alias expansion.
     """
     empty = f"{file}: {what} is empty; expected a mapping with title, date, ..."
     if not text.strip():
@@ -123,11 +144,14 @@ def parse_yaml(text: str, file: str, what: str = "the spec", empty_ok: bool = Fa
     try:
         nodes = _compose_all(text)
     except yaml.MarkedYAMLError as exc:
-        raise SpecError(_syntax_message(exc, text, file)) from None
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlSyntaxError(_syntax_message(exc, text, file), file,
+                              None if mark is None else mark.line + 1) from None
     except yaml.reader.ReaderError as exc:
-        raise SpecError(_reader_message(exc, text, file)) from None
+        raise YamlSyntaxError(_reader_message(exc, text, file), file,
+                              text.count("\n", 0, exc.position) + 1) from None
     except _NestingLimit as exc:
-        raise SpecError(_too_deep_message(file, exc.line, what)) from None
+        raise YamlSyntaxError(_too_deep_message(file, exc.line, what), file, exc.line) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         raise SpecError(f"{file}: not valid YAML: {exc}") from None
     nodes = [n for n in nodes if n is not None]
@@ -139,7 +163,7 @@ def parse_yaml(text: str, file: str, what: str = "the spec", empty_ok: bool = Fa
         line = nodes[1].start_mark.line + 1
         raise SpecError(f"{file}:{line}: {what} holds several YAML documents; expected one")
     located = LocatedYaml(file=file, data=None)
-    builder = _Builder(located, what)
+    builder = _Builder(located, what, plain_scalars, max_nodes)
     located.data = builder.build(nodes[0], "")
     if located.data is None and not builder.problems and not empty_ok:
         raise SpecError(empty)
@@ -268,9 +292,12 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
 class _Builder:
     """Turns composed nodes into plain values, counting nodes to bound alias expansion."""
 
-    def __init__(self, located: LocatedYaml, what: str) -> None:
+    def __init__(self, located: LocatedYaml, what: str, plain_scalars: bool, max_nodes: int
+                 ) -> None:
         self.located = located
         self.what = what
+        self.plain_scalars = plain_scalars
+        self.max_nodes = max_nodes
         self.problems: list[Problem] = []
         self.count = 0
         self.depth = 0
@@ -278,9 +305,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: str) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.max_nodes:
             raise SpecError(
-                f"{self.located.file}: {self.what} expands to more than {MAX_NODES:,} values "
+                f"{self.located.file}: {self.what} expands to more than {self.max_nodes:,} values "
                 "(aliases nested too deep?); refused"
             )
         self.located.lines.setdefault(path, node.start_mark.line + 1)
@@ -308,6 +335,8 @@ class _Builder:
                 return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
             finally:
                 self.depth -= 1
+        if self.plain_scalars:
+            return None if node.tag == "tag:yaml.org,2002:null" else str(node.value)
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError):

@@ -74,7 +74,7 @@ def read_settings(folder: Path) -> dict[str, Any]:
         return {}
     try:
         text = read_confined(config, folder, TEMPLATE_FILE).decode("utf-8-sig")
-        located = parse_yaml(text, str(config), what="the template settings", empty_ok=True)
+        located = parse_yaml(text, str(config), "the template settings", empty_ok=True)
     except RefusedFile as refused:
         raise TemplateError(f"{config}: {refused.reason}") from None
     except OSError as exc:

@@ -354,3 +354,15 @@ def test_a_thousand_sources_sharing_one_file_load_in_linear_time(tmp_path: Path)
     assert time.monotonic() - started < 5  # was 30 s: every start searched every line again
     assert len(catalog.ids()) == count
     assert "ran 3 times" in " ".join(p.text for p in catalog.text("bulletin-500").paragraphs)
+
+
+def test_the_catalog_refuses_yaml_tags_as_a_spec_does(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("T\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, "sources:\n  - {id: a, file: a.txt, title: !!python/name:os.system "
+                              "'', type: webpage}\n")
+    with pytest.raises(SourceError) as raised:
+        SourceCatalog.load(path)
+    assert str(raised.value) == f"{path}: the source catalog uses YAML features briefgen refuses"
+    [problem] = raised.value.problems
+    assert (problem.line, problem.key) == (2, "sources[0].title")
+    assert "YAML tag 'tag:yaml.org,2002:python/name:os.system' is not allowed" in problem.message

@@ -237,25 +237,26 @@ def _check_language(text: str) -> str | None:
         f"expected a language tag such as 'en' or 'ar' but received {text!r}")
 
 
-def _text(*, required: bool = False, non_empty: bool = False, max_length: int = 2000,
+def _text(*, required: bool = False, non_empty: bool = False, max_length: int = 20_000,
           help: str = "") -> o.Text:
-    # Every field is text, and a key written with nothing after it is "" (not stated).
+    # Every field is text, and a key written with nothing after it is "" (not stated). The
+    # limits are generous: the file's own size limit already bounds what it can hold.
     return o.Text(required=required, non_empty=non_empty, max_length=max_length, strip=True,
                   null="", help=help)
 
 
 _PERSON = o.Record(Person, {
-    "family": _text(required=True, non_empty=True, max_length=300),
-    "given": _text(max_length=300),
+    "family": _text(required=True, non_empty=True, max_length=2000),
+    "given": _text(max_length=2000),
 }, paths={})
 
 _SOURCE = o.Record(
     SourceRecord,
     {
-        "id": o.Checked(_text(required=True, non_empty=True, max_length=100), _check_id),
-        "file": _text(required=True, max_length=500,
+        "id": o.Checked(_text(required=True, non_empty=True, max_length=200), _check_id),
+        "file": _text(required=True, max_length=4096,
                       help='The text file, relative to the catalog; "" for a source with no text.'),
-        "start": _text(max_length=2000),
+        "start": _text(),
         "title": _text(required=True, non_empty=True),
         "sentence_case_title": _text(),
         "short_title": _text(),
@@ -263,11 +264,11 @@ _SOURCE = o.Record(
                          "article-magazine, post-weblog, report, webpage, ...)"),
         "container_title": _text(),
         "publisher": _text(),
-        "date": o.Checked(_text(max_length=20), _check_date),
-        "accessed": o.Checked(_text(max_length=20), _check_day),
+        "date": o.Checked(_text(max_length=200), _check_date),
+        "accessed": o.Checked(_text(max_length=200), _check_day),
         "url": _text(),
-        "language": o.Checked(_text(max_length=40, help="Default en."), _check_language),
-        "note": _text(max_length=20_000),
+        "language": o.Checked(_text(max_length=200, help="Default en."), _check_language),
+        "note": _text(),
         "authors": o.ListOf(_PERSON, max_items=1000),
         "drop_lines": o.ListOf(o.Text(max_length=MAX_PARAGRAPH_BYTES, non_empty=False),
                                max_items=10_000),

@@ -11,7 +11,14 @@ import yaml
 
 from briefgen.errors import SpecError
 from briefgen.spec import yamlsource
-from briefgen.spec.yamlsource import MAX_DEPTH, MAX_SPEC_BYTES, parse_yaml, read_yaml
+from briefgen.spec.yamlsource import (
+    MAX_DEPTH,
+    MAX_SPEC_BYTES,
+    YamlSyntaxError,
+    dump_yaml,
+    parse_yaml,
+    read_yaml,
+)
 
 
 def test_lines_of_nested_keys() -> None:
@@ -214,3 +221,37 @@ def test_a_spec_that_is_a_pipe_or_a_link_out_of_its_folder_is_refused(tmp_path: 
     with pytest.raises(SpecError) as caught:
         read_yaml(tmp_path / "briefs" / "link.yaml")
     assert "outside" in str(caught.value) and "marker-7f3a" not in caught.value.report()
+
+
+def test_plain_scalars_keep_the_text_as_written() -> None:
+    located = parse_yaml("date: 2023-05-03\nlanguage: no\nstart: 2021\nnote:\n", "c.yaml",
+                         plain_scalars=True)
+    assert located.data == {"date": "2023-05-03", "language": "no", "start": "2021", "note": None}
+
+
+def test_a_file_with_no_document_may_be_allowed_and_is_named_as_asked() -> None:
+    assert parse_yaml("# only a comment\n", "t.yaml", "the template settings",
+                      empty_ok=True).data is None
+    with pytest.raises(SpecError) as caught:
+        parse_yaml("a: !!python/name:os.system ''\n", "t.yaml", "the template settings")
+    assert str(caught.value) == "t.yaml: the template settings uses YAML features briefgen refuses"
+
+
+def test_a_syntax_error_carries_its_line_and_the_message_without_its_place() -> None:
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse_yaml("a: 1\nb: [1, 2\n", "c.yaml")
+    assert caught.value.line == 3
+    assert str(caught.value).startswith("c.yaml:3:1: not valid YAML: ")
+    assert caught.value.detail.startswith("not valid YAML: ")
+
+
+def test_the_node_bound_can_be_raised_or_lowered() -> None:
+    with pytest.raises(SpecError, match="the source catalog expands to more than 3 values"):
+        parse_yaml("a: [1, 2, 3]\n", "c.yaml", "the source catalog", max_nodes=3)
+
+
+def test_dumped_yaml_reads_back_as_the_same_values_in_the_same_order() -> None:
+    entry = [{"id": "a", "title": "Café: «ça»", "authors": [{"family": "Ali"}], "note": ""}]
+    text = dump_yaml(entry)
+    assert parse_yaml(text, "c.yaml").data == entry
+    assert text.splitlines()[0] == "- id: a"

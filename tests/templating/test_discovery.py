@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import TemplateError
-from briefgen.templating.discovery import available_templates, find_template, load_template
+from briefgen.templating.discovery import (
+    available_templates,
+    find_template,
+    load_template,
+    read_settings,
+)
 from tests.conftest import REPO
 
 DEFAULT = REPO / "templates" / "default"
@@ -88,7 +93,7 @@ def test_template_settings_are_read_under_the_spec_s_yaml_limits(
     assert time.monotonic() - started < 5
     message = caught.value.report()
     assert str(folder / "template.yaml") in message and says in message
-    assert "the template file" in message or "a template file" in message
+    assert "the template settings" in message
 
 
 def test_template_settings_of_comments_only_are_no_settings(tmp_path: Path) -> None:
@@ -96,3 +101,47 @@ def test_template_settings_of_comments_only_are_no_settings(tmp_path: Path) -> N
     shutil.copytree(DEFAULT, folder)
     (folder / "template.yaml").write_text("# nothing set here\n", encoding="utf-8")
     assert find_template("quiet", tmp_path).settings == {}
+
+
+def _child_with(tmp_path: Path, settings: str) -> Path:
+    child = tmp_path / "templates" / "desk"
+    child.mkdir(parents=True)
+    (child / "template.yaml").write_text(settings, encoding="utf-8")
+    return child
+
+
+def test_template_settings_are_checked_with_every_problem_located(tmp_path: Path) -> None:
+    child = _child_with(tmp_path, "extends: default\ncolors:\n  accent: '#123456'\n"
+                                  "numbered_paragraphs: often\ndefaults:\n  marking: [a, b]\n")
+    with pytest.raises(TemplateError) as caught:
+        load_template(child, tmp_path)
+    config = child.resolve() / "template.yaml"
+    shown = [str(p) for p in caught.value.problems]
+    assert str(caught.value) == f"{config}: 3 problems in the template settings"
+    assert shown[0].startswith(f"{config}:2 colors: unknown key 'colors'; did you mean 'colours'?")
+    assert f"{config}:6 defaults.marking: expected text but received a list of 2" in shown
+    assert (f"{config}:4 numbered_paragraphs: expected true or false but received the text "
+            "'often'") in shown
+
+
+def test_template_settings_refuse_what_a_spec_refuses(tmp_path: Path) -> None:
+    child = _child_with(tmp_path, "extends: default\nlogo: !!python/name:os.system ''\n"
+                                  "extends: memo\n")
+    with pytest.raises(TemplateError) as caught:
+        load_template(child, tmp_path)
+    shown = "\n".join(str(p) for p in caught.value.problems)
+    assert "the template settings uses YAML features briefgen refuses" in str(caught.value)
+    assert "template.yaml:2 logo: YAML tag" in shown
+    assert "template.yaml:3 extends: key given twice" in shown
+
+
+def test_template_settings_keep_the_files_values_and_may_be_empty(tmp_path: Path) -> None:
+    child = _child_with(tmp_path, "# nothing but a comment\n")
+    assert read_settings(child) == {}
+    (child / "template.yaml").write_text("extends: default\ndefaults: {marking: }\n",
+                                         encoding="utf-8")
+    # Null stays null (placeholders read it as ""), and keys not given stay absent, so the
+    # parent's settings still show through.
+    template = load_template(child, tmp_path)
+    assert template.settings["defaults"]["marking"] is None
+    assert template.settings["colours"] == find_template("default", REPO).settings["colours"]

@@ -2,3 +2,8 @@
 
 cli.py only assembles them; a new command is a new module here plus one name in cli.COMMANDS.
 """
+
+from pathlib import Path
+
+# Where the commands that read a catalog look when --catalog is not given (a project's seeds/).
+DEFAULT_CATALOG = Path("seeds/sources.yaml")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from briefgen.commands import DEFAULT_CATALOG
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     figures = sub.add_parser("figures", help="numeric claims in the corpus, and where sources "
                                              "disagree")
-    figures.add_argument("--catalog", type=Path, default=Path("seeds/sources.yaml"),
-                         metavar="FILE", help="the catalog (default: seeds/sources.yaml)")
+    figures.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG,
+                         metavar="FILE", help=f"the catalog (default: {DEFAULT_CATALOG})")
     figures.add_argument("--disagreements", action="store_true",
                          help="only the topics on which sources disagree")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from briefgen.commands import DEFAULT_CATALOG
+
 EXIT_FOUND, EXIT_NOT_FOUND = 0, 1
 CONTEXT_CHARS = 120  # of the paragraph shown either side of the match
 
@@ -12,8 +14,8 @@ CONTEXT_CHARS = 120  # of the paragraph shown either side of the match
 def add_parser(sub: argparse._SubParsersAction) -> None:
     find = sub.add_parser("find", help="find a quotation in the corpus and print its citation")
     find.add_argument("text", metavar="TEXT", help="the words to find (quotation conventions apply)")
-    find.add_argument("--catalog", type=Path, default=Path("seeds/sources.yaml"), metavar="FILE",
-                      help="the catalog (default: seeds/sources.yaml)")
+    find.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, metavar="FILE",
+                      help=f"the catalog (default: {DEFAULT_CATALOG})")
     find.add_argument("--closest", type=int, default=3, metavar="N",
                       help="when nothing matches, how many close passages to show (default 3)")
 

@@ -8,12 +8,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from briefgen.commands import DEFAULT_CATALOG
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from briefgen.corpus.catalog import SourceCatalog
 
-DEFAULT_CATALOG = Path("seeds/sources.yaml")
 SHOW = "show"
 
 

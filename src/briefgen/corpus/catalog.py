@@ -12,20 +12,20 @@ that says which entry needs a text file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from briefgen.confine import CATALOG, SOURCE, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
 from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, SourceText, read_article, repair_encoding
 from briefgen.dates import calendar_problem
-from briefgen.errors import Problem, SourceError
+from briefgen.errors import Problem, SourceError, SpecError
+from briefgen.spec import options as o
+from briefgen.spec.yamlsource import LocatedYaml, YamlSyntaxError, parse_yaml
 
 #: Item types from the CSL 1.0.2 specification; citations know how to format each.
 CSL_TYPES = (
@@ -39,21 +39,16 @@ CSL_TYPES = (
 )
 
 MAX_CATALOG_BYTES = CATALOG.limit
-MAX_NODES = 100_000  # bounds YAML alias expansion long before memory suffers
+MAX_SOURCES = 100_000
+# Values after alias expansion: a catalog under its size limit holds far fewer; this bounds a
+# "billion laughs" long before memory suffers.
+MAX_NODES = 2_000_000
 
 # Ids are cited as [@id] in Markdown, so keep them to what reads well there.
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
-_REQUIRED = ("id", "file", "title", "type")
-_MAY_BE_EMPTY = ("file",)  # "" is a source without text: citable, not quotable
-_TEXT_FIELDS = ("id", "file", "start", "title", "sentence_case_title", "short_title", "type",
-                "container_title", "publisher", "date", "accessed", "url", "language", "note")
-_LIST_FIELDS = ("authors", "drop_lines")
-_FIELDS = _TEXT_FIELDS + _LIST_FIELDS
-_PERSON_FIELDS = ("family", "given")
-_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 @dataclass(frozen=True)
@@ -124,15 +119,21 @@ class SourceCatalog:
         """Read and validate a catalog; SourceError listing every problem if it is wrong."""
         path = Path(path)
         shown = str(path)
-        root = _compose(path)
-        problems: list[Problem] = []
-        records: list[tuple[SourceRecord, yaml.MappingNode, str]] = []
-        for key, node in _source_nodes(root, shown, problems):
-            record = _record(node, key, shown, problems)
+        located = _read(path)
+        ctx = o.Context(located)
+        checked = CATALOG_SCHEMA.validate(located.data, "", ctx)
+        problems = ctx.problems
+        entries = (checked or {}).get("sources") or []
+        records: list[tuple[SourceRecord, _Place, str]] = []
+        for index, record in enumerate(entries):
             if record is not None:
-                records.append((record, node, key))
+                key = f"sources[{index}]"
+                # "" is not stated, and a source that states no language is in English.
+                records.append((record if record.language else
+                                dataclasses.replace(record, language="en"),
+                                _Place(located, key), key))
         by_id: dict[str, SourceRecord] = {}
-        unique: list[tuple[SourceRecord, yaml.MappingNode, str]] = []
+        unique: list[tuple[SourceRecord, _Place, str]] = []
         for record, node, key in records:
             if record.id in by_id:
                 problems.append(Problem(shown, _line(_value(node, "id") or node), f"{key}.id",
@@ -209,7 +210,94 @@ class SourceCatalog:
 # --- reading the YAML ------------------------------------------------------------------------
 
 
-def _compose(path: Path) -> yaml.Node | None:
+def _check_id(text: str) -> str | None:
+    return None if _ID.match(text) else (
+        "expected lowercase letters, digits and single hyphens (like 'un-mali-future') but "
+        f"received {text!r}")
+
+
+def _check_date(text: str) -> str | None:
+    if _valid_date(text):
+        return None
+    wrong = calendar_problem(text)
+    return (f"{text!r} is not a real date: {wrong}" if wrong else
+            f'expected YYYY-MM-DD, YYYY-MM, YYYY or "" (not stated) but received {text!r}')
+
+
+def _check_day(text: str) -> str | None:
+    if _valid_date(text) and len(text) == 10:
+        return None
+    wrong = calendar_problem(text) if len(text) == 10 else None
+    return (f"{text!r} is not a real date: {wrong}" if wrong else
+            f'expected the day it was read, YYYY-MM-DD, or "" but received {text!r}')
+
+
+def _check_language(text: str) -> str | None:
+    return None if _LANGUAGE.match(text) else (
+        f"expected a language tag such as 'en' or 'ar' but received {text!r}")
+
+
+def _text(*, required: bool = False, non_empty: bool = False, max_length: int = 20_000,
+          help: str = "") -> o.Text:
+    # Every field is text, and a key written with nothing after it is "" (not stated). The
+    # limits are generous: the file's own size limit already bounds what it can hold.
+    return o.Text(required=required, non_empty=non_empty, max_length=max_length, strip=True,
+                  null="", help=help)
+
+
+_PERSON = o.Record(Person, {
+    "family": _text(required=True, non_empty=True, max_length=2000),
+    "given": _text(max_length=2000),
+}, paths={})
+
+_SOURCE = o.Record(
+    SourceRecord,
+    {
+        "id": o.Checked(_text(required=True, non_empty=True, max_length=200), _check_id),
+        "file": _text(required=True, max_length=4096,
+                      help='The text file, relative to the catalog; "" for a source with no text.'),
+        "start": _text(),
+        "title": _text(required=True, non_empty=True),
+        "sentence_case_title": _text(),
+        "short_title": _text(),
+        "type": o.Choice(CSL_TYPES, required=True, expected="a CSL item type (article-newspaper, "
+                         "article-magazine, post-weblog, report, webpage, ...)"),
+        "container_title": _text(),
+        "publisher": _text(),
+        "date": o.Checked(_text(max_length=200), _check_date),
+        "accessed": o.Checked(_text(max_length=200), _check_day),
+        "url": _text(),
+        "language": o.Checked(_text(max_length=200, help="Default en."), _check_language),
+        "note": _text(),
+        "authors": o.ListOf(_PERSON, max_items=1000),
+        "drop_lines": o.ListOf(o.Text(max_length=MAX_PARAGRAPH_BYTES, non_empty=False),
+                               max_items=10_000),
+    },
+    paths={},
+)
+
+# The catalog, declared once: loading checks and types it with the spec's own machinery.
+CATALOG_SCHEMA = o.Mapping({"sources": o.ListOf(_SOURCE, required=True, max_items=MAX_SOURCES)})
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a catalog entry, or one of its values, is written: for messages."""
+
+    located: LocatedYaml
+    key: str
+
+
+def _line(place: _Place) -> int:
+    return place.located.line(place.key) or 1
+
+
+def _value(place: _Place, name: str) -> _Place | None:
+    child = f"{place.key}.{name}"
+    return _Place(place.located, child) if child in place.located.lines else None
+
+
+def _read(path: Path) -> LocatedYaml:
     shown = str(path)
     try:
         # Inside its own folder: seeds/sources.yaml linked to /etc/passwd would otherwise be
@@ -231,175 +319,13 @@ def _compose(path: Path) -> yaml.Node | None:
         raise SourceError(f"source catalog is not UTF-8: {shown}",
                           [Problem(shown, at, "", f"byte {error.start} is not UTF-8")]) from None
     try:
-        # libyaml when available: a 10,000-source catalog took seconds in pure Python.
-        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line: int | None = int(mark.line) + 1 if mark is not None else None
+        return parse_yaml(text, shown, "the source catalog", empty_ok=True, plain_scalars=True,
+                          max_nodes=MAX_NODES)
+    except YamlSyntaxError as error:
         raise SourceError(f"source catalog is not valid YAML: {shown}",
-                          [Problem(shown, line, "", str(error.problem or error))]) from None
-    except yaml.YAMLError as error:
-        raise SourceError(f"source catalog is not valid YAML: {shown}",
-                          [Problem(shown, None, "", str(error))]) from None
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _pairs(node: yaml.MappingNode) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    for key_node, value_node in node.value:
-        yield str(key_node.value), key_node, value_node
-
-
-def _value(node: yaml.MappingNode, name: str) -> yaml.Node | None:
-    for key, _key_node, value_node in _pairs(node):
-        if key == name:
-            return value_node
-    return None
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"{node.value!r}" if node.value != "" else "nothing"
-
-
-def _source_nodes(
-    root: yaml.Node | None, shown: str, problems: list[Problem]
-) -> Iterator[tuple[str, yaml.MappingNode]]:
-    """Each source entry with its key path; problems for a malformed top level."""
-    if not isinstance(root, yaml.MappingNode):
-        line = _line(root) if root is not None else None
-        problems.append(Problem(shown, line, "", "expected a mapping with a 'sources:' list but "
-                                f"received: {_kind(root) if root is not None else 'nothing'}"))
-        return
-    seen: set[str] = set()
-    sources: yaml.Node | None = None
-    for key, key_node, value_node in _pairs(root):
-        if key in seen:
-            problems.append(Problem(shown, _line(key_node), key, "key given twice"))
-        seen.add(key)
-        if key == "sources":
-            sources = value_node
-        else:
-            problems.append(Problem(shown, _line(key_node), key,
-                                    "unknown key. Expected one of: sources" + _suggest(key,
-                                                                                      ["sources"])))
-    if sources is None:
-        problems.append(Problem(shown, _line(root), "sources", "missing: the list of sources"))
-        return
-    if not isinstance(sources, yaml.SequenceNode):
-        problems.append(Problem(shown, _line(sources), "sources",
-                                f"expected a list of sources but received: {_kind(sources)}"))
-        return
-    if len(sources.value) > MAX_NODES:
-        problems.append(Problem(shown, _line(sources), "sources", "too many sources"))
-        return
-    for index, entry in enumerate(sources.value):
-        key = f"sources[{index}]"
-        if isinstance(entry, yaml.MappingNode):
-            yield key, entry
-        else:
-            problems.append(Problem(shown, _line(entry), key,
-                                    f"expected a mapping (id:, file:, title:, ...) but received: "
-                                    f"{_kind(entry)}"))
-
-
-def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f". Did you mean {close[0]!r}?" if close else ""
-
-
-def _record(
-    node: yaml.MappingNode, key: str, shown: str, problems: list[Problem]
-) -> SourceRecord | None:
-    """One source entry as a SourceRecord, or None (with problems) if it does not validate."""
-    before = len(problems)
-    text: dict[str, str] = {}
-    lists: dict[str, yaml.SequenceNode] = {}
-    lines: dict[str, int] = {}
-    for name, key_node, value_node in _pairs(node):
-        where = f"{key}.{name}"
-        if name in lines:
-            problems.append(Problem(shown, _line(key_node), where, "key given twice"))
-            continue
-        lines[name] = _line(value_node)
-        if name not in _FIELDS:
-            problems.append(Problem(shown, _line(key_node), where,
-                                    f"unknown key. Expected one of: {', '.join(_FIELDS)}"
-                                    + _suggest(name, _FIELDS)))
-        elif name in _TEXT_FIELDS:
-            if isinstance(value_node, yaml.ScalarNode):
-                # Every field is text: read the scalar as written, so "2023-05-03" stays a
-                # string and "no" (Norwegian) does not become False.
-                text[name] = "" if value_node.tag == _NULL_TAG else str(value_node.value)
-            else:
-                problems.append(Problem(shown, _line(value_node), where,
-                                        f"expected text but received: {_kind(value_node)}"))
-        elif isinstance(value_node, yaml.SequenceNode):
-            lists[name] = value_node
-        elif isinstance(value_node, yaml.ScalarNode) and value_node.tag == _NULL_TAG:
-            pass  # "authors:" with nothing after it: none stated
-        else:
-            problems.append(Problem(shown, _line(value_node), where,
-                                    f"expected a list but received: {_kind(value_node)}"))
-    for name in _REQUIRED:
-        if name not in lines:
-            problems.append(Problem(shown, _line(node), f"{key}.{name}", "missing (required)"))
-        elif name in text and not text[name].strip() and name not in _MAY_BE_EMPTY:
-            problems.append(Problem(shown, lines[name], f"{key}.{name}", "must not be empty"))
-
-    def check(name: str, valid: bool, message: str) -> None:
-        if name in text and text[name] and not valid:
-            problems.append(Problem(shown, lines[name], f"{key}.{name}", message))
-
-    source_id = text.get("id", "")
-    check("id", bool(_ID.match(source_id)),
-          f"expected lowercase letters, digits and single hyphens (like 'un-mali-future') "
-          f"but received: {source_id!r}")
-    source_type = text.get("type", "")
-    check("type", source_type in CSL_TYPES,
-          f"expected a CSL item type (article-newspaper, article-magazine, post-weblog, report, "
-          f"webpage, ...) but received: {source_type!r}" + _suggest(source_type, CSL_TYPES))
-    date = text.get("date", "")
-    wrong = calendar_problem(date)
-    check("date", _valid_date(date),
-          f"{date.strip()!r} is not a real date: {wrong}" if wrong else
-          f'expected YYYY-MM-DD, YYYY-MM, YYYY or "" (not stated) but received: {date!r}')
-    accessed = text.get("accessed", "")
-    wrong = calendar_problem(accessed) if len(accessed.strip()) == 10 else None
-    check("accessed", _valid_date(accessed) and len(accessed.strip()) == 10,
-          f"{accessed.strip()!r} is not a real date: {wrong}" if wrong else
-          f'expected the day it was read, YYYY-MM-DD, or "" but received: {accessed!r}')
-    language = text.get("language", "en")
-    check("language", bool(_LANGUAGE.match(language)),
-          f"expected a language tag such as 'en' or 'ar' but received: {language!r}")
-
-    authors = _authors(lists.get("authors"), f"{key}.authors", shown, problems)
-    drop_lines = _strings(lists.get("drop_lines"), f"{key}.drop_lines", shown, problems)
-    if len(problems) > before:
-        return None
-    return SourceRecord(
-        id=source_id,
-        title=text["title"].strip(),
-        type=source_type,
-        authors=authors,
-        container_title=text.get("container_title", "").strip(),
-        publisher=text.get("publisher", "").strip(),
-        date=date.strip(),
-        url=text.get("url", "").strip(),
-        file=text["file"].strip(),
-        start=text.get("start", "").strip(),
-        language=language.strip() or "en",
-        note=text.get("note", "").strip(),
-        drop_lines=drop_lines,
-        sentence_case_title=text.get("sentence_case_title", "").strip(),
-        short_title=text.get("short_title", "").strip(),
-        accessed=accessed.strip(),
-    )
+                          [Problem(shown, error.line, "", error.detail)]) from None
+    except SpecError as error:
+        raise SourceError(str(error), error.problems) from None
 
 
 def valid_id(text: str) -> bool:
@@ -429,59 +355,12 @@ def _valid_date(date: str) -> bool:
     return True
 
 
-def _authors(
-    node: yaml.SequenceNode | None, key: str, shown: str, problems: list[Problem]
-) -> tuple[Person, ...]:
-    if node is None:
-        return ()
-    people: list[Person] = []
-    for index, entry in enumerate(node.value):
-        where = f"{key}[{index}]"
-        if not isinstance(entry, yaml.MappingNode):
-            problems.append(Problem(shown, _line(entry), where,
-                                    f"expected {{family: ..., given: ...}} but received: "
-                                    f"{_kind(entry)}"))
-            continue
-        names: dict[str, str] = {}
-        for name, key_node, value_node in _pairs(entry):
-            if name not in _PERSON_FIELDS:
-                problems.append(Problem(shown, _line(key_node), f"{where}.{name}",
-                                        "unknown key. Expected one of: family, given"
-                                        + _suggest(name, _PERSON_FIELDS)))
-            elif not isinstance(value_node, yaml.ScalarNode):
-                problems.append(Problem(shown, _line(value_node), f"{where}.{name}",
-                                        f"expected text but received: {_kind(value_node)}"))
-            else:
-                names[name] = "" if value_node.tag == _NULL_TAG else str(value_node.value).strip()
-        if not names.get("family"):
-            problems.append(Problem(shown, _line(entry), f"{where}.family",
-                                    "missing: every author needs a family name"))
-            continue
-        people.append(Person(names["family"], names.get("given", "")))
-    return tuple(people)
-
-
-def _strings(
-    node: yaml.SequenceNode | None, key: str, shown: str, problems: list[Problem]
-) -> tuple[str, ...]:
-    if node is None:
-        return ()
-    values: list[str] = []
-    for index, entry in enumerate(node.value):
-        if isinstance(entry, yaml.ScalarNode) and entry.tag != _NULL_TAG:
-            values.append(str(entry.value))
-        else:
-            problems.append(Problem(shown, _line(entry), f"{key}[{index}]",
-                                    f"expected a line of text but received: {_kind(entry)}"))
-    return tuple(values)
-
-
 # --- finding each article in its file --------------------------------------------------------
 
 
 def _locate_articles(
     path: Path,
-    records: list[tuple[SourceRecord, yaml.MappingNode, str]],
+    records: list[tuple[SourceRecord, _Place, str]],
     problems: list[Problem],
 ) -> dict[str, tuple[bytes, ...]]:
     """The raw lines of each source's article.
@@ -491,7 +370,7 @@ def _locate_articles(
     source's start line (or the end of the file).
     """
     shown = str(path)
-    by_file: dict[str, list[tuple[SourceRecord, yaml.MappingNode, str]]] = {}
+    by_file: dict[str, list[tuple[SourceRecord, _Place, str]]] = {}
     for entry in records:
         if not entry[0].file:  # no text: citable, not quotable
             if entry[0].start:

@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from briefgen.corpus.catalog import (
     CSL_TYPES,
     Person,
@@ -39,6 +37,7 @@ from briefgen.corpus.catalog import (
 )
 from briefgen.confine import EXPORT, RefusedFile, read_confined
 from briefgen.errors import Problem, SourceError
+from briefgen.spec.yamlsource import dump_yaml
 
 FORMATS = ("csl-json", "bibtex")
 
@@ -209,19 +208,11 @@ def append_entries(catalog_text: str, records: list[SourceRecord], origin: str) 
         entry.update({name: value for name, value in optional.items() if value})
         entry["language"] = record.language
         entry["note"] = record.note
-        dumped = yaml.dump([entry], Dumper=_CatalogDumper, allow_unicode=True, sort_keys=False,
-                           default_flow_style=None, width=96)
+        dumped = dump_yaml([entry])
         lines.append("")
         lines += ["  " + line if line else line for line in dumped.splitlines()]
     text = catalog_text if catalog_text.endswith("\n") else catalog_text + "\n"
     return text + "\n" + "\n".join(lines) + "\n"
-
-
-class _CatalogDumper(yaml.SafeDumper):
-    """Safe YAML laid out as the catalog is: lists indented under their key."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
 
 
 def _replace_checked(catalog_path: Path, text: str, *, write: bool) -> None:

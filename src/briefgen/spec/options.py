@@ -85,10 +85,15 @@ def suggest(word: str, choices: list[str]) -> str:
 class Option:
     """Base of all option types. ``required`` options report their absence."""
 
-    def __init__(self, *, required: bool = False, default: Any = None, help: str = "") -> None:
+    def __init__(
+        self, *, required: bool = False, default: Any = None, help: str = "",
+        null: Any = _MISSING,
+    ) -> None:
         self.required = required
         self.default = default
         self.help = help
+        # What a key written with no value (null) is read as; by default, not given at all.
+        self.null = null
 
     def validate(self, value: Any, path: str, ctx: Context) -> Any:
         raise NotImplementedError
@@ -105,10 +110,14 @@ class Option:
 class Text(Option):
     """A string. Numbers are accepted and turned into text (YAML reads 2021 as a number)."""
 
-    def __init__(self, *, max_length: int = 20_000, non_empty: bool = True, **kw: Any) -> None:
+    def __init__(
+        self, *, max_length: int = 20_000, non_empty: bool = True, strip: bool = False, **kw: Any
+    ) -> None:
+        kw.setdefault("default", "")  # a text not given is "", which typed objects hold as such
         super().__init__(**kw)
         self.max_length = max_length
         self.non_empty = non_empty
+        self.strip = strip  # surrounding white space removed
 
     def validate(self, value: Any, path: str, ctx: Context) -> Any:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -125,7 +134,7 @@ class Text(Option):
         if len(text) > self.max_length:
             ctx.problem(path, f"text is {len(text):,} characters long; the limit is {self.max_length:,}")
             return None
-        return text
+        return text.strip() if self.strip else text
 
     def json_schema(self) -> dict[str, Any]:
         return self._with_help({"type": ["string", "number"], "maxLength": self.max_length})
@@ -134,17 +143,17 @@ class Text(Option):
 class Choice(Option):
     """One of a fixed set of strings."""
 
-    def __init__(self, choices: tuple[str, ...], **kw: Any) -> None:
+    def __init__(self, choices: tuple[str, ...], *, expected: str = "", **kw: Any) -> None:
+        kw.setdefault("default", "")
         super().__init__(**kw)
         self.choices = choices
+        # What the message says was expected, for sets too long to list ("a CSL item type").
+        self.expected = expected or f"one of: {', '.join(choices)}"
 
     def validate(self, value: Any, path: str, ctx: Context) -> Any:
         if not isinstance(value, str) or value not in self.choices:
             hint = suggest(value, list(self.choices)) if isinstance(value, str) else ""
-            ctx.problem(
-                path,
-                f"expected one of: {', '.join(self.choices)} but received {describe(value)}{hint}",
-            )
+            ctx.problem(path, f"expected {self.expected} but received {describe(value)}{hint}")
             return None
         return value
 
@@ -289,6 +298,8 @@ class Mapping(Option):
         for name, option in self.fields.items():
             where = f"{path}.{name}" if path else name
             raw = value.get(name, _MISSING)
+            if raw is None and option.null is not _MISSING:
+                raw = option.null
             if raw is _MISSING or raw is None:
                 if option.required:
                     ctx.problem(where if raw is None else path, f"missing required key {name!r}")
@@ -313,3 +324,106 @@ class Mapping(Option):
         if required:
             schema["required"] = required
         return self._with_help(schema)
+
+
+class MappingOf(Option):
+    """A mapping whose keys are the writer's own (placeholder names, colour names) and whose
+    values all follow ``item``; a value left empty (null) is allowed."""
+
+    def __init__(self, item: Option, **kw: Any) -> None:
+        kw.setdefault("default", {})
+        super().__init__(**kw)
+        self.item = item
+
+    def validate(self, value: Any, path: str, ctx: Context) -> Any:
+        if not isinstance(value, dict):
+            ctx.problem(path, f"expected a mapping but received {describe(value)}")
+            return None
+        return {key: None if raw is None else self.item.validate(raw, f"{path}.{key}", ctx)
+                for key, raw in value.items()}
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._with_help({"type": "object", "additionalProperties": self.item.json_schema()})
+
+
+def as_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Validated values as the fields of a frozen dataclass: lists become tuples."""
+    return {name: tuple(v) if isinstance(v, list) else v for name, v in values.items()}
+
+
+class Record(Mapping):
+    """A mapping declared once for both its checks and the typed object it builds.
+
+    Each key becomes the field of ``of`` with the same name (or the one ``rename`` gives: a
+    YAML key may be a Python keyword), lists become tuples, ``fixed`` adds fields the file
+    does not give, and each field ``paths`` names receives the mapping's key path with that
+    suffix (by default ``key`` gets the key path itself).
+    """
+
+    def __init__(
+        self,
+        of: type,
+        fields: dict[str, Option],
+        *,
+        rename: dict[str, str] | None = None,
+        fixed: dict[str, Any] | None = None,
+        paths: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(fields, build=self._make, **kw)
+        self.of = of
+        self.rename = rename or {}
+        self.fixed = fixed or {}
+        self.paths = {"key": ""} if paths is None else paths
+
+    def _make(self, values: dict[str, Any], path: str) -> Any:
+        fields = {self.rename.get(k, k): v for k, v in as_fields(values).items()}
+        fields.update((name, path + suffix) for name, suffix in self.paths.items())
+        return self.of(**fields, **self.fixed)
+
+
+class Building(Option):
+    """``option``'s checks, then ``build(value, path)`` to type what passed them.
+
+    For values that are not mappings (a chart value written as a bare number, a table row
+    written as a plain list) but become typed objects all the same.
+    """
+
+    def __init__(self, option: Option, build: Callable[[Any, str], Any]) -> None:
+        super().__init__(required=option.required, default=option.default, help=option.help,
+                         null=option.null)
+        self.option = option
+        self.build = build
+
+    def validate(self, value: Any, path: str, ctx: Context) -> Any:
+        before = len(ctx.problems)
+        checked = self.option.validate(value, path, ctx)
+        return None if len(ctx.problems) > before else self.build(checked, path)
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.option.json_schema()
+
+
+class Checked(Option):
+    """``option``'s checks, then ``check``: the problem with a value of the right type ("" and
+    None are not checked), or None when there is none."""
+
+    def __init__(self, option: Option, check: Callable[[Any], str | None]) -> None:
+        super().__init__(required=option.required, default=option.default, help=option.help,
+                         null=option.null)
+        self.option = option
+        self.check = check
+
+    def validate(self, value: Any, path: str, ctx: Context) -> Any:
+        before = len(ctx.problems)
+        checked = self.option.validate(value, path, ctx)
+        if len(ctx.problems) > before or checked in ("", None):
+            return checked
+        problem = self.check(checked)
+        if problem is not None:
+            ctx.problem(path, problem)
+            return None
+        return checked
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.option.json_schema()

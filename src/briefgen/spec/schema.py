@@ -6,15 +6,16 @@ verification, chart drawing) can point at the place in the file that is wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from briefgen.charts.data import CHART_KINDS
 from briefgen.citations import STYLES
 from briefgen.spec import options as o
 
-CHART_KINDS = ("bar", "grouped-bar", "stacked-bar", "line", "part-of-whole")
-# The styles the formatter knows, so a style the spec may name is always one a build can use.
+# The kinds the chart stage draws and the styles the formatter knows, so whatever the spec may
+# name is always one a build can use.
 CITATION_STYLES = tuple(STYLES)
 SCHEMA_URL = "https://briefgen.example/schema/brief.schema.json"
 
@@ -180,75 +181,21 @@ class BriefSpec:
 
 
 # ------------------------------------------------------------------ builders
+# Only where a typed object is more than its keys: a bare number for a value, a series'
+# excerpt handed to its values, a row written as a plain list.
 
 
-def _tuple(value: Any) -> tuple[Any, ...]:
-    return tuple(value or ())
-
-
-def _excerpt(shown: bool) -> Any:
-    def build(v: dict[str, Any], key: str) -> ExcerptSpec:
-        return ExcerptSpec(
-            id=v["id"] or "", source=v["source"], quote=v["quote"], key=key, shown=shown,
-            lang=v["lang"] or "",
-        )
-
-    return build
-
-
-def _value(v: Any, key: str, excerpt: str) -> ValueSpec:
-    if isinstance(v, dict):
-        return ValueSpec(value=v["value"], excerpt=v["excerpt"] or excerpt, key=key)
-    return ValueSpec(value=v, excerpt=excerpt, key=key)
+def _bare_value(value: float, key: str) -> ValueSpec:
+    return ValueSpec(value=value, excerpt="", key=key)
 
 
 def _series(v: dict[str, Any], key: str) -> SeriesSpec:
-    default = v["excerpt"] or ""
-    values = tuple(_value(x, f"{key}.values[{i}]", default) for i, x in enumerate(v["values"]))
+    values = tuple(replace(x, excerpt=x.excerpt or v["excerpt"]) for x in v["values"])
     return SeriesSpec(name=v["name"], values=values, key=key)
 
 
-def _chart(v: dict[str, Any], key: str) -> ChartSpec:
-    return ChartSpec(
-        id=v["id"] or "", kind=v["kind"], title=v["title"] or "", caption=v["caption"],
-        alt=v["alt"], unit=v["unit"] or "", categories=_tuple(v["categories"]),
-        series=_tuple(v["series"]), data=v["data"] or "", key=key,
-    )
-
-
-def _row(v: Any, key: str) -> RowSpec:
-    if isinstance(v, dict):
-        return RowSpec(cells=_tuple(v["cells"]), excerpts=_tuple(v["excerpts"]), key=key,
-                       cells_key=f"{key}.cells")
-    return RowSpec(cells=tuple(v), excerpts=(), key=key, cells_key=key)
-
-
-def _table(v: dict[str, Any], key: str) -> TableSpec:
-    return TableSpec(
-        id=v["id"] or "", caption=v["caption"], columns=_tuple(v["columns"]),
-        align=_tuple(v["align"]),
-        rows=tuple(_row(r, f"{key}.rows[{i}]") for i, r in enumerate(v["rows"])),
-        excerpts=_tuple(v["excerpts"]), key=key,
-    )
-
-
-def _memo(v: dict[str, Any], key: str) -> MemoSpec:
-    return MemoSpec(to=v["to"] or "", sender=v["from"] or "", reference=v["reference"] or "")
-
-
-def _section(v: dict[str, Any], key: str) -> SectionSpec:
-    return SectionSpec(
-        heading=v["heading"], body=v["body"] or "", excerpts=_tuple(v["excerpts"]),
-        charts=_tuple(v["charts"]), tables=_tuple(v["tables"]), key=key,
-    )
-
-
-def _recommendation(v: dict[str, Any], key: str) -> RecommendationSpec:
-    return RecommendationSpec(
-        title=v["title"], action=v["action"], lead=v["lead"] or "",
-        timeframe=v["timeframe"] or "", indicator=v["indicator"] or "",
-        evidence=_tuple(v["evidence"]), key=key,
-    )
+def _row_of_cells(cells: list[str], key: str) -> RowSpec:
+    return RowSpec(cells=tuple(cells), excerpts=(), key=key, cells_key=key)
 
 
 # ------------------------------------------------------------------ declarations
@@ -256,8 +203,9 @@ def _recommendation(v: dict[str, Any], key: str) -> RecommendationSpec:
 _ID_HELP = "An identifier other parts of the spec use to name this item."
 
 
-def _excerpt_option(shown: bool) -> o.Mapping:
-    return o.Mapping(
+def _excerpt_option(shown: bool) -> o.Record:
+    return o.Record(
+        ExcerptSpec,
         {
             "id": o.Text(max_length=100, help=_ID_HELP),
             "source": o.Text(required=True, max_length=200, help="A source id from the catalog."),
@@ -268,7 +216,7 @@ def _excerpt_option(shown: bool) -> o.Mapping:
             ),
             "lang": o.Text(max_length=20, help="Language of the quote (BCP 47), e.g. ar."),
         },
-        build=_excerpt(shown),
+        fixed={"shown": shown},
         help="A quotation checked against its source." if shown else
         "A quotation used as evidence for charts, tables and recommendations; not printed.",
     )
@@ -281,11 +229,11 @@ MAX_SERIES = 20
 MAX_CHART_LABEL = 200  # a category or a series name
 
 _VALUE = o.AnyOf(
-    (lambda v: isinstance(v, dict), o.Mapping({
+    (lambda v: isinstance(v, dict), o.Record(ValueSpec, {
         "value": o.Number(required=True),
         "excerpt": o.Text(max_length=100, help="The excerpt id this number comes from."),
     })),
-    (lambda v: True, o.Number()),
+    (lambda v: True, o.Building(o.Number(), _bare_value)),
 )
 
 _SERIES = o.Mapping(
@@ -297,7 +245,8 @@ _SERIES = o.Mapping(
     build=_series,
 )
 
-_CHART = o.Mapping(
+_CHART = o.Record(
+    ChartSpec,
     {
         "id": o.Text(max_length=100, help=_ID_HELP),
         "kind": o.Choice(CHART_KINDS, required=True),
@@ -309,7 +258,6 @@ _CHART = o.Mapping(
         "series": o.ListOf(_SERIES, max_items=MAX_SERIES),
         "data": o.Text(max_length=500, help="A CSV beside the spec: category, series, value, excerpt."),
     },
-    build=_chart,
 )
 
 def _cells(**kw: Any) -> o.ListOf:
@@ -318,17 +266,18 @@ def _cells(**kw: Any) -> o.ListOf:
 
 # A row is a plain list of cells, or a mapping when it names its own excerpts.
 _ROW = o.AnyOf(
-    (lambda v: isinstance(v, dict), o.Mapping({
+    (lambda v: isinstance(v, dict), o.Record(RowSpec, {
         "cells": _cells(required=True, help="Markdown, one per column."),
         "excerpts": o.ListOf(o.Text(max_length=100),
                              help="Excerpt ids this row's figures come from, instead of the "
                                   "table's."),
-    })),
-    (lambda v: True, _cells()),
+    }, paths={"key": "", "cells_key": ".cells"})),
+    (lambda v: True, o.Building(_cells(), _row_of_cells)),
     help="A list of cells (Markdown, one per column), or {cells: [...], excerpts: [...]}.",
 )
 
-_TABLE = o.Mapping(
+_TABLE = o.Record(
+    TableSpec,
     {
         "id": o.Text(max_length=100, help=_ID_HELP),
         "caption": o.Text(required=True, max_length=1000),
@@ -338,22 +287,25 @@ _TABLE = o.Mapping(
         "excerpts": o.ListOf(o.Text(max_length=100),
                              help="Excerpt ids the figures come from, for rows that name none."),
     },
-    build=_table,
 )
 
-_MEMO = o.Mapping(
+_MEMO = o.Record(
+    MemoSpec,
     {
         "to": o.Text(max_length=500, help='Who the memo is for: "To:" in the memo head.'),
         "from": o.Text(max_length=500, help='Who sends it: "From:"; default the authors and '
                                             "the organisation."),
         "reference": o.Text(max_length=200, help='The file or reference number: "Reference:".'),
     },
-    build=_memo,
+    rename={"from": "sender"},
+    paths={},
+    default=MemoSpec(),
     help="The memo head's To, From and Reference lines (the memo template prints them; "
     "Subject is `subject`, Date is `date`).",
 )
 
-_SECTION = o.Mapping(
+_SECTION = o.Record(
+    SectionSpec,
     {
         "heading": o.Text(required=True, max_length=300),
         "body": o.Text(help="Markdown, with citations as [@source-id] or [@source-id, para 4]."),
@@ -361,10 +313,10 @@ _SECTION = o.Mapping(
         "charts": o.ListOf(_CHART, max_items=20),
         "tables": o.ListOf(_TABLE, max_items=20),
     },
-    build=_section,
 )
 
-_RECOMMENDATION = o.Mapping(
+_RECOMMENDATION = o.Record(
+    RecommendationSpec,
     {
         "title": o.Text(required=True, max_length=300),
         "action": o.Text(required=True, max_length=5000, help="Markdown."),
@@ -373,7 +325,6 @@ _RECOMMENDATION = o.Mapping(
         "indicator": o.Text(max_length=1000, help="How progress is measured; a target."),
         "evidence": o.ListOf(o.Text(max_length=100), help="Excerpt ids or source ids."),
     },
-    build=_recommendation,
 )
 
 BRIEF_FIELDS: dict[str, o.Option] = {
@@ -389,7 +340,8 @@ BRIEF_FIELDS: dict[str, o.Option] = {
     "keywords": o.ListOf(o.Text(max_length=100), max_items=50),
     "subject": o.Text(max_length=500, help='What the brief is about: the document\'s subject '
                                           'and the memo\'s "Subject:" line; default the subtitle.'),
-    "lang": o.Text(max_length=20, help="Language of the brief (BCP 47); default en."),
+    "lang": o.Text(max_length=20, default="en",
+                   help="Language of the brief (BCP 47); default en."),
     "corpus": o.Text(max_length=500, help="The source catalog (sources.yaml) to check quotes against."),
     "summary": o.Text(required=True, help="Markdown."),
     "key_points": o.ListOf(o.Text(max_length=2000), max_items=20),
@@ -405,29 +357,11 @@ BRIEF = o.Mapping(BRIEF_FIELDS)
 
 
 def build_brief(values: dict[str, Any], path: Path) -> BriefSpec:
-    """The typed spec from a validated top-level mapping (only called when it had no problems)."""
-    return BriefSpec(
-        path=path,
-        title=values["title"],
-        subtitle=values["subtitle"] or "",
-        date=values["date"],
-        authors=_tuple(values["authors"]),
-        organisation=values["organisation"] or "",
-        marking=values["marking"] or "",
-        template=values["template"] or "",
-        citation_style=values["citation_style"] or "",
-        keywords=_tuple(values["keywords"]),
-        subject=values["subject"] or "",
-        lang=values["lang"] or "en",
-        corpus=values["corpus"] or "",
-        summary=values["summary"],
-        key_points=_tuple(values["key_points"]),
-        evidence=_tuple(values["evidence"]),
-        sections=_tuple(values["sections"]),
-        recommendations=_tuple(values["recommendations"]),
-        evidence_annex=bool(values["evidence_annex"]),
-        memo=values["memo"] or MemoSpec(),
-    )
+    """The typed spec from a validated top-level mapping (only called when it had no problems).
+
+    Not a Record like the rest: the file cannot give its own path.
+    """
+    return BriefSpec(path=path, **o.as_fields(values))
 
 
 def json_schema() -> dict[str, Any]:

@@ -9,6 +9,7 @@ Python objects, unbounded alias expansion, binary files and very large files.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,16 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+
+
+class YamlSyntaxError(SpecError):
+    """Text that is not YAML (or nests too deeply to read); ``line`` is where, when known,
+    and ``detail`` the message without its file:line:column, for callers that locate it."""
+
+    def __init__(self, message: str, file: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.detail = re.sub(r"^\d+(?::\d+)?: ", "", message.removeprefix(f"{file}:"))
 
 
 @dataclass
@@ -109,43 +120,56 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     return parse_yaml(decode_spec_bytes(raw, file), file)
 
 
-def parse_yaml(text: str, file: str) -> LocatedYaml:
-    """Parse a spec's YAML text; syntax errors name line, column and the offending line."""
-    empty = f"{file}: the spec is empty; expected a mapping with title, date, ..."
+def parse_yaml(
+    text: str,
+    file: str,
+    what: str = "the spec",
+    *,
+    empty_ok: bool = False,
+    plain_scalars: bool = False,
+    max_nodes: int = MAX_NODES,
+) -> LocatedYaml:
+    """Parse YAML text; syntax errors (YamlSyntaxError) name line, column and the line.
+
+    ``what`` names the file in messages ("the spec", "the template settings"); ``empty_ok``
+    gives data None for a file with no document instead of refusing it; ``plain_scalars``
+    keeps every scalar as the text written (a catalog's 2023-05-03 stays a string, "no" is
+    not False), null still None; ``max_nodes`` bounds the values after alias expansion.
+    """
+    empty = f"{file}: {what} is empty; expected a mapping with title, date, ..."
     if not text.strip():
+        if empty_ok:
+            return LocatedYaml(file=file, data=None)
         raise SpecError(empty)
-    located = parse_values(text, file, "spec")
-    if located.data is None:
-        raise SpecError(empty)
-    return located
-
-
-def parse_values(text: str, file: str, what: str) -> LocatedYaml:
-    """Parse the YAML text of any file briefgen reads (``what`` names it in messages: "spec",
-    "template file"), under the same limits on tags, aliases and nesting; its data is
-    None when the text holds no document."""
     try:
         nodes = _compose_all(text)
     except yaml.MarkedYAMLError as exc:
-        raise SpecError(_syntax_message(exc, text, file)) from None
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlSyntaxError(_syntax_message(exc, text, file), file,
+                              None if mark is None else mark.line + 1) from None
     except yaml.reader.ReaderError as exc:
-        raise SpecError(_reader_message(exc, text, file)) from None
+        raise YamlSyntaxError(_reader_message(exc, text, file), file,
+                              text.count("\n", 0, exc.position) + 1) from None
     except _NestingLimit as exc:
-        raise SpecError(_too_deep_message(file, exc.line, what)) from None
+        raise YamlSyntaxError(_too_deep_message(file, exc.line, what), file, exc.line) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
         raise SpecError(f"{file}: not valid YAML: {exc}") from None
     nodes = [n for n in nodes if n is not None]
     located = LocatedYaml(file=file, data=None)
     if not nodes:
-        return located
+        if empty_ok:
+            return LocatedYaml(file=file, data=None)
+        raise SpecError(empty)
     if len(nodes) > 1:
         line = nodes[1].start_mark.line + 1
-        raise SpecError(f"{file}:{line}: the {what} holds several YAML documents; expected one")
-    builder = _Builder(located, what)
+        raise SpecError(f"{file}:{line}: {what} holds several YAML documents; expected one")
+    located = LocatedYaml(file=file, data=None)
+    builder = _Builder(located, what, plain_scalars, max_nodes)
     located.data = builder.build(nodes[0], "")
+    if located.data is None and not builder.problems and not empty_ok:
+        raise SpecError(empty)
     if builder.problems:
-        raise SpecError(f"{file}: the {what} uses YAML features briefgen refuses",
-                        builder.problems)
+        raise SpecError(f"{file}: {what} uses YAML features briefgen refuses", builder.problems)
     return located
 
 
@@ -231,9 +255,9 @@ def _deepest_nesting(text: str, loader: type[Any]) -> tuple[int, int]:
     return deepest, deepest_line
 
 
-def _too_deep_message(file: str, line: int, what: str = "spec") -> str:
+def _too_deep_message(file: str, line: int, what: str) -> str:
     return (
-        f"{file}:{line}: the {what} nests lists or mappings too deeply (more than {MAX_DEPTH} "
+        f"{file}:{line}: {what} nests lists or mappings too deeply (more than {MAX_DEPTH} "
         "levels; a brief needs about eight); refused"
     )
 
@@ -269,9 +293,12 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
 class _Builder:
     """Turns composed nodes into plain values, counting nodes to bound alias expansion."""
 
-    def __init__(self, located: LocatedYaml, what: str = "spec") -> None:
+    def __init__(self, located: LocatedYaml, what: str, plain_scalars: bool, max_nodes: int
+                 ) -> None:
         self.located = located
         self.what = what
+        self.plain_scalars = plain_scalars
+        self.max_nodes = max_nodes
         self.problems: list[Problem] = []
         self.count = 0
         self.depth = 0
@@ -279,9 +306,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: str) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.max_nodes:
             raise SpecError(
-                f"{self.located.file}: the {self.what} expands to more than {MAX_NODES:,} values "
+                f"{self.located.file}: {self.what} expands to more than {self.max_nodes:,} values "
                 "(aliases nested too deep?); refused"
             )
         self.located.lines.setdefault(path, node.start_mark.line + 1)
@@ -291,7 +318,7 @@ class _Builder:
                     self.located.file,
                     node.start_mark.line + 1,
                     path,
-                    f"YAML tag {node.tag!r} is not allowed; a {self.what} holds plain text, "
+                    f"YAML tag {node.tag!r} is not allowed; {self.what} holds plain text, "
                     "numbers, lists and mappings",
                 )
             )
@@ -309,6 +336,8 @@ class _Builder:
                 return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
             finally:
                 self.depth -= 1
+        if self.plain_scalars:
+            return None if node.tag == "tag:yaml.org,2002:null" else str(node.value)
         try:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError):
@@ -337,3 +366,17 @@ class _Builder:
             out[key] = self.build(value_node, child)
         self.located.lines.pop(path + ".<key>", None)
         return out
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Safe YAML with lists indented under their key, as people write the catalog."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def dump_yaml(values: Any) -> str:
+    """``values`` (plain lists, mappings and scalars) as YAML text in the order given, small
+    lists and mappings inline, for appending to a file people also edit by hand."""
+    return yaml.dump(values, Dumper=_IndentedDumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=None, width=96)

@@ -7,8 +7,9 @@ from typing import Any
 
 from briefgen.confine import TEMPLATE_FILE, RefusedFile, read_confined
 from briefgen.errors import SpecError, TemplateError
-from briefgen.spec.yamlsource import parse_values
-from briefgen.templating.template import Template
+from briefgen.spec import options as o
+from briefgen.spec.yamlsource import parse_yaml
+from briefgen.templating.template import SETTINGS, Template
 
 DEFAULT_TEMPLATE = "default"
 # Where templates live when briefgen runs from its own checkout (the Makefile installs it
@@ -66,15 +67,14 @@ def confined_template(folder: Path) -> Path:
 
 
 def read_settings(folder: Path) -> dict[str, Any]:
-    """The mapping in folder/template.yaml, or {} when there is no such file."""
+    """The mapping in folder/template.yaml, checked against SETTINGS; {} when there is no such
+    file. TemplateError naming file:line and key of every problem."""
     config = folder / "template.yaml"
     if not config.is_file():
         return {}
     try:
         text = read_confined(config, folder, TEMPLATE_FILE).decode("utf-8-sig")
-        # The spec's YAML reader and its limits: an alias bomb of a few hundred bytes loads
-        # as shared lists, then expands to 10^9 values when the settings are written out.
-        loaded = parse_values(text, str(config), "template file").data
+        located = parse_yaml(text, str(config), "the template settings", empty_ok=True)
     except RefusedFile as refused:
         raise TemplateError(f"{config}: {refused.reason}") from None
     except OSError as exc:
@@ -84,9 +84,20 @@ def read_settings(folder: Path) -> dict[str, Any]:
         raise TemplateError(f"{config}: cannot read template settings: {exc}") from None
     except SpecError as exc:
         raise TemplateError(str(exc), exc.problems) from None
-    if loaded is not None and not isinstance(loaded, dict):
-        raise TemplateError(f"{config}: expected a mapping of settings")
-    return loaded or {}
+    if located.data is None:
+        return {}
+    if not isinstance(located.data, dict):
+        raise TemplateError(f"{config}:1: expected a mapping of settings but received "
+                            f"{o.describe(located.data)}")
+    ctx = o.Context(located)
+    SETTINGS.validate(located.data, "", ctx)
+    if ctx.problems:
+        count = len(ctx.problems)
+        raise TemplateError(f"{config}: {count} problem{'s' if count != 1 else ''} in the "
+                            "template settings", ctx.problems)
+    # The file's own values, not the checked ones: a key not given stays absent, so a parent's
+    # setting still shows through when the settings are merged.
+    return dict(located.data)
 
 
 def load_template(

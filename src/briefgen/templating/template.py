@@ -6,6 +6,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.spec import options as o
+
+# template.yaml, declared once: loading checks it against this, and the writers read the keys
+# it names (they receive the file's own values, unchanged).
+SETTINGS = o.Mapping({
+    "name": o.Text(max_length=100, help="The template's name; default its folder's."),
+    "description": o.Text(max_length=1000, help="One line for `briefgen template list`."),
+    "extends": o.Text(max_length=500, help="A template name, or a path, to take the rest from."),
+    "defaults": o.MappingOf(o.Text(max_length=2000, non_empty=False),
+                            help="Placeholder values used when the spec gives none."),
+    "logo": o.Text(max_length=500, help="The logo file in the template's folder."),
+    "colours": o.MappingOf(o.Text(max_length=100),
+                           help="Colours by name (accent, highlight, link, marking), #rrggbb."),
+    "numbered_paragraphs": o.Flag(help="Number the top-level body paragraphs 1., 2., ..."),
+})
+
 
 @dataclass(frozen=True)
 class Template:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -18,7 +19,6 @@ from briefgen.bundle import (
     ChartValue,
     chart_csv,
     write_bundle,
-    zip_timestamp,
 )
 from briefgen.errors import BriefgenError
 from briefgen.pipeline import BuildOptions, build, check, output_stem
@@ -72,10 +72,22 @@ def test_chart_csv_is_what_a_spec_data_file_reads(tmp_path: Path) -> None:
         {"category": "Police", "series": "MINUSMA", "value": "2.5", "excerpt": ""}]
 
 
-def test_timestamps_before_zip_time_or_missing_dates_become_1980() -> None:
-    assert zip_timestamp("1975-03-01") == (1980, 1, 1, 0, 0, 0)
-    assert zip_timestamp("") == (1980, 1, 1, 0, 0, 0)
-    assert zip_timestamp("2023-05-15") == (2023, 5, 15, 0, 0, 0)
+def _entry_dates(tmp_path: Path, date: str) -> set[tuple[int, ...]]:
+    contents = dataclasses.replace(_contents(tmp_path), date=date)
+    write_bundle(contents, tmp_path / "dated.zip")
+    with zipfile.ZipFile(tmp_path / "dated.zip") as z:
+        return {i.date_time for i in z.infolist()}
+
+
+def test_dates_before_zip_time_or_missing_become_1980(tmp_path: Path) -> None:
+    assert _entry_dates(tmp_path, "1975-03-01") == {(1980, 1, 1, 0, 0, 0)}
+    assert _entry_dates(tmp_path, "") == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch_dates_the_entries_as_it_dates_the_docx(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13 UTC
+    assert _entry_dates(tmp_path, "2021-07-15") == {(2023, 11, 14, 0, 0, 0)}
 
 
 # ---------------------------------------------------------------- from real builds

@@ -10,18 +10,17 @@ This module knows nothing of the spec: pipeline.py hands it a BundleContents.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import textwrap
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.csv_cells import guarded
+from briefgen.outputs import write_reproducible_zip, zip_time
+from briefgen.writers.timestamps import embedded_time
 
 # The CSV columns a spec's `data:` reads (docs/spec-format.md), so a chart can be redrawn as is.
 CSV_COLUMNS = ("category", "series", "value", "excerpt")
-_EARLIEST = (1980, 1, 1, 0, 0, 0)  # the zip format cannot say anything older
 
 
 @dataclass(frozen=True)
@@ -137,16 +136,6 @@ def readme_text(contents: BundleContents) -> str:
     return "\n".join(lines) + "\n"
 
 
-def zip_timestamp(date: str) -> tuple[int, int, int, int, int, int]:
-    """The brief's ISO date as a zip timestamp (midnight); 1980-01-01 if it has none or is older."""
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        return _EARLIEST
-    stamp = (day.year, day.month, day.day, 0, 0, 0)
-    return max(stamp, _EARLIEST)
-
-
 def entries(contents: BundleContents) -> list[tuple[str, bytes]]:
     """Every (name, bytes) of the bundle in its fixed order, names under ``<stem>/``."""
     items: list[tuple[str, bytes]] = [("README.txt", readme_text(contents).encode("utf-8"))]
@@ -163,11 +152,5 @@ def entries(contents: BundleContents) -> list[tuple[str, bytes]]:
 
 def write_bundle(contents: BundleContents, path: Path) -> None:
     """Write the bundle of ``contents`` to ``path`` (the caller makes that atomic)."""
-    stamp = zip_timestamp(contents.date)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in entries(contents):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, wherever it was made, so the bytes do not vary
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=9)
+    write_reproducible_zip(path, entries(contents), zip_time(embedded_time(contents.date)),
+                           compresslevel=9, unix=True)

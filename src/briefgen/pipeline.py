@@ -7,13 +7,9 @@ build leaves neither a half-written file nor a new one.
 
 from __future__ import annotations
 
-import glob
 import json
 import multiprocessing
-import os
 import re
-import socket
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -46,6 +42,7 @@ from briefgen.locators import check_locators
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.markup.links import link_target, refusal
 from briefgen.model.nodes import Document, Figure
+from briefgen.outputs import PendingOutputs, default_cache_dir, remove_stale_temporaries
 from briefgen.spec.loader import (
     check_references,
     display_path,
@@ -109,12 +106,6 @@ class BuildResult:
     outputs: tuple[Path, ...]
     seconds: float
     warnings: tuple[str, ...] = field(default=())
-
-
-def default_cache_dir() -> Path:
-    """$XDG_CACHE_HOME/briefgen, or ~/.cache/briefgen."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefgen"
 
 
 # Catalogs loaded in this process, by resolved path: the catalog, and the stamps of the files
@@ -342,12 +333,6 @@ def output_stem(spec: BriefSpec) -> str:
     return f"{spec.date}-{slug}"
 
 
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def writer_for(name: str, options: BuildOptions = BuildOptions()) -> Writer:
     """The writer of format ``name``; imported on demand so a DOCX-only build never loads Typst."""
     if name == "docx":
@@ -386,21 +371,9 @@ def build(
         raise BriefgenError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     stem = output_stem(checked.spec)
     remove_stale_temporaries(out_dir, stem)
-    written: list[tuple[Path, Path]] = []
-
-    def reserve(suffix: str) -> Path:
-        """A temporary file beside the final ``<stem><suffix>``, renamed into place at the end."""
-        try:
-            handle, temp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(stem)}.",
-                                                 suffix=suffix + ".tmp", dir=out_dir)
-        except OSError as exc:
-            raise BriefgenError(f"cannot write into {out_dir}: {exc.strerror}") from None
-        os.close(handle)
-        written.append((Path(temp_name), out_dir / f"{stem}{suffix}"))
-        return Path(temp_name)
-
+    pending = PendingOutputs(out_dir, stem)
     try:
-        targets = [(writer, reserve(writer.suffix)) for writer in writers]
+        targets = [(writer, pending.reserve(writer.suffix)) for writer in writers]
         # The writers share nothing but the immutable document, and Typst compiles without
         # holding the GIL: writing the DOCX while the PDF compiles saves most of the PDF's time.
         with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
@@ -423,24 +396,15 @@ def build(
             # temporary files here, removed below, so nothing is written.
             refuse_warnings(spec_path, warnings)
         # The evidence record, beside the outputs and renamed with them.
-        write_manifest(checked, reserve(".evidence.json"))
+        write_manifest(checked, pending.reserve(".evidence.json"))
         if options.bundle:  # last, so it holds every file this build wrote
-            outputs_so_far = [(final.name, temp) for temp, final in written]
-            write_bundle(bundle_contents(checked, document, stem, outputs_so_far),
-                         reserve(".zip"))
+            write_bundle(bundle_contents(checked, document, stem, pending.files()),
+                         pending.reserve(".zip"))
             say("wrote bundle")
-        mode = _file_mode()
-        try:
-            for temp, final in written:
-                os.chmod(temp, mode)  # mkstemp makes 0600 files; outputs are for sharing
-                os.replace(temp, final)
-        except OSError as exc:
-            raise BriefgenError(f"cannot move the output into {out_dir}: {exc.strerror}") from None
+        outputs = pending.commit()
     except BaseException:
-        for temp, _ in written:
-            temp.unlink(missing_ok=True)
+        pending.discard()
         raise
-    outputs = tuple(final for _, final in written)
     return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started,
                        tuple(warnings))
 
@@ -481,44 +445,3 @@ def bundle_contents(checked: Checked, document: Document, stem: str,
                                     record.url))
     return BundleContents(stem, spec.title, spec.date, tuple(spec.authors), spec.organisation,
                           tuple(files), tuple(charts), tuple(sources))
-
-
-def _temp_prefix(stem: str) -> str:
-    # Host and process id in the name let a later build tell a killed build's leftovers from
-    # a live build's work in progress, even in a folder on a shared drive.
-    host = re.sub(r"[^A-Za-z0-9-]+", "-", socket.gethostname())[:40] or "host"
-    return f".{stem}.{host}-{os.getpid()}"
-
-
-def remove_stale_temporaries(out_dir: Path, stem: str) -> list[Path]:
-    """Remove temporary files a killed build of ``stem`` left in ``out_dir``; return them.
-
-    Only files this host wrote whose process is gone: a build still running (here, or on
-    another machine sharing the folder) keeps its files. A kill (SIGKILL, power cut) is the
-    one way a build leaves them, as no cleanup code runs. The process id, not the file's age,
-    decides: a long-lived process (a batch worker, a test run) starts many builds.
-    """
-    if os.name != "posix":  # os.kill(pid, 0) tests a process only on POSIX
-        return []
-    host = _temp_prefix(stem).rsplit("-", 1)[0]
-    removed = []
-    for path in out_dir.glob(f"{glob.escape(host)}-*.tmp"):
-        pid_text = path.name[len(host) + 1:].split(".", 1)[0]
-        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _running(int(pid_text)):
-            continue
-        try:
-            path.unlink()
-            removed.append(path)
-        except OSError:
-            continue  # gone already, or not ours to remove: leave it
-    return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True

@@ -9,11 +9,8 @@ next to any other matplotlib user in the process.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from briefgen.charts.data import ChartData, ChartImages, ChartStyle, chart_key
 from briefgen.charts.layout import (
@@ -36,6 +33,7 @@ from briefgen.charts.layout import (
     text_width_cm,
 )
 from briefgen.errors import ChartError
+from briefgen.outputs import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -173,28 +171,11 @@ def _render(chart: ChartData, style: ChartStyle, width_cm: float, height_cm: flo
         else:
             _draw_bars(fig, chart, style, plan_bars(chart, style))
         title = chart.title or "Chart"
-        _write_atomically(png, lambda f: fig.savefig(
-            f, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": title}))
-        _write_atomically(svg, lambda f: fig.savefig(
-            f, format="svg", metadata={"Date": None, "Creator": None, "Title": title}))
-
-
-def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``target`` through a temporary file beside it, then rename it into place.
-
-    The rename is atomic on one file system, so readers see either no file or a whole one.
-    (No fsync: a power cut may lose a chart, and the next build simply draws it again.)
-    """
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            write(tmp)
-        # mkstemp makes files private (0600); images are as readable as any other output.
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+        # No fsync: a power cut may lose a chart, and the next build simply draws it again.
+        write_atomically(png, lambda temp: fig.savefig(
+            temp, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": title}))
+        write_atomically(svg, lambda temp: fig.savefig(
+            temp, format="svg", metadata={"Date": None, "Creator": None, "Title": title}))
 
 
 # ---------------------------------------------------------------- shared pieces

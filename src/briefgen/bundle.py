@@ -4,7 +4,8 @@ One folder ``<stem>/`` holding the DOCX, the PDF, the evidence manifest when the
 one, each chart as PNG, SVG and the CSV of its data, and a README.txt naming the sources.
 The bundle is deterministic: entries in a fixed order, every timestamp the brief's date, fixed
 permissions, so the same files give a byte-identical zip (rebuilds do not churn archives).
-This module knows nothing of the spec: pipeline.py hands it a BundleContents.
+bundle_contents gathers it from the document model, the spec's charts (for their data) and
+the cited sources' catalog records; the rest of this module knows only BundleContents.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.corpus.catalog import SourceRecord
 from briefgen.csv_cells import guarded
+from briefgen.model.nodes import Document, Figure
 from briefgen.outputs import write_reproducible_zip, zip_time
+from briefgen.spec.schema import ChartSpec
+from briefgen.writers import FORMAT_LIST
 from briefgen.writers.timestamps import embedded_time
 
 # The CSV columns a spec's `data:` reads (docs/spec-format.md), so a chart can be redrawn as is.
@@ -75,6 +81,29 @@ class BundleContents:
     sources: tuple[BundleSource, ...]
 
 
+def bundle_contents(document: Document, stem: str, files: list[tuple[str, Path]],
+                    charts: Mapping[str, ChartSpec], sources: Sequence[SourceRecord]
+                    ) -> BundleContents:
+    """What goes into the bundle: ``files`` the build wrote, as (name, file), each chart's
+    images (from the model's figures) with its data (from ``charts``, the spec's charts by
+    key path), and ``sources``, the cited sources' records in first-cited order."""
+    meta = document.meta
+    bundled = []
+    for figure in (block for block in document.body if isinstance(block, Figure)):
+        chart = charts[figure.chart]
+        values = tuple(ChartValue(category, series.name, value.value, value.excerpt)
+                       for series in chart.series
+                       for category, value in zip(chart.categories, series.values))
+        bundled.append(BundleChart(figure.number, figure.caption, chart.unit, figure.png,
+                                   figure.svg, values))
+    named = [BundleSource(record.id, record.title,
+                          ", ".join(f"{p.given} {p.family}".strip() for p in record.authors),
+                          record.container_title or record.publisher, record.date, record.url)
+             for record in sources]
+    return BundleContents(stem, meta.title, meta.date, meta.authors, meta.organisation,
+                          tuple(files), tuple(bundled), tuple(named))
+
+
 def chart_csv(chart: BundleChart) -> str:
     """The chart's data as CSV: one row per value, columns category, series, value, excerpt.
 
@@ -105,11 +134,9 @@ def readme_text(contents: BundleContents) -> str:
     byline = "; ".join(a for a in (", ".join(contents.authors), contents.organisation) if a)
     lines += [b for b in (byline, contents.date) if b]
     lines += ["", "Files", "-----"]
-    descriptions = {
-        ".docx": "the brief, to edit in Word or attach to a report (briefgen attach)",
-        ".pdf": "the brief as a PDF, to read and print",
-        ".evidence.json": "where each quotation was found in its source (paragraph, match)",
-    }
+    descriptions = {f.suffix: f.about for f in FORMAT_LIST}
+    descriptions[".evidence.json"] = ("where each quotation was found in its source "
+                                      "(paragraph, match)")
     for name, _ in contents.files:
         what = next((d for s, d in sorted(descriptions.items(), key=lambda i: -len(i[0]))
                      if name.endswith(s)), "")

@@ -9,10 +9,11 @@ next to any other matplotlib user in the process.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from briefgen.charts.data import ChartData, ChartImages, ChartStyle, chart_key
+from briefgen.charts.data import IMAGE_TYPES, ChartData, ChartImages, ChartStyle, chart_key
 from briefgen.charts.layout import (
     FONT_PT,
     KEY_SWATCH_CM,
@@ -68,28 +69,32 @@ def chart_images(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_
                        width_cm=width_cm, height_cm=height_cm)
 
 
-def is_drawn(images: ChartImages) -> bool:
-    """True when both files of the chart are in the cache."""
-    return images.png.is_file() and images.svg.is_file()
+def is_drawn(images: ChartImages, image_types: Collection[str] = IMAGE_TYPES) -> bool:
+    """True when the chart's file of each of ``image_types`` is in the cache."""
+    return all(images.file(kind).is_file() for kind in image_types)
 
 
 def draw_charts_into(charts: list[ChartData], cache_dir: Path,
-                     style: ChartStyle = DEFAULT_STYLE) -> int:
-    """Draw every chart not yet in ``cache_dir``; returns how many were drawn.
+                     style: ChartStyle = DEFAULT_STYLE,
+                     image_types: Collection[str] = IMAGE_TYPES) -> int:
+    """Draw, as each of ``image_types``, every chart not yet so in ``cache_dir``; returns how
+    many were drawn.
 
     A module-level function of plain arguments, so it can run in a child process: a build
     draws its charts there while it formats citations, and never loads matplotlib itself.
     """
     drawn = 0
     for chart in charts:
-        if not is_drawn(chart_images(chart, cache_dir, style)):
-            draw_chart(chart, cache_dir, style)
+        if not is_drawn(chart_images(chart, cache_dir, style), image_types):
+            draw_chart(chart, cache_dir, style, image_types)
             drawn += 1
     return drawn
 
 
-def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE) -> ChartImages:
-    """The chart drawn as ``<key>.png`` and ``<key>.svg`` in ``cache_dir``, drawing only if needed.
+def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE,
+               image_types: Collection[str] = IMAGE_TYPES) -> ChartImages:
+    """The chart drawn as ``<key>.png`` and ``<key>.svg`` in ``cache_dir``, drawing only if needed
+    and only the files of ``image_types`` (a DOCX-only build needs no SVG).
 
     The key (``chart_key``) covers everything that affects the picture, so existing files
     are returned as they are, without importing matplotlib. New files are written under a
@@ -97,9 +102,11 @@ def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_ST
     Raises ChartError if the chart has more series (or parts) than the style has colours.
     """
     images = chart_images(chart, cache_dir, style)
-    if not is_drawn(images):
+    if not is_drawn(images, image_types):
         cache_dir.mkdir(parents=True, exist_ok=True)
-        _render(chart, style, images.width_cm, images.height_cm, images.png, images.svg)
+        _render(chart, style, images.width_cm, images.height_cm,
+                images.png if "png" in image_types else None,
+                images.svg if "svg" in image_types else None)
     return images
 
 
@@ -154,7 +161,7 @@ def _rc(font_family: str) -> dict[RcKeyType, Any]:
 
 
 def _render(chart: ChartData, style: ChartStyle, width_cm: float, height_cm: float,
-            png: Path, svg: Path) -> None:
+            png: Path | None, svg: Path | None) -> None:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -172,10 +179,12 @@ def _render(chart: ChartData, style: ChartStyle, width_cm: float, height_cm: flo
             _draw_bars(fig, chart, style, plan_bars(chart, style))
         title = chart.title or "Chart"
         # No fsync: a power cut may lose a chart, and the next build simply draws it again.
-        write_atomically(png, lambda temp: fig.savefig(
-            temp, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": title}))
-        write_atomically(svg, lambda temp: fig.savefig(
-            temp, format="svg", metadata={"Date": None, "Creator": None, "Title": title}))
+        if png is not None:
+            write_atomically(png, lambda temp: fig.savefig(
+                temp, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": title}))
+        if svg is not None:
+            write_atomically(svg, lambda temp: fig.savefig(
+                temp, format="svg", metadata={"Date": None, "Creator": None, "Title": title}))
 
 
 # ---------------------------------------------------------------- shared pieces

@@ -17,11 +17,12 @@ from briefgen.bundle import (
     BundleContents,
     BundleSource,
     ChartValue,
+    bundle_contents,
     chart_csv,
     write_bundle,
 )
 from briefgen.errors import BriefgenError
-from briefgen.pipeline import BuildOptions, build, check, output_stem
+from briefgen.pipeline import BuildOptions, build, build_document, check, output_stem
 from tests.conftest import BRIEFS, ROOTS, SEEDS
 
 
@@ -146,6 +147,29 @@ def test_a_docx_only_build_bundles_only_the_docx(tmp_path: Path) -> None:
                    if n.count("/") == 1 and not n.endswith(".txt")]
     assert not any(n.endswith(".pdf") for n in outputs)
     assert outputs == [p.name for p in result.outputs if p.suffix != ".zip"]
+
+
+def test_a_docx_only_bundle_still_carries_each_chart_as_png_and_svg(tmp_path: Path) -> None:
+    # The build draws only the image types its writers embed; a bundle asks for both.
+    build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path, formats=("docx",),
+                                                      bundle=True, cache_dir=tmp_path / "c"))
+    (zip_path,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(zip_path) as z:
+        figures = sorted(n.rsplit("/", 1)[1] for n in z.namelist() if "/figures/" in n)
+    assert {f.rsplit(".", 1)[1] for f in figures} == {"png", "svg", "csv"}
+    assert len(figures) == 3 * len(check(BRIEFS / "mali-minusma.yaml").spec.charts())
+
+
+def test_each_figure_is_bundled_with_the_data_of_the_chart_it_names() -> None:
+    checked = check(BRIEFS / "mali-minusma.yaml")
+    document = build_document(checked, BuildOptions())
+    charts = {chart.key: chart for chart in checked.spec.charts()}
+    # Given in reverse order: the pairing is by the figure's chart key, not by position.
+    contents = bundle_contents(document, "b", [], dict(reversed(list(charts.items()))), [])
+    for bundled, chart in zip(contents.charts, charts.values(), strict=True):
+        assert [v.value for v in bundled.values] == [
+            v.value for series in chart.series for v in series.values]
+        assert bundled.unit == chart.unit
 
 
 # ---------------------------------------------------------------- formulas in chart data

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from briefgen.model.nodes import Document
-from briefgen.templating.template import Template
+if TYPE_CHECKING:  # the registry imports this module, and every command imports the registry
+    from pathlib import Path
+
+    from briefgen.model.nodes import Document
+    from briefgen.templating.template import Template
 
 
 class Writer(Protocol):

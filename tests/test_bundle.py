@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -16,12 +17,12 @@ from briefgen.bundle import (
     BundleContents,
     BundleSource,
     ChartValue,
+    bundle_contents,
     chart_csv,
     write_bundle,
-    zip_timestamp,
 )
 from briefgen.errors import BriefgenError
-from briefgen.pipeline import BuildOptions, build, check, output_stem
+from briefgen.pipeline import BuildOptions, build, build_document, check, output_stem
 from tests.conftest import BRIEFS, ROOTS, SEEDS
 
 
@@ -72,10 +73,22 @@ def test_chart_csv_is_what_a_spec_data_file_reads(tmp_path: Path) -> None:
         {"category": "Police", "series": "MINUSMA", "value": "2.5", "excerpt": ""}]
 
 
-def test_timestamps_before_zip_time_or_missing_dates_become_1980() -> None:
-    assert zip_timestamp("1975-03-01") == (1980, 1, 1, 0, 0, 0)
-    assert zip_timestamp("") == (1980, 1, 1, 0, 0, 0)
-    assert zip_timestamp("2023-05-15") == (2023, 5, 15, 0, 0, 0)
+def _entry_dates(tmp_path: Path, date: str) -> set[tuple[int, ...]]:
+    contents = dataclasses.replace(_contents(tmp_path), date=date)
+    write_bundle(contents, tmp_path / "dated.zip")
+    with zipfile.ZipFile(tmp_path / "dated.zip") as z:
+        return {i.date_time for i in z.infolist()}
+
+
+def test_dates_before_zip_time_or_missing_become_1980(tmp_path: Path) -> None:
+    assert _entry_dates(tmp_path, "1975-03-01") == {(1980, 1, 1, 0, 0, 0)}
+    assert _entry_dates(tmp_path, "") == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_source_date_epoch_dates_the_entries_as_it_dates_the_docx(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13 UTC
+    assert _entry_dates(tmp_path, "2021-07-15") == {(2023, 11, 14, 0, 0, 0)}
 
 
 # ---------------------------------------------------------------- from real builds
@@ -134,6 +147,29 @@ def test_a_docx_only_build_bundles_only_the_docx(tmp_path: Path) -> None:
                    if n.count("/") == 1 and not n.endswith(".txt")]
     assert not any(n.endswith(".pdf") for n in outputs)
     assert outputs == [p.name for p in result.outputs if p.suffix != ".zip"]
+
+
+def test_a_docx_only_bundle_still_carries_each_chart_as_png_and_svg(tmp_path: Path) -> None:
+    # The build draws only the image types its writers embed; a bundle asks for both.
+    build(BRIEFS / "mali-minusma.yaml", BuildOptions(out_dir=tmp_path, formats=("docx",),
+                                                      bundle=True, cache_dir=tmp_path / "c"))
+    (zip_path,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(zip_path) as z:
+        figures = sorted(n.rsplit("/", 1)[1] for n in z.namelist() if "/figures/" in n)
+    assert {f.rsplit(".", 1)[1] for f in figures} == {"png", "svg", "csv"}
+    assert len(figures) == 3 * len(check(BRIEFS / "mali-minusma.yaml").spec.charts())
+
+
+def test_each_figure_is_bundled_with_the_data_of_the_chart_it_names() -> None:
+    checked = check(BRIEFS / "mali-minusma.yaml")
+    document = build_document(checked, BuildOptions())
+    charts = {chart.key: chart for chart in checked.spec.charts()}
+    # Given in reverse order: the pairing is by the figure's chart key, not by position.
+    contents = bundle_contents(document, "b", [], dict(reversed(list(charts.items()))), [])
+    for bundled, chart in zip(contents.charts, charts.values(), strict=True):
+        assert [v.value for v in bundled.values] == [
+            v.value for series in chart.series for v in series.values]
+        assert bundled.unit == chart.unit
 
 
 # ---------------------------------------------------------------- formulas in chart data

@@ -31,6 +31,15 @@ def test_docx_only_build_writes_only_docx(tmp_path: Path) -> None:
     assert mode & stat.S_IRGRP  # shareable, not mkstemp's 0600
 
 
+@pytest.mark.parametrize(("fmt", "drawn"), [("docx", ".png"), ("pdf", ".svg")])
+def test_charts_are_drawn_only_as_the_images_the_chosen_writer_embeds(
+        fmt: str, drawn: str, tmp_path: Path) -> None:
+    build(BRIEFS / "mali-minusma.yaml",
+          BuildOptions(out_dir=tmp_path / "out", formats=(fmt,), cache_dir=tmp_path / "cache"))
+    images = list((tmp_path / "cache" / "charts").iterdir())
+    assert images and {p.suffix for p in images} == {drawn}
+
+
 def test_a_failing_writer_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The PDF writer fails after the DOCX was written: neither may appear.
     from briefgen.writers.typst import TypstWriter

@@ -47,8 +47,8 @@ _NUMERIC = re.compile(r"^[\s\d.,%$€£+\-–—~≈<>]+$")
 class ChartPicture:
     """A drawn chart as assembly needs it: the image files and the size on the page."""
 
-    png: Path
-    svg: Path
+    png: Path | None  # None when no chosen writer embeds that image type
+    svg: Path | None
     width_cm: float
 
 
@@ -200,6 +200,7 @@ class _Assembler:
             anchor=f"fig-{chart.id}" if chart.id else f"fig-{self.figures}",
             # Printed above the picture: charts/ draws no title inside it.
             title=typeset(chart.title),
+            chart=chart.key,
         )
 
     def table(self, table: TableSpec) -> Table:

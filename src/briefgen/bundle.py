@@ -4,24 +4,29 @@ One folder ``<stem>/`` holding the DOCX, the PDF, the evidence manifest when the
 one, each chart as PNG, SVG and the CSV of its data, and a README.txt naming the sources.
 The bundle is deterministic: entries in a fixed order, every timestamp the brief's date, fixed
 permissions, so the same files give a byte-identical zip (rebuilds do not churn archives).
-This module knows nothing of the spec: pipeline.py hands it a BundleContents.
+bundle_contents gathers it from the document model, the spec's charts (for their data) and
+the cited sources' catalog records; the rest of this module knows only BundleContents.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import textwrap
-import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.corpus.catalog import SourceRecord
 from briefgen.csv_cells import guarded
+from briefgen.model.nodes import Document, Figure
+from briefgen.outputs import write_reproducible_zip, zip_time
+from briefgen.spec.schema import ChartSpec
+from briefgen.writers import FORMAT_LIST
+from briefgen.writers.timestamps import embedded_time
 
 # The CSV columns a spec's `data:` reads (docs/spec-format.md), so a chart can be redrawn as is.
 CSV_COLUMNS = ("category", "series", "value", "excerpt")
-_EARLIEST = (1980, 1, 1, 0, 0, 0)  # the zip format cannot say anything older
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,29 @@ class BundleContents:
     sources: tuple[BundleSource, ...]
 
 
+def bundle_contents(document: Document, stem: str, files: list[tuple[str, Path]],
+                    charts: Mapping[str, ChartSpec], sources: Sequence[SourceRecord]
+                    ) -> BundleContents:
+    """What goes into the bundle: ``files`` the build wrote, as (name, file), each chart's
+    images (from the model's figures) with its data (from ``charts``, the spec's charts by
+    key path), and ``sources``, the cited sources' records in first-cited order."""
+    meta = document.meta
+    bundled = []
+    for figure in (block for block in document.body if isinstance(block, Figure)):
+        chart = charts[figure.chart]
+        values = tuple(ChartValue(category, series.name, value.value, value.excerpt)
+                       for series in chart.series
+                       for category, value in zip(chart.categories, series.values))
+        bundled.append(BundleChart(figure.number, figure.caption, chart.unit, figure.png,
+                                   figure.svg, values))
+    named = [BundleSource(record.id, record.title,
+                          ", ".join(f"{p.given} {p.family}".strip() for p in record.authors),
+                          record.container_title or record.publisher, record.date, record.url)
+             for record in sources]
+    return BundleContents(stem, meta.title, meta.date, meta.authors, meta.organisation,
+                          tuple(files), tuple(bundled), tuple(named))
+
+
 def chart_csv(chart: BundleChart) -> str:
     """The chart's data as CSV: one row per value, columns category, series, value, excerpt.
 
@@ -106,11 +134,9 @@ def readme_text(contents: BundleContents) -> str:
     byline = "; ".join(a for a in (", ".join(contents.authors), contents.organisation) if a)
     lines += [b for b in (byline, contents.date) if b]
     lines += ["", "Files", "-----"]
-    descriptions = {
-        ".docx": "the brief, to edit in Word or attach to a report (briefgen attach)",
-        ".pdf": "the brief as a PDF, to read and print",
-        ".evidence.json": "where each quotation was found in its source (paragraph, match)",
-    }
+    descriptions = {f.suffix: f.about for f in FORMAT_LIST}
+    descriptions[".evidence.json"] = ("where each quotation was found in its source "
+                                      "(paragraph, match)")
     for name, _ in contents.files:
         what = next((d for s, d in sorted(descriptions.items(), key=lambda i: -len(i[0]))
                      if name.endswith(s)), "")
@@ -137,16 +163,6 @@ def readme_text(contents: BundleContents) -> str:
     return "\n".join(lines) + "\n"
 
 
-def zip_timestamp(date: str) -> tuple[int, int, int, int, int, int]:
-    """The brief's ISO date as a zip timestamp (midnight); 1980-01-01 if it has none or is older."""
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        return _EARLIEST
-    stamp = (day.year, day.month, day.day, 0, 0, 0)
-    return max(stamp, _EARLIEST)
-
-
 def entries(contents: BundleContents) -> list[tuple[str, bytes]]:
     """Every (name, bytes) of the bundle in its fixed order, names under ``<stem>/``."""
     items: list[tuple[str, bytes]] = [("README.txt", readme_text(contents).encode("utf-8"))]
@@ -163,11 +179,5 @@ def entries(contents: BundleContents) -> list[tuple[str, bytes]]:
 
 def write_bundle(contents: BundleContents, path: Path) -> None:
     """Write the bundle of ``contents`` to ``path`` (the caller makes that atomic)."""
-    stamp = zip_timestamp(contents.date)
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in entries(contents):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, wherever it was made, so the bytes do not vary
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=9)
+    write_reproducible_zip(path, entries(contents), zip_time(embedded_time(contents.date)),
+                           compresslevel=9, unix=True)

@@ -176,7 +176,7 @@ def test_a_failed_write_leaves_no_half_image(tmp_path: Path,
 
     def svg_fails(self: Figure, fname: Any, *args: Any, **kwargs: Any) -> None:
         if kwargs.get("format") == "svg":
-            fname.write(b"<svg")
+            Path(fname).write_bytes(b"<svg")
             raise KeyboardInterrupt  # as if the build were killed mid-write
         real_savefig(self, fname, *args, **kwargs)
 

@@ -34,7 +34,7 @@ if point == "in-pdf-compile":
     import briefgen.writers.typst.writer as typst_writer
     typst_writer.compile_build = die
 elif point == "between-renames":
-    import briefgen.pipeline as pipeline
+    import briefgen.outputs as outputs
     real_replace = os.replace
     class KillingOs:
         def __getattr__(self, name):
@@ -43,7 +43,7 @@ elif point == "between-renames":
             if str(dst).endswith(".pdf"):
                 die()
             return real_replace(src, dst)
-    pipeline.os = KillingOs()
+    outputs.os = KillingOs()
 
 from briefgen.cli import main
 sys.exit(main(["build", spec, "-o", out]))

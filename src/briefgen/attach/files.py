@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from briefgen import outputs
 from briefgen.errors import BriefgenError
 
 
@@ -63,29 +63,13 @@ def _read_only(path: Path) -> bool:
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temp)`` on a temporary file beside ``target``, then rename it into place.
+    """Call ``write(temp)`` on a temporary file beside ``target``, then rename it into place
+    (outputs.write_atomically); AttachError when the folder or file cannot be written.
 
     The temporary file is removed on any failure, so ``target`` is either the old file or
     the whole new one. A replaced target keeps its permission bits.
     """
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".tmp",
-                                    dir=target.parent)
-    os.close(handle)
-    temp = Path(name)
     try:
-        write(temp)
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(temp, mode)
-        os.replace(temp, target)
+        outputs.write_atomically(target, write)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise AttachError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

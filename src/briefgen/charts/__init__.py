@@ -3,6 +3,7 @@
 from briefgen.charts.data import (
     CHART_KINDS,
     DRAWING_VERSION,
+    IMAGE_TYPES,
     ChartData,
     ChartImages,
     ChartKind,
@@ -11,10 +12,13 @@ from briefgen.charts.data import (
     chart_key,
 )
 from briefgen.charts.draw import chart_images, check_colours, draw_chart, draw_charts_into, is_drawn
+from briefgen.charts.jobs import ChartJob, draw_charts
 
 __all__ = [
     "CHART_KINDS",
     "DRAWING_VERSION",
+    "IMAGE_TYPES",
+    "ChartJob",
     "ChartData",
     "ChartImages",
     "ChartKind",
@@ -24,6 +28,7 @@ __all__ = [
     "check_colours",
     "chart_key",
     "draw_chart",
+    "draw_charts",
     "draw_charts_into",
     "is_drawn",
 ]

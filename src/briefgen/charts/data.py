@@ -27,6 +27,9 @@ CHART_KINDS: tuple[str, ...] = get_args(ChartKind)
 # Bump whenever a change to the drawing code changes the pictures: it is part of every cache
 # key, so cached images drawn by older code are never served again.
 DRAWING_VERSION = "1"
+# The image types a chart is drawn as: PNG (raster, for DOCX) and SVG (vector, for PDF). A
+# build draws those its writers name (Writer.image_types); the cache key does not depend on it.
+IMAGE_TYPES: tuple[str, ...] = ("png", "svg")
 
 # Kinds whose bars add up, where a negative part has no meaning.
 _ADDITIVE_KINDS = frozenset({"stacked-bar", "part-of-whole"})
@@ -169,6 +172,10 @@ class ChartImages:
     svg: Path
     width_cm: float
     height_cm: float
+
+    def file(self, image_type: str) -> Path:
+        """The file of ``image_type`` (one of IMAGE_TYPES)."""
+        return {"png": self.png, "svg": self.svg}[image_type]
 
 
 def chart_key(chart: ChartData, style: ChartStyle) -> str:

@@ -9,13 +9,11 @@ next to any other matplotlib user in the process.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Collection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from briefgen.charts.data import ChartData, ChartImages, ChartStyle, chart_key
+from briefgen.charts.data import IMAGE_TYPES, ChartData, ChartImages, ChartStyle, chart_key
 from briefgen.charts.layout import (
     FONT_PT,
     KEY_SWATCH_CM,
@@ -36,6 +34,7 @@ from briefgen.charts.layout import (
     text_width_cm,
 )
 from briefgen.errors import ChartError
+from briefgen.outputs import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,28 +69,32 @@ def chart_images(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_
                        width_cm=width_cm, height_cm=height_cm)
 
 
-def is_drawn(images: ChartImages) -> bool:
-    """True when both files of the chart are in the cache."""
-    return images.png.is_file() and images.svg.is_file()
+def is_drawn(images: ChartImages, image_types: Collection[str] = IMAGE_TYPES) -> bool:
+    """True when the chart's file of each of ``image_types`` is in the cache."""
+    return all(images.file(kind).is_file() for kind in image_types)
 
 
 def draw_charts_into(charts: list[ChartData], cache_dir: Path,
-                     style: ChartStyle = DEFAULT_STYLE) -> int:
-    """Draw every chart not yet in ``cache_dir``; returns how many were drawn.
+                     style: ChartStyle = DEFAULT_STYLE,
+                     image_types: Collection[str] = IMAGE_TYPES) -> int:
+    """Draw, as each of ``image_types``, every chart not yet so in ``cache_dir``; returns how
+    many were drawn.
 
     A module-level function of plain arguments, so it can run in a child process: a build
     draws its charts there while it formats citations, and never loads matplotlib itself.
     """
     drawn = 0
     for chart in charts:
-        if not is_drawn(chart_images(chart, cache_dir, style)):
-            draw_chart(chart, cache_dir, style)
+        if not is_drawn(chart_images(chart, cache_dir, style), image_types):
+            draw_chart(chart, cache_dir, style, image_types)
             drawn += 1
     return drawn
 
 
-def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE) -> ChartImages:
-    """The chart drawn as ``<key>.png`` and ``<key>.svg`` in ``cache_dir``, drawing only if needed.
+def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE,
+               image_types: Collection[str] = IMAGE_TYPES) -> ChartImages:
+    """The chart drawn as ``<key>.png`` and ``<key>.svg`` in ``cache_dir``, drawing only if needed
+    and only the files of ``image_types`` (a DOCX-only build needs no SVG).
 
     The key (``chart_key``) covers everything that affects the picture, so existing files
     are returned as they are, without importing matplotlib. New files are written under a
@@ -99,9 +102,11 @@ def draw_chart(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_ST
     Raises ChartError if the chart has more series (or parts) than the style has colours.
     """
     images = chart_images(chart, cache_dir, style)
-    if not is_drawn(images):
+    if not is_drawn(images, image_types):
         cache_dir.mkdir(parents=True, exist_ok=True)
-        _render(chart, style, images.width_cm, images.height_cm, images.png, images.svg)
+        _render(chart, style, images.width_cm, images.height_cm,
+                images.png if "png" in image_types else None,
+                images.svg if "svg" in image_types else None)
     return images
 
 
@@ -156,7 +161,7 @@ def _rc(font_family: str) -> dict[RcKeyType, Any]:
 
 
 def _render(chart: ChartData, style: ChartStyle, width_cm: float, height_cm: float,
-            png: Path, svg: Path) -> None:
+            png: Path | None, svg: Path | None) -> None:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -173,28 +178,13 @@ def _render(chart: ChartData, style: ChartStyle, width_cm: float, height_cm: flo
         else:
             _draw_bars(fig, chart, style, plan_bars(chart, style))
         title = chart.title or "Chart"
-        _write_atomically(png, lambda f: fig.savefig(
-            f, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": title}))
-        _write_atomically(svg, lambda f: fig.savefig(
-            f, format="svg", metadata={"Date": None, "Creator": None, "Title": title}))
-
-
-def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``target`` through a temporary file beside it, then rename it into place.
-
-    The rename is atomic on one file system, so readers see either no file or a whole one.
-    (No fsync: a power cut may lose a chart, and the next build simply draws it again.)
-    """
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            write(tmp)
-        # mkstemp makes files private (0600); images are as readable as any other output.
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+        # No fsync: a power cut may lose a chart, and the next build simply draws it again.
+        if png is not None:
+            write_atomically(png, lambda temp: fig.savefig(
+                temp, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": title}))
+        if svg is not None:
+            write_atomically(svg, lambda temp: fig.savefig(
+                temp, format="svg", metadata={"Date": None, "Creator": None, "Title": title}))
 
 
 # ---------------------------------------------------------------- shared pieces

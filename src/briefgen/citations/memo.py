@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from briefgen.outputs import write_atomically
 
 if TYPE_CHECKING:
     from briefgen.citations.engine import CslEngine
@@ -96,10 +96,8 @@ class MemoEngine:
             return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self._store, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temp, self._path)
+            text = json.dumps(self._store, ensure_ascii=False, separators=(",", ":"))
+            write_atomically(self._path, lambda temp: temp.write_text(text, encoding="utf-8"))
         except OSError:
             return  # a cache that cannot be written is only a slower next build
         _LOADED[self._path] = self._store

@@ -23,8 +23,15 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_USER_ERROR = 0, 1
 
 
+def formats_help() -> str:
+    """The --format help of every command that builds, from the writer registry."""
+    from briefgen.writers import FORMATS
+
+    return f"comma-separated formats: {','.join(FORMATS)} (default: all)"
+
+
 def _formats(value: str) -> tuple[str, ...]:
-    from briefgen.pipeline import FORMATS
+    from briefgen.writers import FORMATS
 
     names = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [n for n in names if n not in FORMATS]
@@ -58,7 +65,7 @@ def _seconds(value: str) -> float:
 
 def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
     """--timeout, the same for every command that compiles a PDF."""
-    from briefgen.pipeline import DEFAULT_COMPILE_TIMEOUT_S
+    from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S
 
     parser.add_argument("--timeout", type=_seconds, default=DEFAULT_COMPILE_TIMEOUT_S,
                         metavar="SECONDS",
@@ -73,7 +80,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
                        help="output folder (default: output/)")
     build.add_argument("--format", type=_formats, default=None, metavar="FORMATS",
-                       help="comma-separated formats: docx,pdf (default: both)")
+                       help=formats_help())
     build.add_argument("--template", type=Path, default=None, metavar="DIR",
                        help="a template folder, overriding the spec's template")
     build.add_argument("--style", default="", metavar="STYLE",
@@ -108,7 +115,8 @@ def _built_line(outcome: SpecOutcome) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from briefgen.batch import collect_specs
-    from briefgen.pipeline import FORMATS, BuildOptions
+    from briefgen.pipeline import BuildOptions
+    from briefgen.writers import FORMATS
 
     options = BuildOptions(out_dir=args.output, formats=args.format or FORMATS,
                            template=args.template, style=args.style,

@@ -13,14 +13,14 @@ EXIT_OK, EXIT_USER_ERROR = 0, 1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from briefgen.commands.build import _formats, add_timeout_argument
+    from briefgen.commands.build import _formats, add_timeout_argument, formats_help
 
     watch = sub.add_parser("watch", help="rebuild a brief whenever one of its files is saved")
     watch.add_argument("spec", type=Path, metavar="SPEC", help="the brief spec to build")
     watch.add_argument("-o", "--output", type=Path, default=Path("output"), metavar="DIR",
                        help="output folder (default: output/)")
     watch.add_argument("--format", type=_formats, default=None, metavar="FORMATS",
-                       help="comma-separated formats: docx,pdf (default: both)")
+                       help=formats_help())
     watch.add_argument("--template", type=Path, default=None, metavar="DIR",
                        help="a template folder, overriding the spec's template")
     watch.add_argument("--style", default="", metavar="STYLE",
@@ -30,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from briefgen.errors import BriefgenError
-    from briefgen.pipeline import FORMATS, BuildOptions
+    from briefgen.pipeline import BuildOptions
+    from briefgen.writers import FORMATS
     from briefgen.watch import Outcome, describe, describe_warnings, stamped, watch_and_rebuild
 
     if not args.spec.is_file():

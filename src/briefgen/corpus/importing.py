@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from briefgen.corpus.catalog import (
 from briefgen.confine import EXPORT, RefusedFile, read_confined
 from briefgen.errors import Problem, SourceError
 from briefgen.spec.yamlsource import dump_yaml
+from briefgen.outputs import move_into_place, temporary_beside
 
 FORMATS = ("csl-json", "bibtex")
 
@@ -218,12 +217,8 @@ def append_entries(catalog_text: str, records: list[SourceRecord], origin: str) 
 def _replace_checked(catalog_path: Path, text: str, *, write: bool) -> None:
     """Validate ``text`` as the catalog (beside it, so file: paths resolve), then put it in
     place atomically, or only validate when not ``write``."""
-    handle, temp_name = tempfile.mkstemp(prefix=f".{catalog_path.name}.", suffix=".tmp",
-                                         dir=catalog_path.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+    with temporary_beside(catalog_path) as temp:
+        temp.write_text(text, encoding="utf-8", newline="\n")
         try:
             SourceCatalog.load(temp)
         except SourceError as error:
@@ -235,10 +230,7 @@ def _replace_checked(catalog_path: Path, text: str, *, write: bool) -> None:
                 "'sources:' list", [Problem(str(catalog_path), p.line, p.key, p.message)
                                     for p in error.problems]) from None
         if write:
-            os.chmod(temp, catalog_path.stat().st_mode & 0o777)
-            os.replace(temp, catalog_path)
-    finally:
-        temp.unlink(missing_ok=True)
+            move_into_place(temp, catalog_path)
 
 
 # --- reading the two formats into (line, key, fields) -----------------------------------------

@@ -93,10 +93,9 @@ class IndexUpdate:
 
 def default_index_dir() -> Path:
     """$XDG_CACHE_HOME/briefgen/index, or ~/.cache/briefgen/index."""
-    import os
+    from briefgen.outputs import default_cache_dir
 
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefgen" / "index"
+    return default_cache_dir() / "index"
 
 
 class CorpusIndex:

@@ -106,6 +106,7 @@ class Figure:
     width_cm: float = 15.0
     anchor: str = ""
     title: str = ""
+    chart: str = ""  # the key path of the spec chart it draws ("" for none), for the bundle
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,51 @@
-"""Writers: one package per output format behind the small interface in base.py."""
+"""Writers: one package per output format behind the small interface in base.py, and the
+registry of them. A new format is its package and one line in FORMAT_LIST."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from briefgen.errors import BriefgenError
+from briefgen.writers.base import Writer
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format as the command line, the help text and the bundle name it.
+
+    ``writer`` is the writer class as "module:Class", imported only when the format is built
+    (a DOCX-only build never loads Typst), so ``name`` and ``suffix`` are declared here as well
+    as on the class; a test checks that they agree. ``about`` says what the file is for, as
+    the bundle's README.txt lists it.
+    """
+
+    name: str
+    suffix: str
+    writer: str
+    about: str
+
+
+FORMAT_LIST: tuple[Format, ...] = (
+    Format("docx", ".docx", "briefgen.writers.docx:DocxWriter",
+           "the brief, to edit in Word or attach to a report (briefgen attach)"),
+    Format("pdf", ".pdf", "briefgen.writers.typst:TypstWriter",
+           "the brief as a PDF, to read and print"),
+)
+FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_LIST)
+# A template is code and may loop; 120 s is ten times the longest sample compile on a
+# loaded machine. Declared here, not in the Typst writer, so that `check` never loads it.
+DEFAULT_COMPILE_TIMEOUT_S = 120.0
+
+
+def writer_for(name: str, timeout: float = DEFAULT_COMPILE_TIMEOUT_S) -> Writer:
+    """A new writer of format ``name``; ``timeout`` is the seconds a compile may take.
+
+    Constructed at the start of a build: a writer may start work its ``write`` will need (the
+    PDF writer starts its compile process)."""
+    entry = next((f for f in FORMAT_LIST if f.name == name), None)
+    if entry is None:
+        raise BriefgenError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
+    module, _, cls = entry.writer.partition(":")
+    writer: Writer = getattr(importlib.import_module(module), cls)(timeout=timeout)
+    return writer

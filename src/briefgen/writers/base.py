@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from briefgen.model.nodes import Document
-from briefgen.templating.template import Template
+if TYPE_CHECKING:  # the registry imports this module, and every command imports the registry
+    from pathlib import Path
+
+    from briefgen.model.nodes import Document
+    from briefgen.templating.template import Template
 
 
 class Writer(Protocol):
     """Renders a Document through a Template into one file.
 
     ``name`` is the format name used on the command line (``docx``, ``pdf``); ``suffix`` the
-    file suffix; ``image_types`` the picture formats it embeds, preferred first.
+    file suffix; ``image_types`` the picture formats it embeds (charts.IMAGE_TYPES), preferred
+    first: a build draws its charts only as the types its writers name. ``warnings`` holds
+    what the analyst should read from the last ``write`` (messages without "warning: ").
+    A writer is constructed as ``Writer(timeout=seconds)``, the time a compile may take.
     ``write`` writes exactly the file ``out`` (the pipeline gives a temporary path and renames
     it into place) and raises RenderError for anything the user can act on. ``cancel``,
     called from another thread, makes a ``write`` under way stop soon.
@@ -22,6 +27,7 @@ class Writer(Protocol):
     name: str
     suffix: str
     image_types: tuple[str, ...]
+    warnings: list[str]
 
     def write(self, document: Document, template: Template, out: Path) -> None: ...
 

@@ -7,7 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
-from briefgen.writers.docx.package import ZIP_EPOCH, brief_datetime, write_reproducible_zip
+from briefgen.outputs import ZIP_EPOCH
+from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
 
 
 def _zip(names: list[str]) -> bytes:

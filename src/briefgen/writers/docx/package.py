@@ -7,10 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from briefgen import outputs
 from briefgen.writers.timestamps import embedded_time
-
-# The earliest time a zip entry can carry; also what we use when a brief has no date.
-ZIP_EPOCH = dt.datetime(1980, 1, 1)
 
 # Word looks for these two first; the rest follow in name order.
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
@@ -18,11 +16,8 @@ _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
 def brief_datetime(iso_date: str) -> dt.datetime:
     """Midnight of ``iso_date`` (YYYY-MM-DD), or $SOURCE_DATE_EPOCH when set (naive, UTC);
-    ZIP_EPOCH if that is empty, invalid or earlier."""
-    when = embedded_time(iso_date)
-    if when is None:
-        return ZIP_EPOCH
-    return max(when.replace(tzinfo=None), ZIP_EPOCH)
+    outputs.ZIP_EPOCH if that is empty, invalid or earlier."""
+    return outputs.zip_time(embedded_time(iso_date))
 
 
 def write_reproducible_zip(blob: bytes, out: Path, when: dt.datetime) -> None:
@@ -34,11 +29,7 @@ def write_reproducible_zip(blob: bytes, out: Path, when: dt.datetime) -> None:
     with zipfile.ZipFile(io.BytesIO(blob)) as source:
         entries = {name: source.read(name) for name in source.namelist()}
     names = [n for n in _FIRST if n in entries] + sorted(n for n in entries if n not in _FIRST)
-    stamp = (when.year, when.month, when.day, 0, 0, 0)
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o644 << 16
-            target.writestr(info, entries[name], compresslevel=6)
+    # Level 6 and MS-DOS entries, as the first reproducible DOCX was written: kept so that
+    # a rebuild of an old brief gives the same bytes.
+    outputs.write_reproducible_zip(out, ((n, entries[n]) for n in names), when,
+                                   compresslevel=6, unix=False)

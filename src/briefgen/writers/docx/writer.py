@@ -49,7 +49,9 @@ class DocxWriter:
     suffix = ".docx"
     image_types: tuple[str, ...] = ("png",)
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
+        # ``timeout`` is part of every writer's constructor (writers/base.py); a DOCX is not
+        # compiled, so nothing here runs long enough to need it.
         # What the last ``write`` removed from the reference document (an external picture
         # link, a DDEAUTO field, a macro project), one phrase each, for the build to print.
         self.warnings: list[str] = []

@@ -1,0 +1,183 @@
+"""The check stage: a spec loaded, validated, and every quotation verified against its source.
+
+Everything a build can refuse in the spec is refused here, at its place in the file; the
+build runs this first, so a spec that checks builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.charts import ChartData, ChartSeries, check_colours
+from briefgen.citations import STYLES
+from briefgen.corpus.cache import load_catalog
+from briefgen.corpus.catalog import SourceCatalog
+from briefgen.corpus.figures import Claim
+from briefgen.errors import ChartError, Problem, SourceError, SpecError, WarningsRefused
+from briefgen.evidence import Evidence, verify_evidence
+from briefgen.locators import check_locators
+from briefgen.markup.citekeys import parse_clusters
+from briefgen.markup.links import link_target, refusal
+from briefgen.spec.loader import (
+    check_references,
+    display_path,
+    find_corpus,
+    load_chart_data,
+    load_spec,
+    markdown_fields,
+    project_root,
+    refused_links,
+)
+from briefgen.spec.options import suggest
+from briefgen.spec.schema import BriefSpec
+from briefgen.spec.yamlsource import LocatedYaml
+from briefgen.templating.discovery import available_templates, find_template
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A spec that loaded, validated and whose every quotation verified."""
+
+    spec: BriefSpec
+    located: LocatedYaml
+    catalog: SourceCatalog
+    evidence: Evidence
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the analyst should read before sending the brief, one message each: what
+        validation repaired, numbers that name no excerpt, figures other sources give
+        differently. ``check`` and ``build`` print these same messages."""
+        return (*(f"warning: {w}" for w in self.located.warnings), *self.evidence.warnings)
+
+
+def check(spec_path: Path, strict: bool = False, style: str = "",
+          template: Path | None = None) -> Checked:
+    """Load, validate and verify ``spec_path``; raise BriefgenError on any problem.
+
+    Everything a build can refuse in the spec is refused here, at its place in the file, and
+    the build runs this first: a spec that checks builds. ``strict``: a chart or table number
+    that names no excerpt is an error, not a warning. ``style`` and ``template`` are the
+    build's overrides (--style, --template), checked too; "" and None mean the spec's own.
+    """
+    if style and style not in STYLES:
+        raise SpecError(f"--style {style!r}: unknown citation style; expected one of: "
+                        f"{', '.join(STYLES)}{suggest(style, list(STYLES))}")
+    spec, located = load_spec(spec_path)
+    spec = load_chart_data(spec, located)
+    corpus = find_corpus(spec)
+    if spec.corpus and corpus is None:
+        raise SourceError(
+            f"{located.file}:{located.line('corpus')} corpus: {spec.corpus!r} leaves the project "
+            f"folder ({project_root(spec.path)}); the catalog must be inside it")
+    if corpus is None or not corpus.is_file():
+        where = f"{located.file}:{located.line('corpus')} corpus" if spec.corpus else located.file
+        raise SourceError(
+            f"{where}: no source catalog found"
+            + (f" at {spec.corpus!r}" if spec.corpus else " (looked for seeds/sources.yaml above the spec)")
+        )
+    catalog = load_catalog(corpus)
+    problems = check_references(spec, located, catalog.ids())
+    # An imported source has metadata but no text: say at the excerpt, not deep in the catalog.
+    problems += [Problem(located.file, located.line(f"{e.key}.source"), f"{e.key}.source",
+                         f"source {e.source!r} has no text file, so it can be cited but not "
+                         f"quoted; name its text in file: in {catalog.path}")
+                 for e in spec.excerpts() if e.source in catalog and not catalog.quotable(e.source)]
+    problems += check_locators(spec, located, catalog)
+    if template is None:
+        problems += template_problems(spec, located)
+    if problems:
+        count = len(problems)
+        raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
+                        sorted(problems, key=lambda p: p.line or 0))
+    find_template(spec.template, project_root(spec.path), template)  # its own files' problems
+    chart_data(spec, located)
+    evidence = verify_evidence(spec, located, catalog, strict=strict,
+                               claims=indexed_claims(catalog))
+    located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
+    return Checked(spec, located, catalog, evidence)
+
+
+def refused_source_links(spec: BriefSpec, catalog: SourceCatalog) -> list[Problem]:
+    """A warning at the catalog entry of each cited source whose url the allow-list refuses
+    (its notes print the address as text)."""
+    ids = catalog.ids()
+    return [Problem(str(catalog.path), catalog.line(sid), f"sources[{ids.index(sid)}].url",
+                    refusal(catalog.get(sid).url))
+            for sid in cited_sources(spec)
+            if sid in catalog and catalog.get(sid).url and link_target(catalog.get(sid).url) is None]
+
+
+def indexed_claims(catalog: SourceCatalog) -> list[Claim] | None:
+    """The corpus's numeric claims from its cached index, so a large corpus is not re-read
+    on every check; None (evidence then reads the texts) when the cache cannot be used."""
+    from briefgen.corpus.index import CorpusIndex
+
+    try:
+        index = CorpusIndex.open(catalog)
+    except (SourceError, OSError):
+        return None
+    try:
+        return index.claims()
+    finally:
+        index.close()
+
+
+def cited_sources(spec: BriefSpec) -> list[str]:
+    """Every source id the spec cites, in first-cited order (excerpts, text, evidence)."""
+    ids: list[str] = [e.source for e in spec.excerpts()]
+    for _, text in markdown_fields(spec):
+        ids += [k.source_id for c in parse_clusters(text) for k in c.keys]
+    excerpt_sources = {e.id: e.source for e in spec.excerpts() if e.id}
+    for rec in spec.recommendations:
+        ids += [excerpt_sources.get(name, name) for name in rec.evidence]
+    return list(dict.fromkeys(ids))
+
+
+def template_problems(spec: BriefSpec, located: LocatedYaml) -> list[Problem]:
+    """The spec's ``template:`` when it names no template there is."""
+    if not spec.template:
+        return []
+    known = list(available_templates(project_root(spec.path)))
+    if spec.template in known:
+        return []
+    return [Problem(located.file, located.line("template"), "template",
+                    f"unknown template {spec.template!r}; available templates: "
+                    f"{', '.join(known) or 'none found'}{suggest(spec.template, known)}")]
+
+
+def chart_data(spec: BriefSpec, located: LocatedYaml) -> dict[str, ChartData]:
+    """The drawable data of every chart, by chart key path; ChartError listing, at its place
+    in the spec, everything that no chart could draw (checked before anything is drawn)."""
+    problems: list[Problem] = []
+    datas = {}
+    for chart in spec.charts():
+        try:
+            datas[chart.key] = ChartData(
+                kind=chart.kind,
+                title=chart.title,
+                categories=tuple(chart.categories),
+                series=tuple(ChartSeries(s.name, tuple(float(v.value) for v in s.values))
+                             for s in chart.series),
+                unit=chart.unit,
+            )
+            check_colours(datas[chart.key])
+        except ChartError as exc:
+            for p in exc.problems or [Problem(None, None, "", str(exc))]:
+                key = f"{chart.key}.{p.key}" if p.key else chart.key
+                problems.append(Problem(located.file, located.line(key), key, p.message))
+    if problems:
+        raise ChartError(f"{located.file}: {len(problems)} chart problem"
+                         f"{'s' if len(problems) != 1 else ''}", problems)
+    return datas
+
+
+def refuse_warnings(spec_path: Path, warnings: list[str]) -> None:
+    """Raise WarningsRefused listing ``warnings``, if there are any."""
+    if warnings:
+        count = len(warnings)
+        raise WarningsRefused(
+            f"{display_path(spec_path)}: {count} warning{'s' if count != 1 else ''}, which "
+            "--fail-on-warning makes errors",
+            [Problem(None, None, "", w) for w in warnings])

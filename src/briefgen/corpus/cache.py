@@ -1,0 +1,44 @@
+"""The catalogs loaded in this process, kept while their files stay unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.corpus.catalog import SourceCatalog
+
+# Catalogs loaded in this process, by resolved path: the catalog, and the stamps of the files
+# it was read from (see load_catalog).
+_CATALOGS: dict[Path, tuple[SourceCatalog, tuple[tuple[Path, int, int], ...]]] = {}
+
+
+def _stamps(paths: list[Path]) -> tuple[tuple[Path, int, int], ...]:
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append((path, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            stamps.append((path, -1, -1))
+    return tuple(stamps)
+
+
+def load_catalog(path: Path) -> SourceCatalog:
+    """The catalog at ``path``, loaded once per process while it and its source files stay
+    unchanged.
+
+    A batch worker or a watch builds many briefs from one corpus, and reading, repairing and
+    folding the sources is a fifth of a build; the catalog keeps each source's text once
+    read. Any change to the catalog or a source file (size or modification time) loads it
+    afresh, so a saved source is never served stale.
+    """
+    key = path.resolve()
+    cached = _CATALOGS.get(key)
+    if cached is not None and _stamps([p for p, _, _ in cached[1]]) == cached[1]:
+        return cached[0]
+    # Stamps are taken before reading: a save made while the catalog is read shows as a change.
+    stamps = _stamps([key])
+    catalog = SourceCatalog.load(path)
+    sources = [(key.parent / catalog.get(sid).file).resolve()
+               for sid in catalog.ids() if catalog.get(sid).file]
+    _CATALOGS[key] = (catalog, stamps + _stamps(sources))
+    return catalog

@@ -25,10 +25,12 @@ from briefgen.bundle import BundleChart, BundleContents, BundleSource, ChartValu
 from briefgen.charts import (
     ChartData,
     ChartSeries,
+    ChartStyle,
     chart_images,
     check_colours,
     draw_charts_into,
     is_drawn,
+    template_chart_style,
 )
 from briefgen.citations import STYLES, CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
@@ -283,16 +285,17 @@ def chart_data(spec: BriefSpec, located: LocatedYaml) -> dict[str, ChartData]:
     return datas
 
 
-def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path) -> ChartJob:
-    """Every chart of the spec, by chart key path: taken from the cache, or being drawn."""
+def draw_charts(spec: BriefSpec, located: LocatedYaml, cache_dir: Path,
+                style: ChartStyle) -> ChartJob:
+    """Every chart of the spec in ``style``, by chart key path: from the cache, or being drawn."""
     pictures: dict[str, ChartPicture] = {}
     missing: list[ChartData] = []
     for key, data in chart_data(spec, located).items():
-        images = chart_images(data, cache_dir)
+        images = chart_images(data, cache_dir, style)
         pictures[key] = ChartPicture(images.png, images.svg, images.width_cm)
         if not is_drawn(images):
             missing.append(data)
-    return ChartJob(pictures, _start_drawing(missing, cache_dir))
+    return ChartJob(pictures, _start_drawing(missing, cache_dir, style))
 
 
 @dataclass
@@ -310,7 +313,8 @@ class ChartJob:
         return self.pictures
 
 
-def _start_drawing(missing: list[ChartData], cache_dir: Path) -> Future[int] | None:
+def _start_drawing(missing: list[ChartData], cache_dir: Path,
+                   style: ChartStyle) -> Future[int] | None:
     """Draw ``missing`` charts in a child process, so this one formats citations meanwhile
     and never loads matplotlib (about 50 MiB and 0.3 s). Spawned, not forked: a fork after
     Typst has compiled once in this process (a batch worker, `watch`) can deadlock."""
@@ -318,7 +322,7 @@ def _start_drawing(missing: list[ChartData], cache_dir: Path) -> Future[int] | N
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        return pool.submit(draw_charts_into, missing, cache_dir)
+        return pool.submit(draw_charts_into, missing, cache_dir, style)
     finally:
         pool.shutdown(wait=False)  # the one task still runs; the pool ends after it
 
@@ -327,7 +331,9 @@ def build_document(checked: Checked, options: BuildOptions) -> Document:
     """The document model for a checked spec: charts drawn, citations formatted."""
     spec = checked.spec
     cache_dir = options.cache_dir or default_cache_dir()
-    charts = draw_charts(spec, checked.located, cache_dir / "charts")
+    template = find_template(spec.template, project_root(spec.path), options.template)
+    chart_style = template_chart_style(template.colours, str(template.file("template.yaml")))
+    charts = draw_charts(spec, checked.located, cache_dir / "charts", chart_style)
     records = {sid: checked.catalog.get(sid) for sid in cited_sources(spec)}
     style = options.style or spec.citation_style or DEFAULT_STYLE
     formatter = CitationFormatter(list(records.values()), style, cache_dir / "citations")

@@ -44,10 +44,13 @@ _DROPPED = {f"{{{_W14}}}paraId", f"{{{_W14}}}textId", f"{{{_W}}}date"}
 _RSID = re.compile(r"\{%s\}rsid" % re.escape(_W))
 # Drawing object ids: unique numbers python-docx assigns in order of insertion.
 _NUMBERED_IDS = ("docPr", "cNvPr")
+# A chart picture is named for its cache key, which covers the matplotlib version.
+_CHART_KEY = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 def normalise_ooxml(xml: bytes) -> str:
-    """``xml`` pretty-printed, rsids, w14 ids and dates dropped, drawing ids replaced by "ID".
+    """``xml`` pretty-printed, rsids, w14 ids and dates dropped, drawing ids replaced by "ID"
+    and chart keys in picture names by "KEY".
 
     Whitespace-only text between elements is dropped before re-indenting; text of elements
     without children (w:t, w:instrText) is kept exactly, spaces included.
@@ -63,6 +66,7 @@ def normalise_ooxml(xml: bytes) -> str:
                 del element.attrib[name]
         if etree.QName(element).localname in _NUMBERED_IDS and "id" in element.attrib:
             element.set("id", "ID")
+            element.set("name", _CHART_KEY.sub("KEY", element.get("name", "")))
     return etree.tostring(root, pretty_print=True, encoding="unicode")
 
 

@@ -9,6 +9,7 @@ from briefgen.charts.data import (
     ChartSeries,
     ChartStyle,
     chart_key,
+    template_chart_style,
 )
 from briefgen.charts.draw import chart_images, check_colours, draw_chart, draw_charts_into, is_drawn
 
@@ -26,4 +27,5 @@ __all__ = [
     "draw_chart",
     "draw_charts_into",
     "is_drawn",
+    "template_chart_style",
 ]

@@ -21,7 +21,6 @@ from briefgen.model.nodes import Document, Metadata
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
 from briefgen.templating.values import placeholder_values
-from briefgen.untrusted_docx import RefusedDocx, rebuild_reference
 from briefgen.writers.docx import _oxml
 from briefgen.writers.docx.cover import fill_story, story_has_placeholders
 from briefgen.writers.docx import styles as S
@@ -29,6 +28,7 @@ from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
 from briefgen.writers.docx.render import BodyRenderer, Context
 from briefgen.writers.docx.sanitize import sanitize
 from briefgen.writers.docx.styles import StyleSheet
+from briefgen.writers.docx.untrusted import RefusedDocx, rebuild_reference
 
 # Core properties hold at most this many characters (python-docx refuses more).
 _CORE_PROPERTY_LIMIT = 255
@@ -90,7 +90,7 @@ class DocxWriter:
 
 def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> WordDocument:
     """The reference document at ``path``, rebuilt from the parts briefgen uses (see
-    untrusted_docx) and opened with python-docx; ``warn`` hears what was removed from it.
+    untrusted.py) and opened with python-docx; ``warn`` hears what was removed from it.
 
     TemplateError for a reference that is refused (a zip bomb, a DOCTYPE), RenderError for
     one that cannot be read at all.

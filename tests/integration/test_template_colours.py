@@ -71,3 +71,17 @@ def test_the_pdf_chart_is_drawn_in_the_template_accent(built: Path, tmp_path: Pa
     # followed is that no bar is left in the default accent, which nothing else uses.
     assert _near(ACCENT, pixels, 2)
     assert not _near(DEFAULT_ACCENT, pixels, 2)
+
+
+def test_a_template_colour_that_is_no_colour_stops_check_and_build(tmp_path: Path) -> None:
+    desk = tmp_path / "desk"
+    shutil.copytree(REPO / "templates" / "default", desk)
+    (desk / "template.yaml").write_text("name: desk\ncolours: {accent: navy}\n", encoding="utf-8")
+    for command in (["check"], ["build", "-o", str(tmp_path / "out")]):
+        result = subprocess.run(
+            [sys.executable, "-m", "briefgen", *command, str(BRIEF), "--template", str(desk)],
+            cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 1, command
+        assert f"{desk / 'template.yaml'} colours.accent: expected a colour" in result.stderr
+        assert "'navy'" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.charts import ChartData, ChartSeries, check_colours
+from briefgen.charts import ChartData, ChartSeries, check_colours, template_chart_style
 from briefgen.citations import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
@@ -91,7 +91,8 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
         count = len(problems)
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
                         sorted(problems, key=lambda p: p.line or 0))
-    find_template(spec.template, project_root(spec.path), template)  # its own files' problems
+    found = find_template(spec.template, project_root(spec.path), template)  # its own problems
+    template_chart_style(found.colours, str(found.file("template.yaml")))  # its chart colours
     chart_data(spec, located)
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))

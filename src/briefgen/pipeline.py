@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefgen.assemble import ChartPicture, assemble
 from briefgen.bundle import bundle_contents, write_bundle
-from briefgen.charts import IMAGE_TYPES, draw_charts
+from briefgen.charts import IMAGE_TYPES, draw_charts, template_chart_style
 from briefgen.checking import Checked, chart_data, check, cited_sources, refuse_warnings
 from briefgen.citations import CitationFormatter
 from briefgen.errors import BriefgenError
@@ -66,7 +66,11 @@ def build_document(checked: Checked, options: BuildOptions,
     files are None in the model), citations formatted."""
     spec = checked.spec
     cache_dir = options.cache_dir or default_cache_dir()
-    charts = draw_charts(chart_data(spec, checked.located), cache_dir / "charts", image_types)
+    # The template's colours (template.yaml) are the charts' colours.
+    template = find_template(spec.template, project_root(spec.path), options.template)
+    chart_style = template_chart_style(template.colours, str(template.file("template.yaml")))
+    charts = draw_charts(chart_data(spec, checked.located), cache_dir / "charts", image_types,
+                         chart_style)
     pictures = {key: ChartPicture(images.png if "png" in image_types else None,
                                   images.svg if "svg" in image_types else None, images.width_cm)
                 for key, images in charts.images.items()}

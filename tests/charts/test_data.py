@@ -17,9 +17,10 @@ from briefgen.charts import (
     ChartSeries,
     ChartStyle,
     chart_key,
+    template_chart_style,
 )
 from briefgen.charts import data as data_module
-from briefgen.errors import BriefgenError, ChartError
+from briefgen.errors import BriefgenError, ChartError, TemplateError
 
 from .samples import SAMPLES
 
@@ -180,6 +181,39 @@ def test_bad_style_is_refused(field: str, value: object) -> None:
     with pytest.raises(ChartError) as caught:
         ChartStyle(**{field: value})  # type: ignore[arg-type]
     assert field in caught.value.report()
+
+
+def test_template_colours_order_the_series_colours() -> None:
+    style = template_chart_style({"accent": "#7a1f3d", "highlight": "#c8742b",
+                                  "series": ["#335c67", "#7A1F3D"], "link": "#1f5c99"}, "t.yaml")
+    assert style.colours[:3] == ("#7a1f3d", "#c8742b", "#335c67")  # the accent is not repeated
+    assert "#1f5c99" not in style.colours  # link colours are not series colours
+    default = ChartStyle()
+    assert len(style.colours) >= len(default.colours)  # the default palette follows
+    assert style.colours[3:] == tuple(c for c in default.colours if c != default.accent)
+
+
+def test_a_template_without_chart_colours_draws_the_default_style() -> None:
+    assert template_chart_style({}, "t.yaml") == ChartStyle()
+    assert template_chart_style({"marking": "#b00000"}, "t.yaml") == ChartStyle()
+
+
+def test_bad_template_colours_name_the_file_and_every_key() -> None:
+    with pytest.raises(TemplateError) as caught:
+        template_chart_style({"accent": "navy", "series": ["#fff", 3]}, "desk/template.yaml")
+    assert [(p.file, p.key) for p in caught.value.problems] == [
+        ("desk/template.yaml", "colours.accent"), ("desk/template.yaml", "colours.series[1]")]
+    assert "expected a colour like" in caught.value.report()
+    with pytest.raises(TemplateError, match="2 colour problems"):
+        template_chart_style({"accent": "#000", "highlight": None, "series": "#fff"}, "t.yaml")
+
+
+def test_the_cache_key_follows_the_template_colours() -> None:
+    chart = _chart("bar", ("a", "b"), ChartSeries("x", (1, 2)))
+    keys = {chart_key(chart, template_chart_style(colours, "t.yaml"))
+            for colours in ({}, {"accent": "#000000"}, {"highlight": "#000000"},
+                            {"series": ["#ffffff"]})}
+    assert len(keys) == 4
 
 
 # ---------------------------------------------------------------- cache key

@@ -10,6 +10,7 @@ from briefgen.charts.data import (
     ChartSeries,
     ChartStyle,
     chart_key,
+    template_chart_style,
 )
 from briefgen.charts.draw import chart_images, check_colours, draw_chart, draw_charts_into, is_drawn
 from briefgen.charts.jobs import ChartJob, draw_charts
@@ -31,4 +32,5 @@ __all__ = [
     "draw_charts",
     "draw_charts_into",
     "is_drawn",
+    "template_chart_style",
 ]

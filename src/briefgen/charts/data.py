@@ -14,12 +14,13 @@ import importlib.util
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
-from briefgen.errors import ChartError, Problem
+from briefgen.errors import ChartError, Problem, TemplateError
 
 ChartKind = Literal["bar", "grouped-bar", "stacked-bar", "line", "part-of-whole"]
 CHART_KINDS: tuple[str, ...] = get_args(ChartKind)
@@ -162,6 +163,43 @@ class ChartStyle:
                 seen.add(colour.lower())
                 ordered.append(colour)
         return tuple(ordered)
+
+
+def template_chart_style(colours: Mapping[str, object], origin: str) -> ChartStyle:
+    """The chart style a template's ``colours:`` (template.yaml) asks for.
+
+    ``accent`` is the first series colour, ``highlight`` the second, ``series`` (a list) the
+    next ones in order; the default palette follows, so a template that names few colours
+    still has as many as the default, and one that names none draws the default style.
+    Other keys (``link``, ``marking``) are not chart colours. TemplateError, naming
+    ``origin`` (the template.yaml) and each key, for a value that is not a colour.
+    """
+    problems: list[Problem] = []
+
+    def colour(key: str, value: object) -> str | None:
+        if isinstance(value, str) and _HEX_COLOUR.fullmatch(value):
+            return value
+        problems.append(Problem(origin, None, f"colours.{key}",
+                                f"expected a colour like #1f4e79 but received {value!r}"))
+        return None
+
+    accent = colour("accent", colours["accent"]) if "accent" in colours else None
+    named: list[str | None] = []
+    if "highlight" in colours:
+        named.append(colour("highlight", colours["highlight"]))
+    series = colours.get("series", [])
+    if isinstance(series, (list, tuple)):
+        named += [colour(f"series[{i}]", c) for i, c in enumerate(series)]
+    else:
+        problems.append(Problem(origin, None, "colours.series",
+                                f"expected a list of colours but received {series!r}"))
+    if problems:
+        count = len(problems)
+        raise TemplateError(f"{origin}: {count} colour problem{'s' if count != 1 else ''}",
+                            problems)
+    default = ChartStyle()
+    return ChartStyle(accent=accent or default.accent,
+                      palette=(*(c for c in named if c), *default.palette))
 
 
 @dataclass(frozen=True)

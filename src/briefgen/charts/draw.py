@@ -56,7 +56,8 @@ DEFAULT_STYLE = ChartStyle()
 _SVG_HASH_SALT = "briefgen-charts"
 
 
-def chart_images(chart: ChartData, cache_dir: Path, style: ChartStyle = DEFAULT_STYLE) -> ChartImages:
+def chart_images(chart: ChartData, cache_dir: Path,
+                 style: ChartStyle = DEFAULT_STYLE) -> ChartImages:
     """Where ``draw_chart`` puts the chart and at what size, without drawing anything.
 
     Size and key come from plain Python (layout.py), so a caller can place the picture in the

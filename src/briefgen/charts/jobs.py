@@ -8,7 +8,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.charts.data import ChartData, ChartImages
+from briefgen.charts.data import DEFAULT_STYLE, ChartData, ChartImages, ChartStyle
 from briefgen.charts.draw import chart_images, draw_charts_into, is_drawn
 
 
@@ -29,20 +29,20 @@ class ChartJob:
 
 
 def draw_charts(charts: dict[str, ChartData], cache_dir: Path,
-                image_types: Collection[str]) -> ChartJob:
-    """Every chart of ``charts`` (by chart key path) as ``image_types``: taken from the cache
-    in ``cache_dir``, or being drawn."""
+                image_types: Collection[str], style: ChartStyle = DEFAULT_STYLE) -> ChartJob:
+    """Every chart of ``charts`` (by chart key path) as ``image_types`` in ``style``: taken
+    from the cache in ``cache_dir``, or being drawn."""
     images: dict[str, ChartImages] = {}
     missing: list[ChartData] = []
     for key, data in charts.items():
-        images[key] = chart_images(data, cache_dir)
+        images[key] = chart_images(data, cache_dir, style)
         if not is_drawn(images[key], image_types):
             missing.append(data)
-    return ChartJob(images, _start_drawing(missing, cache_dir, tuple(image_types)))
+    return ChartJob(images, _start_drawing(missing, cache_dir, tuple(image_types), style))
 
 
-def _start_drawing(missing: list[ChartData], cache_dir: Path,
-                   image_types: tuple[str, ...]) -> Future[int] | None:
+def _start_drawing(missing: list[ChartData], cache_dir: Path, image_types: tuple[str, ...],
+                   style: ChartStyle) -> Future[int] | None:
     """Draw ``missing`` charts in a child process, so this one formats citations meanwhile
     and never loads matplotlib (about 50 MiB and 0.3 s). Spawned, not forked: a fork after
     Typst has compiled once in this process (a batch worker, `watch`) can deadlock."""
@@ -50,6 +50,6 @@ def _start_drawing(missing: list[ChartData], cache_dir: Path,
         return None
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        return pool.submit(draw_charts_into, missing, cache_dir, image_types=image_types)
+        return pool.submit(draw_charts_into, missing, cache_dir, style, image_types=image_types)
     finally:
         pool.shutdown(wait=False)  # the one task still runs; the pool ends after it

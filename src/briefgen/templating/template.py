@@ -66,5 +66,11 @@ class Template:
         return self.file("brief.typ")
 
     @property
+    def colours(self) -> dict[str, object]:
+        """template.yaml's ``colours:`` (accent, highlight, ...); empty when it names none."""
+        colours = self.settings.get("colours")
+        return dict(colours) if isinstance(colours, dict) else {}
+
+    @property
     def description(self) -> str:
         return str(self.settings.get("description") or "")

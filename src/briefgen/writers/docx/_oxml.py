@@ -1,9 +1,10 @@
 """The raw WordprocessingML python-docx has no API for, kept in one place.
 
 Footnotes (the part, its separators, note marks), fields (SEQ, PAGE, NUMPAGES), bookmarks,
-hyperlinks, right-to-left marks, picture and table alt text, repeating header rows and
-list restarts. Each function edits the XML under one python-docx proxy and says which
-elements it writes; the rest of the writer uses python-docx's public API.
+hyperlinks, right-to-left marks, picture and table alt text, repeating header rows, list
+restarts, and the text of a reference document's own paragraphs (where cover.py fills its
+placeholders). Each function edits the XML under one python-docx proxy or element and says
+which elements it reads or writes; the rest of the writer uses python-docx's public API.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from docx.parts.story import StoryPart
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
+
+# An element of a python-docx document (python-docx's own classes are lxml elements); used
+# for the reference document's paragraphs, which python-docx offers no proxy for inside text
+# boxes.
+Element = etree._Element
+XMLSyntaxError = etree.XMLSyntaxError
 
 # ----------------------------------------------------------------- footnotes
 
@@ -313,6 +321,104 @@ def set_paragraph_numbering(paragraph: Paragraph, num_id: int, level: int = 0) -
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = level
     num_pr.get_or_add_numId().val = num_id
+
+
+# ----------------------------------------------------------------- a reference's paragraphs
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# What makes a paragraph worth keeping though its text is empty.
+_CONTENT = frozenset(
+    qn(t) for t in ("w:drawing", "w:pict", "w:object", "w:fldChar", "w:fldSimple", "w:sectPr")
+)
+
+
+def paragraphs_in(story: Element) -> list[Element]:
+    """Every ``w:p`` under ``story`` (a body, header or footer), in document order, including
+    those in tables and text boxes."""
+    return list(story.iter(qn("w:p")))
+
+
+def is_top_level(paragraph: Element, story: Element) -> bool:
+    """Whether ``paragraph`` is a child of ``story`` itself (not in a table or text box)."""
+    return paragraph.getparent() is story
+
+
+def text_pieces(paragraph: Element) -> list[str]:
+    """The text of each ``w:t`` that belongs to ``paragraph`` itself, in order; the ``w:t``
+    of paragraphs nested in its text boxes belong to those."""
+    return [t.text or "" for t in _own_texts(paragraph)]
+
+
+def paragraph_text(paragraph: Element) -> str:
+    """The text of ``paragraph``'s own ``w:t`` elements, joined."""
+    return "".join(text_pieces(paragraph))
+
+
+def set_text_pieces(paragraph: Element, pieces: list[str]) -> None:
+    """Give ``paragraph``'s own ``w:t`` elements the texts ``pieces`` (as many as
+    ``text_pieces`` returned); each changed one gets ``xml:space="preserve"`` so its edge
+    spaces survive."""
+    for t, piece in zip(_own_texts(paragraph), pieces):
+        if t.text != piece:
+            t.text = piece
+            t.set(_XML_SPACE, "preserve")
+
+
+def is_empty_paragraph(paragraph: Element) -> bool:
+    """Whether ``paragraph`` has no visible text and nothing else to keep: no picture,
+    object, field or section properties."""
+    if paragraph_text(paragraph).strip():
+        return False
+    return not any(el.tag in _CONTENT for el in paragraph.iter())
+
+
+def remove_paragraph(paragraph: Element) -> None:
+    """Remove ``paragraph``, unless it is the last ``w:p`` of a table cell or text box, which
+    must keep one."""
+    parent = paragraph.getparent()
+    if parent is None:
+        return
+    if parent.tag in (qn("w:tc"), qn("w:txbxContent")) and len(parent.findall(qn("w:p"))) == 1:
+        return
+    parent.remove(paragraph)
+
+
+def split_body_at(marker: Element) -> list[Element]:
+    """Remove ``marker`` (a top-level ``w:p`` of the body) and every body element after it but
+    the final ``w:sectPr``; return those elements, in order, to append after the new body."""
+    body = marker.getparent()
+    assert body is not None
+    after = [e for e in marker.itersiblings() if e.tag != qn("w:sectPr")]
+    for element in [*after, marker]:
+        body.remove(element)
+    return after
+
+
+def append_to_body(body: Element, elements: list[Element]) -> None:
+    """Append ``elements`` (what ``split_body_at`` returned) to ``body``, then move the body's
+    final ``w:sectPr`` back to the end, where the schema wants it."""
+    for element in elements:
+        body.append(element)
+    section = body.find(qn("w:sectPr"))
+    if section is not None:
+        body.remove(section)
+        body.append(section)
+
+
+def referenced_ids(part_element: BaseOxmlElement) -> set[str]:
+    """Every relationship id the part's XML uses: ``@r:id``, ``@r:embed`` and ``@r:link``."""
+    return set(part_element.xpath("//@r:id | //@r:embed | //@r:link"))
+
+
+def _own_texts(paragraph: Element) -> list[Element]:
+    return [t for t in paragraph.iter(qn("w:t")) if _owner(t) is paragraph]
+
+
+def _owner(element: Element) -> Element | None:
+    parent = element.getparent()
+    while parent is not None and parent.tag != qn("w:p"):
+        parent = parent.getparent()
+    return parent
 
 
 # ----------------------------------------------------------------- schema order

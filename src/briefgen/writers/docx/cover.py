@@ -13,33 +13,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from docx.oxml.ns import qn
-from lxml import etree
-
 from briefgen.templating.placeholders import fill, is_body_placeholder, placeholders
-
-_P, _T = qn("w:p"), qn("w:t")
-# What makes a paragraph worth keeping though its text is empty.
-_CONTENT = tuple(
-    qn(t) for t in ("w:drawing", "w:pict", "w:object", "w:fldChar", "w:fldSimple", "w:sectPr")
-)
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+from briefgen.writers.docx import _oxml
 
 
 @dataclass
 class FilledStory:
     """What filling a story (body, header, footer) found: the {{ body }} paragraph, if any."""
 
-    body_marker: etree._Element | None = None
+    body_marker: _oxml.Element | None = None
 
 
-def story_has_placeholders(story: etree._Element) -> bool:
+def story_has_placeholders(story: _oxml.Element) -> bool:
     """Whether any paragraph of ``story`` holds a {{ placeholder }}."""
-    return any(placeholders(paragraph_text(p)) for p in story.iter(_P))
+    return any(placeholders(_oxml.paragraph_text(p)) for p in _oxml.paragraphs_in(story))
 
 
 def fill_story(
-    story: etree._Element, values: Mapping[str, str], origin: str, drop_emptied: bool
+    story: _oxml.Element, values: Mapping[str, str], origin: str, drop_emptied: bool
 ) -> FilledStory:
     """Fill every placeholder in the paragraphs of ``story`` (text boxes and tables included).
 
@@ -48,29 +39,23 @@ def fill_story(
     footers keep theirs. The {{ body }} paragraph is left in place and returned.
     """
     found = FilledStory()
-    for paragraph in list(story.iter(_P)):
-        text = paragraph_text(paragraph)
+    for paragraph in _oxml.paragraphs_in(story):
+        text = _oxml.paragraph_text(paragraph)
         if not placeholders(text):
             continue
         if is_body_placeholder(text):
-            if found.body_marker is None and paragraph.getparent() is story:
+            if found.body_marker is None and _oxml.is_top_level(paragraph, story):
                 found.body_marker = paragraph
                 continue
         fill_paragraph(paragraph, values, origin)
-        if drop_emptied and _is_empty(paragraph):
-            _remove(paragraph)
+        if drop_emptied and _oxml.is_empty_paragraph(paragraph):
+            _oxml.remove_paragraph(paragraph)
     return found
 
 
-def paragraph_text(paragraph: etree._Element) -> str:
-    """The text of ``paragraph``'s own w:t elements (not of paragraphs nested in text boxes)."""
-    return "".join(t.text or "" for t in _own_texts(paragraph))
-
-
-def fill_paragraph(paragraph: etree._Element, values: Mapping[str, str], origin: str) -> None:
+def fill_paragraph(paragraph: _oxml.Element, values: Mapping[str, str], origin: str) -> None:
     """Replace every placeholder of ``paragraph`` by its value, across runs."""
-    texts = _own_texts(paragraph)
-    pieces = [t.text or "" for t in texts]
+    pieces = _oxml.text_pieces(paragraph)
     starts, position = [], 0
     for piece in pieces:
         starts.append(position)
@@ -90,10 +75,7 @@ def fill_paragraph(paragraph: etree._Element, values: Mapping[str, str], origin:
             for k in range(first + 1, last):
                 pieces[k] = ""
             pieces[last] = tail
-    for t, piece in zip(texts, pieces):
-        if t.text != piece:
-            t.text = piece
-            t.set(_XML_SPACE, "preserve")
+    _oxml.set_text_pieces(paragraph, pieces)
 
 
 def _piece_at(starts: list[int], pieces: list[str], offset: int) -> int:
@@ -101,30 +83,3 @@ def _piece_at(starts: list[int], pieces: list[str], offset: int) -> int:
         if starts[index] <= offset and pieces[index]:
             return index
     return 0
-
-
-def _own_texts(paragraph: etree._Element) -> list[etree._Element]:
-    return [t for t in paragraph.iter(_T) if _owner(t) is paragraph]
-
-
-def _owner(element: etree._Element) -> etree._Element | None:
-    parent = element.getparent()
-    while parent is not None and parent.tag != _P:
-        parent = parent.getparent()
-    return parent
-
-
-def _is_empty(paragraph: etree._Element) -> bool:
-    if paragraph_text(paragraph).strip():
-        return False
-    return not any(el.tag in _CONTENT for el in paragraph.iter())
-
-
-def _remove(paragraph: etree._Element) -> None:
-    parent = paragraph.getparent()
-    if parent is None:
-        return
-    # A table cell and a text box must keep one paragraph.
-    if parent.tag in (qn("w:tc"), qn("w:txbxContent")) and len(parent.findall(_P)) == 1:
-        return
-    parent.remove(paragraph)

@@ -12,10 +12,8 @@ import docx
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
 from docx.section import Section, _Footer, _Header
 from docx.shared import Cm, Length
-from lxml import etree
 
 from briefgen.confine import REFERENCE_DOCX, RefusedFile, read_confined
 from briefgen.errors import RenderError, TemplateError
@@ -23,7 +21,6 @@ from briefgen.model.nodes import Document, Metadata
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
 from briefgen.templating.values import placeholder_values
-from briefgen.untrusted_docx import RefusedDocx, rebuild_reference
 from briefgen.writers.docx import _oxml
 from briefgen.writers.docx.cover import fill_story, story_has_placeholders
 from briefgen.writers.docx import styles as S
@@ -31,6 +28,7 @@ from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
 from briefgen.writers.docx.render import BodyRenderer, Context
 from briefgen.writers.docx.sanitize import sanitize
 from briefgen.writers.docx.styles import StyleSheet
+from briefgen.writers.docx.untrusted import RefusedDocx, rebuild_reference
 
 # Core properties hold at most this many characters (python-docx refuses more).
 _CORE_PROPERTY_LIMIT = 255
@@ -76,9 +74,7 @@ class DocxWriter:
         renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
         renderer = renderer_class(word, styles, text_width(word.sections[-1]))
         renderer.render(document.body, Context(container=word))
-        for element in back_matter:
-            word.element.body.append(element)
-        _move_section_properties_last(word)
+        _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer
         for index, section in enumerate(word.sections):
             write_header_footer(section, document.meta, styles, even_pages, values, origin,
@@ -96,7 +92,7 @@ class DocxWriter:
 
 def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> WordDocument:
     """The reference document at ``path``, rebuilt from the parts briefgen uses (see
-    untrusted_docx) and opened with python-docx; ``warn`` hears what was removed from it.
+    untrusted.py) and opened with python-docx; ``warn`` hears what was removed from it.
 
     TemplateError for a reference that is refused (a zip bomb, a DOCTYPE), RenderError for
     one that cannot be read at all.
@@ -129,7 +125,7 @@ def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> Wor
         zipfile.BadZipFile,
         KeyError,
         ValueError,
-        etree.XMLSyntaxError,
+        _oxml.XMLSyntaxError,
         OSError,
     ) as exc:
         raise RenderError(f"cannot read reference document {path}: {exc}") from exc
@@ -144,7 +140,7 @@ def text_width(section: Section) -> Length:
 
 def place_cover(
     word: WordDocument, meta: Metadata, styles: StyleSheet, values: Mapping[str, str], origin: str
-) -> list[etree._Element]:
+) -> list[_oxml.Element]:
     """Make the top of the brief and return what goes after the generated body.
 
     A reference whose body holds placeholders has a designed cover: its placeholders are
@@ -161,13 +157,7 @@ def place_cover(
     marker = fill_story(body, values, f"{origin} (cover)", drop_emptied=True).body_marker
     if marker is None:
         return []
-    back_matter = []
-    for element in list(marker.itersiblings()):
-        if element.tag != qn("w:sectPr"):
-            back_matter.append(element)
-            body.remove(element)
-    body.remove(marker)
-    return back_matter
+    return _oxml.split_body_at(marker)
 
 
 def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
@@ -194,15 +184,6 @@ class NumberedParagraphRenderer(BodyRenderer):
             self.inlines(self._add_paragraph(ctx, S.NUMBERED_PARAGRAPH), paragraph.runs, ctx)
         else:
             super().paragraph(paragraph, ctx)
-
-
-def _move_section_properties_last(word: WordDocument) -> None:
-    """Put the body's final w:sectPr back at the end, after the back matter."""
-    body = word.element.body
-    section = body.find(qn("w:sectPr"))
-    if section is not None:
-        body.remove(section)
-        body.append(section)
 
 
 def write_header_footer(
@@ -282,7 +263,7 @@ def _drop_orphans(word: WordDocument) -> None:
     """Drop what the cleared body of the reference left behind: its pictures and links,
     and the reference's thumbnail (it would show the reference, not the brief)."""
     part = word.part
-    used = set(part.element.xpath("//@r:id | //@r:embed | //@r:link"))
+    used = _oxml.referenced_ids(part.element)
     for rId, rel in list(part.rels.items()):
         if rel.reltype in (RT.IMAGE, RT.HYPERLINK) and rId not in used:
             del part.rels[rId]

@@ -19,7 +19,9 @@ properties, custom XML, web settings, thumbnails) is left out silently, as brief
 its own. ``scrub_report`` keeps every other part the report's relationships reach (charts,
 comments, properties: they are the report's content) with their names and content types.
 
-Nothing here imports python-docx: the result is zip bytes that python-docx then opens.
+Nothing here imports python-docx: the result is zip bytes that python-docx then opens. It
+lives with the DOCX writer because knowing what a Word package holds is that package's
+business (and lxml's one room); ``briefgen attach`` imports it from here for reports.
 """
 
 from __future__ import annotations

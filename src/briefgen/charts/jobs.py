@@ -8,8 +8,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.charts.data import DEFAULT_STYLE, ChartData, ChartImages, ChartStyle
-from briefgen.charts.draw import chart_images, draw_charts_into, is_drawn
+from briefgen.charts.data import ChartData, ChartImages, ChartStyle
+from briefgen.charts.draw import DEFAULT_STYLE, chart_images, draw_charts_into, is_drawn
 
 
 @dataclass

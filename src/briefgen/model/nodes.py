@@ -168,11 +168,6 @@ class Bibliography:
     entries: tuple[BibliographyEntry, ...]
 
 
-@dataclass(frozen=True)
-class PageBreak:
-    """Start a new page."""
-
-
 Block = Union[
     Heading,
     Paragraph,
@@ -183,7 +178,6 @@ Block = Union[
     Recommendation,
     KeyPoints,
     Bibliography,
-    PageBreak,
 ]
 
 # ---------------------------------------------------------------- the document

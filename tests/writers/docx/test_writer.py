@@ -279,13 +279,6 @@ def test_numbered_lists_restart(built: Built) -> None:
     assert starts == [["1"], ["3"]]
 
 
-def test_a_page_break_starts_the_next_paragraph_on_a_new_page(built: Built) -> None:
-    word = docx.Document(str(built.path))
-    breaking = [p.text for p in word.paragraphs if p.paragraph_format.page_break_before]
-    assert breaking == ["Recommendations"]
-    assert not [p for p in word.paragraphs if p.text == "" and style_of(p) == "Normal"]
-
-
 def test_recommendation_lists_only_the_fields_it_has(built: Built) -> None:
     word = docx.Document(str(built.path))
     details = styled(word, S.RECOMMENDATION_DETAIL)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.parts.story import StoryPart
 from docx.shared import Cm, Length
@@ -32,7 +32,6 @@ from briefgen.model.nodes import (
     Link,
     ListBlock,
     Note,
-    PageBreak,
     Recommendation,
     Runs,
     Table,
@@ -105,7 +104,6 @@ class BodyRenderer:
         self.counters = Counters()
         self._footnotes: StoryPart | None = None
         self._last_block_was_table = False
-        self._page_break_pending = False
         self._visit: dict[type, Callable[[Any, Context], None]] = {
             Heading: self.heading,
             ParagraphNode: self.paragraph,
@@ -116,7 +114,6 @@ class BodyRenderer:
             Recommendation: self.recommendation,
             KeyPoints: self.key_points,
             Bibliography: self.bibliography,
-            PageBreak: self.page_break,
         }
 
     # ------------------------------------------------------------- blocks
@@ -244,7 +241,6 @@ class BodyRenderer:
             self.inlines(p, value, ctx)
 
     def key_points(self, key_points: KeyPoints, ctx: Context) -> None:
-        self._flush_page_break(ctx)
         box = ctx.container.add_table(rows=1, cols=1)
         box.style = self.styles.table(S.KEY_POINTS_BOX)
         _oxml.set_table_full_width(box)
@@ -266,11 +262,6 @@ class BodyRenderer:
     def bibliography(self, bibliography: Bibliography, ctx: Context) -> None:
         for entry in bibliography.entries:
             self.inlines(self._add_paragraph(ctx, S.BIBLIOGRAPHY), entry.runs, ctx)
-
-    def page_break(self, _: PageBreak, ctx: Context) -> None:
-        # "Page break before" on the next paragraph, rather than a paragraph holding a
-        # break, whose empty remainder would open the next page with a blank line.
-        self._page_break_pending = True
 
     # ------------------------------------------------------------- inlines
 
@@ -345,17 +336,7 @@ class BodyRenderer:
     # ------------------------------------------------------------- pieces
 
     def _add_paragraph(self, ctx: Context, style: str) -> Paragraph:
-        p = ctx.container.add_paragraph(style=self.styles.paragraph(style))
-        if self._page_break_pending:
-            p.paragraph_format.page_break_before = True
-            self._page_break_pending = False
-        return p
-
-    def _flush_page_break(self, ctx: Context) -> None:
-        """Break the page now, before a block that starts with a table (no paragraph to mark)."""
-        if self._page_break_pending:
-            ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            self._page_break_pending = False
+        return ctx.container.add_paragraph(style=self.styles.paragraph(style))
 
     def _caption(self, ctx: Context, label: str, number: int, text: str, anchor: str) -> Paragraph:
         """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber."""

@@ -23,7 +23,6 @@ from briefgen.model.nodes import (
     Link,
     ListBlock,
     Note,
-    PageBreak,
     Paragraph,
     Recommendation,
     Runs,
@@ -176,9 +175,6 @@ class BodySource:
     def visit_bibliography(self, node: Bibliography, ctx: _Context) -> str:
         entries = _array([self.runs(e.runs, ctx) for e in node.entries])
         return f"brief-bibliography({entries})"
-
-    def visit_pagebreak(self, node: PageBreak, ctx: _Context) -> str:
-        return "brief-pagebreak()"
 
     def blocks(self, blocks: tuple[Block, ...], ctx: _Context) -> str:
         """Several blocks as one content block (a list item), paragraphs apart."""

@@ -5,7 +5,7 @@ the quote and the closest passage in that source, so the analyst can see what di
 
 Numbers are traced: a chart value names its excerpt, a table names the excerpts its figures
 come from, and each number must be written in that excerpt's own words (in any of its forms,
-see corpus.figures). Words in [brackets] are the writer's, so a number there does not count.
+see corpus.claims). Words in [brackets] are the writer's, so a number there does not count.
 A datum that names no excerpt is a warning, or an error when checking strictly. When a brief
 cites a figure on which the corpus's sources disagree and leaves out the others, a warning
 names them. ``manifest`` is the record of all this, written beside the outputs.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.figures import Claim, claims_in, numbers_in, occurs, topic
+from briefgen.corpus.claims import Claim, claims_in, numbers_in, occurs, topic
 from briefgen.corpus.quotes import QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.errors import Problem, SourceError
 from briefgen.markup.citekeys import inline_quotations

@@ -32,7 +32,7 @@ from briefgen.charts import (
 )
 from briefgen.citations import STYLES, CitationFormatter
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.figures import Claim
+from briefgen.corpus.claims import Claim
 from briefgen.errors import (
     BriefgenError,
     ChartError,

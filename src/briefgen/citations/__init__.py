@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.citations.csl import SourceRecordLike, parse_locator, to_csl
-from briefgen.citations.markup import to_runs
+from briefgen.citations.html_runs import to_runs
 from briefgen.citations.memo import MemoEngine
 from briefgen.errors import SourceError, SpecError
 from briefgen.model.nodes import Link, Text

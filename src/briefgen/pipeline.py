@@ -378,7 +378,7 @@ def build(
     document = build_document(checked, options)
     say("assembled")
     template = find_template(checked.spec.template, project_root(checked.spec.path), options.template)
-    template = with_values(template, document.meta, document.extra)
+    template = with_values(template, document.meta)
     out_dir = options.out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ citations are formatted text, figures carry the paths of their drawn images, num
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -220,7 +220,6 @@ class Document:
     meta: Metadata
     body: tuple[Block, ...]
     notes_style: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
 
     def walk_inlines(self) -> list[Inline]:
         """Every inline in reading order, descending into lists and blocks (for tests, counts)."""

@@ -62,9 +62,7 @@ class DocxWriter:
         document = sanitize(document)
         self.warnings = []
         word = open_reference(template.reference_docx, self.warnings.append)
-        values = template.values or placeholder_values(
-            document.meta, template.settings, document.extra
-        )
+        values = template.values or placeholder_values(document.meta, template.settings)
         origin = str(template.reference_docx)
         styles = StyleSheet(word)
         styles.ensure_all()

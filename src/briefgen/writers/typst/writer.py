@@ -285,9 +285,7 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
         "notes_style": document.notes_style,
         "settings": template.settings,
         # The placeholder values the DOCX cover is filled with: the same for brief.typ.
-        "values": template.values
-        or placeholder_values(meta, template.settings, document.extra),
-        "extra": document.extra,
+        "values": template.values or placeholder_values(meta, template.settings),
     })
 
 

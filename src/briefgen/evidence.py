@@ -130,7 +130,7 @@ def verify_evidence(
     quotes = [*excerpts.values(), *inline]
     if claims is None:
         claims = corpus_claims(catalog)
-    warnings += _disagreements(quotes, claims, located, catalog)
+    warnings += _disagreements(quotes, claims, located)
     return Evidence(excerpts, tuple(inline), tuple(data), tuple(unsourced), tuple(warnings))
 
 
@@ -226,18 +226,15 @@ def _where(spec: BriefSpec, located: LocatedYaml, key: str) -> Problem:
 
 
 def _disagreements(quotes: Iterable[VerifiedQuote], claims: Sequence[Claim],
-                   located: LocatedYaml, catalog: SourceCatalog) -> list[str]:
+                   located: LocatedYaml) -> list[str]:
     """A warning per topic where the brief cites some figures and leaves out others that
     other sources give."""
     cited: dict[str, list[tuple[VerifiedQuote, Claim]]] = {}
     for quote in quotes:
-        text = catalog.text(quote.match.source_id).paragraph(quote.match.paragraph).text
-        start = text.find(quote.match.passage)
-        end = start + len(quote.match.passage)
+        match = quote.match
         for claim in claims:
-            if (claim.source_id == quote.match.source_id
-                    and claim.paragraph == quote.match.paragraph
-                    and start <= claim.start and claim.end <= end):
+            if (claim.source_id == match.source_id and claim.paragraph == match.paragraph
+                    and match.start <= claim.start and claim.end <= match.end):
                 cited.setdefault(claim.topic, []).append((quote, claim))
     warnings = []
     for key, uses in cited.items():

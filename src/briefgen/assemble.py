@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.citations import CitationFormatter, CitationRef
+from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.corpus.catalog import SourceRecord
 from briefgen.evidence import Evidence
 from briefgen.markup.citekeys import CiteKey
@@ -122,11 +122,12 @@ class _Assembler:
         return tuple(runs)  # in the text, after the space the author wrote before [@...]
 
     def cite_keys(self, keys: tuple[CiteKey, ...]) -> tuple[Inline, ...]:
-        return self.cite([CitationRef(k.source_id, k.locator) for k in keys])
+        # The spec's locators were checked (locators.py) before assembly; parsed once here.
+        return self.cite([CitationRef(k.source_id, Locator.parse(k.locator)) for k in keys])
 
     def ref_for_excerpt(self, excerpt: ExcerptSpec) -> CitationRef:
         match = self.evidence.for_excerpt(excerpt.key).match
-        return CitationRef(excerpt.source, f"para {match.paragraph}")
+        return CitationRef(excerpt.source, Locator.paragraph(match.paragraph))
 
     def refs_for(self, names: tuple[str, ...] | list[str]) -> list[CitationRef]:
         """Citation refs for excerpt ids (with their paragraph) or source ids, deduplicated."""

@@ -13,7 +13,9 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     KeyPoints,
+    ListBlock,
     Note,
+    Paragraph,
     Recommendation,
     Text,
 )
@@ -101,3 +103,13 @@ def test_evidence_annex_lists_every_check(mali) -> None:
     assert len(sha) == 12 and all(c in "0123456789abcdef" for c in sha)
     # The annex comes before the Sources list, after the recommendations.
     assert headings(mali)[-3:] == ["Recommendations", "Evidence annex", "Sources"]
+
+
+@pytest.mark.parametrize("spec", sorted(BRIEFS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_top_level_paragraphs_are_numbered_once_for_both_writers(spec: Path) -> None:
+    doc = build_document(check(spec), BuildOptions())
+    top = [b.number for b in doc.body if isinstance(b, Paragraph)]
+    assert top == list(range(1, len(top) + 1)) and top
+    nested = [child for b in doc.body if isinstance(b, ListBlock)
+              for item in b.items for child in item if isinstance(child, Paragraph)]
+    assert all(p.number == 0 for p in nested)  # a list's paragraphs are never numbered

@@ -7,6 +7,7 @@ finished tree and never look back at the spec or the corpus.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -275,7 +276,8 @@ class _Assembler:
             sender=typeset(spec.memo.sender),
             reference=spec.memo.reference,
         )
-        return Document(meta=meta, body=tuple(body), notes_style=self.citations.uses_notes)
+        return Document(meta=meta, body=_number_paragraphs(body),
+                        notes_style=self.citations.uses_notes)
 
     def evidence_annex(self) -> list[Block]:
         """The evidence record for readers: each quotation and traced number, where it stands
@@ -328,6 +330,19 @@ class _Assembler:
             runs.append(Text(self._short_source(source_id)))
             runs.extend(self.cite(cited))
         return tuple(runs)
+
+
+def _number_paragraphs(body: list[Block]) -> tuple[Block, ...]:
+    """``body`` with its top-level paragraphs numbered 1, 2, ... in reading order, decided here
+    so that the DOCX and the PDF number the same paragraphs the same way."""
+    out: list[Block] = []
+    count = 0
+    for block in body:
+        if isinstance(block, Paragraph):
+            count += 1
+            block = dataclasses.replace(block, number=count)
+        out.append(block)
+    return tuple(out)
 
 
 def assemble(

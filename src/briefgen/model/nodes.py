@@ -59,9 +59,15 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A body paragraph."""
+    """A body paragraph.
+
+    ``number`` is its place among the paragraphs of the body's top level (1, 2, ...), which a
+    template that numbers paragraphs prints (template.yaml: numbered_paragraphs); 0 for a
+    paragraph inside a list, table or box, which no template numbers.
+    """
 
     runs: Runs
+    number: int = 0
 
 
 @dataclass(frozen=True)

@@ -179,14 +179,14 @@ def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
 
 
 class NumberedParagraphRenderer(BodyRenderer):
-    """Numbers the paragraphs of the body's top level (template.yaml: numbered_paragraphs).
+    """Numbers the paragraphs the model numbers (template.yaml: numbered_paragraphs).
 
-    The numbers are Word's own, from the Numbered Paragraph style's list, and count exactly
-    the paragraphs the PDF writer numbers: those not inside a list, table or box.
+    The numbers are Word's own, from the Numbered Paragraph style's list; assembly decided
+    which paragraphs have one (the body's top level), as it did for the PDF.
     """
 
     def paragraph(self, paragraph: ParagraphNode, ctx: Context) -> None:
-        if ctx.container is self.word and ctx.list_depth == 0:
+        if paragraph.number:
             self.inlines(self._add_paragraph(ctx, S.NUMBERED_PARAGRAPH), paragraph.runs, ctx)
         else:
             super().paragraph(paragraph, ctx)

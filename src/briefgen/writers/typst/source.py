@@ -67,13 +67,12 @@ class BodySource:
     def render(self) -> str:
         """The body: one markup line per block, separated by blank lines."""
         ctx = _Context()
-        lines, number = [], 0
+        lines = []
         for block in self.document.body:
             expr = self.block(block, ctx)
-            if self.numbered_paragraphs and isinstance(block, Paragraph):
-                # Top-level paragraphs only, as the DOCX writer's Numbered Paragraph style.
-                number += 1
-                expr = f"brief-paragraph({number}, {expr})"
+            if self.numbered_paragraphs and isinstance(block, Paragraph) and block.number:
+                # The model's number, the one the DOCX's Numbered Paragraph style shows too.
+                expr = f"brief-paragraph({int(block.number)}, {expr})"
             lines.append("#" + expr)
         return "\n\n".join(lines) + "\n"
 

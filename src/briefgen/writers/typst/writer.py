@@ -119,8 +119,8 @@ def main_source(
 ) -> str:
     """The text of main.typ: metadata, language, the template, then the body.
 
-    With ``numbered_paragraphs`` (template.yaml) each top-level paragraph is written as
-    ``brief-paragraph(number, body)``, numbered as the DOCX writer numbers them.
+    With ``numbered_paragraphs`` (template.yaml) each paragraph the model numbers is written
+    as ``brief-paragraph(number, body)``, with the model's number.
     """
     meta = document.meta
     lang, region = _lang(meta.lang)

@@ -113,3 +113,17 @@ def test_top_level_paragraphs_are_numbered_once_for_both_writers(spec: Path) -> 
     nested = [child for b in doc.body if isinstance(b, ListBlock)
               for item in b.items for child in item if isinstance(child, Paragraph)]
     assert all(p.number == 0 for p in nested)  # a list's paragraphs are never numbered
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-note-bibliography"])
+def test_space_before_a_quotations_citation_is_decided_in_assembly(style: str) -> None:
+    doc = build_document(check(BRIEFS / "mali-minusma.yaml"), BuildOptions(style=style))
+    quotes = [b for b in doc.body if isinstance(b, BlockQuote)]
+    assert quotes
+    for quote in quotes:
+        first = quote.citation[0]
+        if style == "apa":  # "… quotation” (Author, n.d., para. 4)": one space, the model's
+            assert isinstance(first, Text) and first.text == " "
+            assert not quote.citation[1].text[:1].isspace()
+        else:  # the note mark sits close to the quotation
+            assert isinstance(first, Note) and len(quote.citation) == 1

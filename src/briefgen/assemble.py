@@ -180,12 +180,14 @@ class _Assembler:
     def excerpt(self, excerpt: ExcerptSpec) -> BlockQuote:
         rtl = is_rtl(excerpt.quote)
         lang = excerpt.lang or ("ar" if rtl else "")
-        return BlockQuote(
-            runs=(Text(excerpt.quote),),
-            citation=self.cite([self.ref_for_excerpt(excerpt)]),
-            lang=lang,
-            rtl=rtl,
-        )
+        citation = self.cite([self.ref_for_excerpt(excerpt)])
+        first = citation[0] if citation else None
+        if (isinstance(first, Text) and first.text[:1].strip()
+                and excerpt.quote[-1:].strip()):
+            # An in-text citation ("(UN 2021)") stands a space after the quotation; a note
+            # mark sits close. Decided here, once, for every writer.
+            citation = (Text(" "), *citation)
+        return BlockQuote(runs=(Text(excerpt.quote),), citation=citation, lang=lang, rtl=rtl)
 
     def figure(self, chart: ChartSpec) -> Figure:
         self.figures += 1

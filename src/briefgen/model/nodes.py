@@ -84,7 +84,8 @@ class BlockQuote:
     """A verified excerpt from a source, set off from the text.
 
     ``runs`` is the quotation as written in the spec; ``citation`` is the note or in-text
-    citation that follows it (a Note for note styles, Text for author-date styles).
+    citation that follows it (a Note for note styles, Text for author-date styles), starting
+    with the space it needs: writers print it as it is.
     ``lang`` / ``rtl`` describe the script of the quotation when it is not the brief's.
     """
 

@@ -163,14 +163,7 @@ class BodyRenderer:
         rtl = quote.rtl  # the model decided, as it did for the PDF
         self._set_direction(p, rtl)
         self._runs(p, quote.runs, rtl, quote.lang)
-        citation = quote.citation
-        if citation and not isinstance(citation[0], Note):
-            # An in-text citation (author-date) needs a space unless it brings one.
-            first = "".join(_texts(citation[:1]))
-            last = "".join(_texts(quote.runs[-1:]))
-            if first[:1].strip() and last[-1:].strip():
-                citation = (Text(" "), *citation)
-        self._runs(p, citation, rtl, "")
+        self._runs(p, quote.citation, rtl, "")  # with the space assembly put before it
 
     def figure(self, figure: Figure, ctx: Context) -> None:
         if figure.png is None or not figure.png.is_file():

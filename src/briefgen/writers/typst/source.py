@@ -104,12 +104,7 @@ class BodySource:
         lang = node.lang or ("ar" if node.rtl and _runs_have_arabic(node.runs) else "")
         inner = _Context(foreign=bool(lang))
         body = self.runs(node.runs, inner)
-        citation = node.citation
-        first = citation[0] if citation else None
-        if isinstance(first, Text) and not first.text[:1].isspace():
-            # An in-text citation ("(UN 2021)") needs a space; a note mark sits close.
-            citation = (Text(" "), *citation)
-        args = [body, self.runs(citation, ctx)]
+        args = [body, self.runs(node.citation, ctx)]  # the space before it is the model's
         if lang:
             args.append(f"lang: {typst_str(lang)}")
         if lang or node.rtl:

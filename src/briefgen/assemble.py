@@ -29,6 +29,7 @@ from briefgen.model.nodes import (
     Heading,
     Inline,
     KeyPoints,
+    Labels,
     Metadata,
     Note,
     Paragraph,
@@ -51,24 +52,6 @@ class ChartPicture:
     png: Path
     svg: Path
     width_cm: float
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Words the brief prints around the content; one place to translate them."""
-
-    summary: str = "Summary"
-    key_points: str = "Key points"
-    recommendations: str = "Recommendations"
-    sources: str = "Sources"
-    references: str = "References"
-    evidence_annex: str = "Evidence annex"
-    evidence_annex_intro: str = (
-        "Every quotation and number in this brief was checked against the text of its source "
-        "before the brief was written. The hash identifies the exact source text checked.")
-    evidence_annex_caption: str = "Quotations and numbers checked against their sources"
-    source_line: str = "Source: "
-    sources_line: str = "Sources: "
 
 
 def _shorten(text: str, limit: int = 110) -> str:
@@ -279,7 +262,7 @@ class _Assembler:
             reference=spec.memo.reference,
         )
         return Document(meta=meta, body=_number_paragraphs(body),
-                        notes_style=self.citations.uses_notes)
+                        notes_style=self.citations.uses_notes, labels=labels)
 
     def evidence_annex(self) -> list[Block]:
         """The evidence record for readers: each quotation and traced number, where it stands

@@ -217,16 +217,48 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """Words the brief prints around the content, chosen in assembly and carried by the
+    Document so that every writer prints the same ones; one place to translate them.
+
+    ``figure``, ``table`` and ``recommendation`` start captions and recommendation headings
+    ("Figure 2: ..."); ``lead`` ... ``evidence`` name a recommendation's fields.
+    """
+
+    summary: str = "Summary"
+    key_points: str = "Key points"
+    recommendations: str = "Recommendations"
+    sources: str = "Sources"
+    references: str = "References"
+    evidence_annex: str = "Evidence annex"
+    evidence_annex_intro: str = (
+        "Every quotation and number in this brief was checked against the text of its source "
+        "before the brief was written. The hash identifies the exact source text checked.")
+    evidence_annex_caption: str = "Quotations and numbers checked against their sources"
+    source_line: str = "Source: "
+    sources_line: str = "Sources: "
+    figure: str = "Figure"
+    table: str = "Table"
+    recommendation: str = "Recommendation"
+    lead: str = "Lead"
+    timeframe: str = "Timeframe"
+    indicator: str = "Indicator"
+    evidence: str = "Evidence"
+
+
+@dataclass(frozen=True)
 class Document:
     """A whole brief: metadata and the body, in reading order.
 
     ``notes_style`` is True when citations are footnotes (Chicago notes), False when they are
     in the text (APA, author-date); writers only need it to decide, e.g., heading text.
+    ``labels`` are the words writers print around captions and recommendations.
     """
 
     meta: Metadata
     body: tuple[Block, ...]
     notes_style: bool = True
+    labels: Labels = Labels()
 
     def walk_inlines(self) -> list[Inline]:
         """Every inline in reading order, descending into lists and blocks (for tests, counts)."""

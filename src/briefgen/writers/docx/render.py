@@ -29,6 +29,7 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     KeyPoints,
+    Labels,
     Link,
     ListBlock,
     Note,
@@ -49,10 +50,6 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
 }
-
-# Labels of the recommendation fields, in the order they are printed.
-RECOMMENDATION_FIELDS = ("Lead", "Timeframe", "Indicator", "Evidence")
-
 
 class Container(Protocol):
     """Where blocks go: the document body or a table cell (python-docx's shared API)."""
@@ -94,13 +91,16 @@ class _NoteStory:
 class BodyRenderer:
     """Renders the blocks of a brief into a python-docx Document, styled by ``styles``.
 
-    ``text_width`` is the width of the text column, the most a picture or table may take.
+    ``text_width`` is the width of the text column, the most a picture or table may take;
+    ``labels`` the model's words for captions and recommendations.
     """
 
-    def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length) -> None:
+    def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length,
+                 labels: Labels = Labels()) -> None:
         self.word = word
         self.styles = styles
         self.text_width = text_width
+        self.labels = labels
         self.counters = Counters()
         self._footnotes: StoryPart | None = None
         self._last_block_was_table = False
@@ -180,13 +180,15 @@ class BodyRenderer:
             run.add_picture(str(figure.png), width=width)
         except (UnrecognizedImageError, OSError, ValueError) as exc:
             raise RenderError(f"Figure {figure.number}: cannot read {figure.png}: {exc}") from exc
-        _oxml.set_picture_description(run, figure.alt, f"Figure {figure.number}: {figure.caption}")
-        self._caption(ctx, "Figure", figure.number, figure.caption, figure.anchor)
+        label = self.labels.figure
+        _oxml.set_picture_description(run, figure.alt, f"{label} {figure.number}: {figure.caption}")
+        self._caption(ctx, "Figure", label, figure.number, figure.caption, figure.anchor)
         if figure.source:
             self.inlines(self._add_paragraph(ctx, S.SOURCE_LINE), figure.source, ctx)
 
     def table(self, table: Table, ctx: Context) -> None:
-        caption = self._caption(ctx, "Table", table.number, table.caption, table.anchor)
+        label = self.labels.table
+        caption = self._caption(ctx, "Table", label, table.number, table.caption, table.anchor)
         caption.paragraph_format.keep_with_next = True  # a caption above stays with its table
         rows = ((table.header,) if table.header else ()) + table.rows
         ncols = max((len(r) for r in rows), default=1)
@@ -198,7 +200,7 @@ class BodyRenderer:
             column.width = width
             for word_cell in column.cells:
                 word_cell.width = width
-        _oxml.set_table_description(word_table, f"Table {table.number}: {table.caption}", "")
+        _oxml.set_table_description(word_table, f"{label} {table.number}: {table.caption}", "")
         for r, (cells, row) in enumerate(zip(rows, word_table.rows)):
             header = bool(table.header) and r == 0
             if header:
@@ -217,7 +219,7 @@ class BodyRenderer:
 
     def recommendation(self, rec: Recommendation, ctx: Context) -> None:
         heading = self._add_paragraph(ctx, S.RECOMMENDATION_HEADING)
-        heading.add_run(f"Recommendation {rec.number}: {rec.title}")
+        heading.add_run(f"{self.labels.recommendation} {rec.number}: {rec.title}")
         self.inlines(self._add_paragraph(ctx, S.BODY), rec.action, ctx)
         values: tuple[Runs, ...] = (
             (Text(rec.lead),) if rec.lead else (),
@@ -225,7 +227,9 @@ class BodyRenderer:
             (Text(rec.indicator),) if rec.indicator else (),
             rec.evidence,
         )
-        for label, value in zip(RECOMMENDATION_FIELDS, values):
+        labels = self.labels
+        names = (labels.lead, labels.timeframe, labels.indicator, labels.evidence)
+        for label, value in zip(names, values):
             if not value:
                 continue
             p = self._add_paragraph(ctx, S.RECOMMENDATION_DETAIL)
@@ -331,15 +335,20 @@ class BodyRenderer:
     def _add_paragraph(self, ctx: Context, style: str) -> Paragraph:
         return ctx.container.add_paragraph(style=self.styles.paragraph(style))
 
-    def _caption(self, ctx: Context, label: str, number: int, text: str, anchor: str) -> Paragraph:
-        """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber."""
-        seen = self.counters.figures if label == "Figure" else self.counters.tables
-        instruction = f"SEQ {label} \\* ARABIC"
+    def _caption(self, ctx: Context, sequence: str, label: str, number: int, text: str,
+                 anchor: str) -> Paragraph:
+        """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber.
+
+        ``sequence`` is the name of Word's sequence ("Figure" or "Table"), whatever word
+        ``label`` prints.
+        """
+        seen = self.counters.figures if sequence == "Figure" else self.counters.tables
+        instruction = f"SEQ {sequence} \\* ARABIC"
         if number != seen + 1:
             # The model numbered differently from counting (a figure left out, numbering
             # that starts elsewhere): pin the sequence so Word shows the model's number.
             instruction += f" \\r {number}"
-        if label == "Figure":
+        if sequence == "Figure":
             self.counters.figures = number
         else:
             self.counters.tables = number

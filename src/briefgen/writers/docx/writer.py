@@ -70,7 +70,7 @@ class DocxWriter:
         back_matter = place_cover(word, document.meta, styles, values, origin)
         numbered = bool(template.settings.get("numbered_paragraphs"))
         renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
-        renderer = renderer_class(word, styles, text_width(word.sections[-1]))
+        renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels)
         renderer.render(document.body, Context(container=word))
         for element in back_matter:
             word.element.body.append(element)

@@ -114,7 +114,8 @@ class BodySource:
     def visit_figure(self, node: Figure, ctx: _Context) -> str:
         path = self.images[node]
         # PDF/UA-1 refuses a picture without alternative text: fall back to the caption.
-        alt = node.alt.strip() or node.caption.strip() or f"Figure {node.number}"
+        label = self.document.labels.figure
+        alt = node.alt.strip() or node.caption.strip() or f"{label} {node.number}"
         image = (
             f"image({typst_str(path)}, alt: {typst_str(alt)}, "
             f"width: {_number(node.width_cm)}cm)"

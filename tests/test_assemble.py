@@ -127,3 +127,4 @@ def test_space_before_a_quotations_citation_is_decided_in_assembly(style: str) -
             assert not quote.citation[1].text[:1].isspace()
         else:  # the note mark sits close to the quotation
             assert isinstance(first, Note) and len(quote.citation) == 1
+

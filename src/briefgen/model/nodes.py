@@ -86,7 +86,8 @@ class BlockQuote:
     ``runs`` is the quotation as written in the spec; ``citation`` is the note or in-text
     citation that follows it (a Note for note styles, Text for author-date styles), starting
     with the space it needs: writers print it as it is.
-    ``lang`` / ``rtl`` describe the script of the quotation when it is not the brief's.
+    ``lang`` / ``rtl`` describe the script of the quotation when it is not the brief's;
+    a right-to-left quotation always has its ``lang`` (assembly decides it, once).
     """
 
     runs: Runs

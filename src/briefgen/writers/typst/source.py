@@ -100,8 +100,9 @@ class BodySource:
     def visit_blockquote(self, node: BlockQuote, ctx: _Context) -> str:
         # Only a quotation the model marks as foreign (lang) or right to left (rtl) is set
         # as a whole in another language; otherwise its Arabic runs are marked one by one,
-        # and the paragraph keeps the brief's direction.
-        lang = node.lang or ("ar" if node.rtl and _runs_have_arabic(node.runs) else "")
+        # and the paragraph keeps the brief's direction. Assembly gives every right-to-left
+        # quotation its language, so the language is the model's, never guessed here.
+        lang = node.lang
         inner = _Context(foreign=bool(lang))
         body = self.runs(node.runs, inner)
         args = [body, self.runs(node.citation, ctx)]  # the space before it is the model's
@@ -245,10 +246,6 @@ class BodySource:
             return expr
         self._labelled_anchors.add(anchor)
         return f"[#{expr}#label({typst_str(anchor)})]"
-
-
-def _runs_have_arabic(runs: Runs) -> bool:
-    return any(isinstance(r, Text) and has_arabic(r.text) for r in runs)
 
 
 def _array(items: list[str]) -> str:

@@ -13,7 +13,9 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     KeyPoints,
+    ListBlock,
     Note,
+    Paragraph,
     Recommendation,
     Text,
 )
@@ -101,3 +103,28 @@ def test_evidence_annex_lists_every_check(mali) -> None:
     assert len(sha) == 12 and all(c in "0123456789abcdef" for c in sha)
     # The annex comes before the Sources list, after the recommendations.
     assert headings(mali)[-3:] == ["Recommendations", "Evidence annex", "Sources"]
+
+
+@pytest.mark.parametrize("spec", sorted(BRIEFS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_top_level_paragraphs_are_numbered_once_for_both_writers(spec: Path) -> None:
+    doc = build_document(check(spec), BuildOptions())
+    top = [b.number for b in doc.body if isinstance(b, Paragraph)]
+    assert top == list(range(1, len(top) + 1)) and top
+    nested = [child for b in doc.body if isinstance(b, ListBlock)
+              for item in b.items for child in item if isinstance(child, Paragraph)]
+    assert all(p.number == 0 for p in nested)  # a list's paragraphs are never numbered
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-note-bibliography"])
+def test_space_before_a_quotations_citation_is_decided_in_assembly(style: str) -> None:
+    doc = build_document(check(BRIEFS / "mali-minusma.yaml"), BuildOptions(style=style))
+    quotes = [b for b in doc.body if isinstance(b, BlockQuote)]
+    assert quotes
+    for quote in quotes:
+        first = quote.citation[0]
+        if style == "apa":  # "… quotation” (Author, n.d., para. 4)": one space, the model's
+            assert isinstance(first, Text) and first.text == " "
+            assert not quote.citation[1].text[:1].isspace()
+        else:  # the note mark sits close to the quotation
+            assert isinstance(first, Note) and len(quote.citation) == 1
+

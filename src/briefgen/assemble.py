@@ -7,13 +7,14 @@ finished tree and never look back at the spec or the corpus.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.citations import CitationFormatter, CitationRef
+from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.corpus.catalog import SourceRecord
 from briefgen.evidence import Evidence
 from briefgen.markup.citekeys import CiteKey
@@ -28,6 +29,7 @@ from briefgen.model.nodes import (
     Heading,
     Inline,
     KeyPoints,
+    Labels,
     Metadata,
     Note,
     Paragraph,
@@ -50,24 +52,6 @@ class ChartPicture:
     png: Path | None  # None when no chosen writer embeds that image type
     svg: Path | None
     width_cm: float
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Words the brief prints around the content; one place to translate them."""
-
-    summary: str = "Summary"
-    key_points: str = "Key points"
-    recommendations: str = "Recommendations"
-    sources: str = "Sources"
-    references: str = "References"
-    evidence_annex: str = "Evidence annex"
-    evidence_annex_intro: str = (
-        "Every quotation and number in this brief was checked against the text of its source "
-        "before the brief was written. The hash identifies the exact source text checked.")
-    evidence_annex_caption: str = "Quotations and numbers checked against their sources"
-    source_line: str = "Source: "
-    sources_line: str = "Sources: "
 
 
 def _shorten(text: str, limit: int = 110) -> str:
@@ -122,11 +106,12 @@ class _Assembler:
         return tuple(runs)  # in the text, after the space the author wrote before [@...]
 
     def cite_keys(self, keys: tuple[CiteKey, ...]) -> tuple[Inline, ...]:
-        return self.cite([CitationRef(k.source_id, k.locator) for k in keys])
+        # The spec's locators were checked (locators.py) before assembly; parsed once here.
+        return self.cite([CitationRef(k.source_id, Locator.parse(k.locator)) for k in keys])
 
     def ref_for_excerpt(self, excerpt: ExcerptSpec) -> CitationRef:
         match = self.evidence.for_excerpt(excerpt.key).match
-        return CitationRef(excerpt.source, f"para {match.paragraph}")
+        return CitationRef(excerpt.source, Locator.paragraph(match.paragraph))
 
     def refs_for(self, names: tuple[str, ...] | list[str]) -> list[CitationRef]:
         """Citation refs for excerpt ids (with their paragraph) or source ids, deduplicated."""
@@ -178,12 +163,14 @@ class _Assembler:
     def excerpt(self, excerpt: ExcerptSpec) -> BlockQuote:
         rtl = is_rtl(excerpt.quote)
         lang = excerpt.lang or ("ar" if rtl else "")
-        return BlockQuote(
-            runs=(Text(excerpt.quote),),
-            citation=self.cite([self.ref_for_excerpt(excerpt)]),
-            lang=lang,
-            rtl=rtl,
-        )
+        citation = self.cite([self.ref_for_excerpt(excerpt)])
+        first = citation[0] if citation else None
+        if (isinstance(first, Text) and first.text[:1].strip()
+                and excerpt.quote[-1:].strip()):
+            # An in-text citation ("(UN 2021)") stands a space after the quotation; a note
+            # mark sits close. Decided here, once, for every writer.
+            citation = (Text(" "), *citation)
+        return BlockQuote(runs=(Text(excerpt.quote),), citation=citation, lang=lang, rtl=rtl)
 
     def figure(self, chart: ChartSpec) -> Figure:
         self.figures += 1
@@ -275,7 +262,8 @@ class _Assembler:
             sender=typeset(spec.memo.sender),
             reference=spec.memo.reference,
         )
-        return Document(meta=meta, body=tuple(body), notes_style=self.citations.uses_notes)
+        return Document(meta=meta, body=_number_paragraphs(body),
+                        notes_style=self.citations.uses_notes, labels=labels)
 
     def evidence_annex(self) -> list[Block]:
         """The evidence record for readers: each quotation and traced number, where it stands
@@ -328,6 +316,19 @@ class _Assembler:
             runs.append(Text(self._short_source(source_id)))
             runs.extend(self.cite(cited))
         return tuple(runs)
+
+
+def _number_paragraphs(body: list[Block]) -> tuple[Block, ...]:
+    """``body`` with its top-level paragraphs numbered 1, 2, ... in reading order, decided here
+    so that the DOCX and the PDF number the same paragraphs the same way."""
+    out: list[Block] = []
+    count = 0
+    for block in body:
+        if isinstance(block, Paragraph):
+            count += 1
+            block = dataclasses.replace(block, number=count)
+        out.append(block)
+    return tuple(out)
 
 
 def assemble(

@@ -13,7 +13,7 @@ from briefgen.charts import ChartData, ChartSeries, check_colours, template_char
 from briefgen.citations import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.figures import Claim
+from briefgen.corpus.claims import Claim
 from briefgen.errors import ChartError, Problem, SourceError, SpecError, WarningsRefused
 from briefgen.evidence import Evidence, verify_evidence
 from briefgen.locators import check_locators

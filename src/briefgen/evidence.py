@@ -5,7 +5,7 @@ the quote and the closest passage in that source, so the analyst can see what di
 
 Numbers are traced: a chart value names its excerpt, a table names the excerpts its figures
 come from, and each number must be written in that excerpt's own words (in any of its forms,
-see corpus.figures). Words in [brackets] are the writer's, so a number there does not count.
+see corpus.claims). Words in [brackets] are the writer's, so a number there does not count.
 A datum that names no excerpt is a warning, or an error when checking strictly. When a brief
 cites a figure on which the corpus's sources disagree and leaves out the others, a warning
 names them. ``manifest`` is the record of all this, written beside the outputs.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.figures import Claim, claims_in, numbers_in, occurs, topic
+from briefgen.corpus.claims import Claim, claims_in, numbers_in, occurs, topic
 from briefgen.corpus.quotes import QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.errors import Problem, SourceError
 from briefgen.markup.citekeys import inline_quotations
@@ -130,7 +130,7 @@ def verify_evidence(
     quotes = [*excerpts.values(), *inline]
     if claims is None:
         claims = corpus_claims(catalog)
-    warnings += _disagreements(quotes, claims, located, catalog)
+    warnings += _disagreements(quotes, claims, located)
     return Evidence(excerpts, tuple(inline), tuple(data), tuple(unsourced), tuple(warnings))
 
 
@@ -226,18 +226,15 @@ def _where(spec: BriefSpec, located: LocatedYaml, key: str) -> Problem:
 
 
 def _disagreements(quotes: Iterable[VerifiedQuote], claims: Sequence[Claim],
-                   located: LocatedYaml, catalog: SourceCatalog) -> list[str]:
+                   located: LocatedYaml) -> list[str]:
     """A warning per topic where the brief cites some figures and leaves out others that
     other sources give."""
     cited: dict[str, list[tuple[VerifiedQuote, Claim]]] = {}
     for quote in quotes:
-        text = catalog.text(quote.match.source_id).paragraph(quote.match.paragraph).text
-        start = text.find(quote.match.passage)
-        end = start + len(quote.match.passage)
+        match = quote.match
         for claim in claims:
-            if (claim.source_id == quote.match.source_id
-                    and claim.paragraph == quote.match.paragraph
-                    and start <= claim.start and claim.end <= end):
+            if (claim.source_id == match.source_id and claim.paragraph == match.paragraph
+                    and match.start <= claim.start and claim.end <= match.end):
                 cited.setdefault(claim.topic, []).append((quote, claim))
     warnings = []
     for key, uses in cited.items():

@@ -109,7 +109,7 @@ def build(
     say("assembled")
     spec = checked.spec
     template = find_template(spec.template, project_root(spec.path), options.template)
-    template = with_values(template, document.meta, document.extra)
+    template = with_values(template, document.meta)
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

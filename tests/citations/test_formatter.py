@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.citations import STYLES, CitationFormatter, CitationRef, merge_refs
+from briefgen.citations import STYLES, CitationFormatter, CitationRef, Locator, merge_refs
 from briefgen.corpus.catalog import Person, SourceRecord
 from briefgen.errors import BriefgenError, SourceError, SpecError
 from briefgen.model.nodes import Link, Text
@@ -70,7 +70,8 @@ def marked(runs: tuple[Text | Link, ...]) -> str:
 
 def cite(formatter: CitationFormatter, *refs: tuple[str, str] | str) -> str:
     return marked(formatter.cite([
-        CitationRef(ref) if isinstance(ref, str) else CitationRef(*ref) for ref in refs
+        CitationRef(ref) if isinstance(ref, str) else CitationRef(ref[0], Locator.parse(ref[1]))
+        for ref in refs
     ]))
 
 
@@ -267,7 +268,7 @@ def test_bibliography_lists_only_cited_sources_and_follows_new_citations() -> No
 def test_output_is_deterministic() -> None:
     def run() -> tuple[object, ...]:
         formatter = CitationFormatter(RECORDS)
-        notes = [formatter.cite([CitationRef(r.id, "para 2")]) for r in RECORDS * 2]
+        notes = [formatter.cite([CitationRef(r.id, Locator.paragraph(2))]) for r in RECORDS * 2]
         return (*notes, formatter.bibliography())
 
     assert run() == run()
@@ -293,7 +294,7 @@ def test_unknown_source_and_bad_locator_are_user_errors() -> None:
     with pytest.raises(SourceError, match="nosuch"):
         formatter.cite([CitationRef("nosuch")])
     with pytest.raises(SpecError, match="slide"):
-        formatter.cite([CitationRef("ali", "slide 4")])
+        Locator.parse("slide 4")
 
 
 def test_duplicate_ids_are_refused() -> None:
@@ -305,13 +306,22 @@ def test_duplicate_ids_are_refused() -> None:
 
 
 def test_merge_refs_names_each_source_once() -> None:
-    merged = merge_refs([CitationRef("ft", "para 2"), CitationRef("ali", "p. 3"),
-                         CitationRef("ft", "para 1"), CitationRef("ft", "para 2")])
-    assert merged == [CitationRef("ft", "para 1, 2"), CitationRef("ali", "p. 3")]
+    para, page = Locator.paragraph, lambda n: Locator("page", str(n))
+    merged = merge_refs([CitationRef("ft", para(2)), CitationRef("ali", page(3)),
+                         CitationRef("ft", para(1)), CitationRef("ft", para(2))])
+    assert merged == [CitationRef("ft", Locator("paragraph", "1, 2")),
+                      CitationRef("ali", page(3))]
     # The whole source takes in its places; different kinds of place stay apart.
-    assert merge_refs([CitationRef("ft", "para 1"), CitationRef("ft")]) == [CitationRef("ft")]
-    assert merge_refs([CitationRef("ft", "para 1"), CitationRef("ft", "p. 2")]) == [
-        CitationRef("ft", "para 1"), CitationRef("ft", "p. 2")]
+    assert merge_refs([CitationRef("ft", para(1)), CitationRef("ft")]) == [CitationRef("ft")]
+    assert merge_refs([CitationRef("ft", para(1)), CitationRef("ft", page(2))]) == [
+        CitationRef("ft", para(1)), CitationRef("ft", page(2))]
+
+
+def test_locator_parse_reads_the_spellings_a_spec_uses() -> None:
+    assert Locator.parse("para 4") == Locator.paragraph(4) == Locator("paragraph", "4")
+    assert Locator.parse("pp. 3-5") == Locator("page", "3-5")
+    assert Locator.parse("12") == Locator("page", "12")  # a bare number is a page
+    assert Locator.parse("") == Locator()
 
 
 def test_apa_cites_two_paragraphs_of_one_source_once(apa: CitationFormatter) -> None:

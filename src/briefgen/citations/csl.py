@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from briefgen.errors import SourceError, SpecError
@@ -184,6 +185,29 @@ _LOCATOR_LABELS = {
 }
 _LABEL_OF = {spelling: term for term, spellings in _LOCATOR_LABELS.items() for spelling in spellings}
 _LOCATOR = re.compile(r"^\s*(?:(?P<label>[^\W\d]+\.?|¶¶?|§§?)(?=[\s\d])\s*)?(?P<value>\S.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where in a source a citation points: a CSL locator label ("paragraph", "page") and its
+    value ("4", "3-5", "1, 2"). The empty Locator (both "") is the whole source.
+
+    Locators travel in this form from evidence and the spec's citations to the CSL engine, so
+    no stage parses a locator another stage printed.
+    """
+
+    label: str = ""
+    value: str = ""
+
+    @classmethod
+    def parse(cls, written: str) -> Locator:
+        """The locator a spec writes ("para 4", "pp. 3-5", "12"); SpecError as parse_locator."""
+        return cls(*parse_locator(written))
+
+    @classmethod
+    def paragraph(cls, number: int) -> Locator:
+        """Paragraph ``number`` of a source (where a verified quotation stands)."""
+        return cls("paragraph", str(number))
 
 
 def parse_locator(locator: str) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """The one module that imports citeproc-py: loads a CSL style once, repairs it, renders HTML.
 
 Everything else in briefgen sees plain strings: citation clusters and bibliography entries as
-citeproc-py's HTML (``<i>``, ``<b>``, escaped text), turned into runs by ``citations.markup``.
+citeproc-py's HTML (``<i>``, ``<b>``, escaped text), turned into runs by ``citations.html_runs``.
 
 What citeproc-py 0.11.1 gets right and what we repair
 ------------------------------------------------------
@@ -34,7 +34,7 @@ style, and ``calls_variable`` walked every macro below a group each time it rend
 answers depend only on the style, so they are cached on its elements (``_Memo``): a note now
 costs 1-2 ms instead of 10-15.
 
-What it does not do, and ``citations.markup`` does on its output: punctuation-in-quote (",”"
+What it does not do, and ``citations.html_runs`` does on its output: punctuation-in-quote (",”"
 not "”,"), no comma or period after a title ending in "?" or "!", and the capital of "Ibid."
 at the start of a note. Not done at all, by citeproc-py or by us: disambiguation (given names
 or year suffixes, "2023a"), collapsing ("Ali 2021, 2022"), and the bibliography's

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from briefgen.corpus.catalog import SourceCatalog
-    from briefgen.corpus.figures import group_claims
+    from briefgen.corpus.claims import group_claims
     from briefgen.corpus.index import CorpusIndex
 
     catalog = SourceCatalog.load(args.catalog)

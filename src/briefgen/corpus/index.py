@@ -25,7 +25,7 @@ from pathlib import Path
 
 from briefgen.confine import SOURCE, RefusedFile, read_confined
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.figures import Claim, claims_in
+from briefgen.corpus.claims import Claim, claims_in
 from briefgen.corpus.quotes import NearMiss, QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.corpus.text import Paragraph, SourceText
 from briefgen.errors import SourceError

@@ -56,15 +56,20 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class QuoteMatch:
-    """Where a quote was found. ``passage`` is the matched text as it stands in the source.
+    """Where a quote was found. ``passage`` is the matched text as it stands in the source,
+    ``paragraph.text[start:end]`` of paragraph number ``paragraph``.
 
     For an elided quote the passage runs from the start of its first part to the end of its
-    last, elided words included.
+    last, elided words included. The offsets travel with the match so that later stages
+    (numeric claims inside a quotation) never search the paragraph for the passage again,
+    which would find its first occurrence rather than the one matched.
     """
 
     source_id: str
     paragraph: int
     passage: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def verify_quote(quote: str, source: SourceText) -> QuoteMatch | None:
             span = _find(parts, folded, paragraph.text)
             if span is not None:
                 start, end = span
-                return QuoteMatch(source.source_id, paragraph.number, paragraph.text[start:end])
+                return QuoteMatch(source.source_id, paragraph.number, paragraph.text[start:end],
+                                  start, end)
     return None
 
 

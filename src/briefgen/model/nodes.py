@@ -7,7 +7,7 @@ citations are formatted text, figures carry the paths of their drawn images, num
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -59,9 +59,15 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A body paragraph."""
+    """A body paragraph.
+
+    ``number`` is its place among the paragraphs of the body's top level (1, 2, ...), which a
+    template that numbers paragraphs prints (template.yaml: numbered_paragraphs); 0 for a
+    paragraph inside a list, table or box, which no template numbers.
+    """
 
     runs: Runs
+    number: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,10 @@ class BlockQuote:
     """A verified excerpt from a source, set off from the text.
 
     ``runs`` is the quotation as written in the spec; ``citation`` is the note or in-text
-    citation that follows it (a Note for note styles, Text for author-date styles).
-    ``lang`` / ``rtl`` describe the script of the quotation when it is not the brief's.
+    citation that follows it (a Note for note styles, Text for author-date styles), starting
+    with the space it needs: writers print it as it is.
+    ``lang`` / ``rtl`` describe the script of the quotation when it is not the brief's;
+    a right-to-left quotation always has its ``lang`` (assembly decides it, once).
     """
 
     runs: Runs
@@ -169,11 +177,6 @@ class Bibliography:
     entries: tuple[BibliographyEntry, ...]
 
 
-@dataclass(frozen=True)
-class PageBreak:
-    """Start a new page."""
-
-
 Block = Union[
     Heading,
     Paragraph,
@@ -184,7 +187,6 @@ Block = Union[
     Recommendation,
     KeyPoints,
     Bibliography,
-    PageBreak,
 ]
 
 # ---------------------------------------------------------------- the document
@@ -217,17 +219,48 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """Words the brief prints around the content, chosen in assembly and carried by the
+    Document so that every writer prints the same ones; one place to translate them.
+
+    ``figure``, ``table`` and ``recommendation`` start captions and recommendation headings
+    ("Figure 2: ..."); ``lead`` ... ``evidence`` name a recommendation's fields.
+    """
+
+    summary: str = "Summary"
+    key_points: str = "Key points"
+    recommendations: str = "Recommendations"
+    sources: str = "Sources"
+    references: str = "References"
+    evidence_annex: str = "Evidence annex"
+    evidence_annex_intro: str = (
+        "Every quotation and number in this brief was checked against the text of its source "
+        "before the brief was written. The hash identifies the exact source text checked.")
+    evidence_annex_caption: str = "Quotations and numbers checked against their sources"
+    source_line: str = "Source: "
+    sources_line: str = "Sources: "
+    figure: str = "Figure"
+    table: str = "Table"
+    recommendation: str = "Recommendation"
+    lead: str = "Lead"
+    timeframe: str = "Timeframe"
+    indicator: str = "Indicator"
+    evidence: str = "Evidence"
+
+
+@dataclass(frozen=True)
 class Document:
     """A whole brief: metadata and the body, in reading order.
 
     ``notes_style`` is True when citations are footnotes (Chicago notes), False when they are
     in the text (APA, author-date); writers only need it to decide, e.g., heading text.
+    ``labels`` are the words writers print around captions and recommendations.
     """
 
     meta: Metadata
     body: tuple[Block, ...]
     notes_style: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
+    labels: Labels = Labels()
 
     def walk_inlines(self) -> list[Inline]:
         """Every inline in reading order, descending into lists and blocks (for tests, counts)."""

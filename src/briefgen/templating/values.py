@@ -9,7 +9,7 @@ from typing import Any
 from briefgen.model.nodes import Metadata
 from briefgen.templating.template import Template
 
-# Names a template may use besides template.yaml's defaults and the document's extras.
+# Names a template may use besides template.yaml's defaults.
 # ``body`` is not among them: it marks where the generated body goes and has no text.
 METADATA_NAMES = (
     "title", "subtitle", "date", "date_iso", "authors", "organisation", "marking",
@@ -17,22 +17,18 @@ METADATA_NAMES = (
 )
 
 
-def placeholder_values(
-    meta: Metadata, settings: Mapping[str, Any], extra: Mapping[str, str] | None = None
-) -> dict[str, str]:
+def placeholder_values(meta: Metadata, settings: Mapping[str, Any]) -> dict[str, str]:
     """Every placeholder value, as text: the spec's wherever it gives one, else the template's.
 
     ``settings`` is the template's (its ``defaults:`` mapping gives fallbacks such as the
-    organisation or the marking); ``extra`` the document's other fields. ``date`` is the
-    date as printed, ``date_iso`` as YYYY-MM-DD, ``authors`` and ``keywords`` joined,
-    ``byline`` "date · authors · organisation" without the empty ones. ``to``, ``from`` and
+    organisation or the marking). ``date`` is the date as printed, ``date_iso`` as
+    YYYY-MM-DD, ``authors`` and ``keywords`` joined, ``byline`` "date · authors · organisation" without the empty ones. ``to``, ``from`` and
     ``reference`` are the memo head's lines; ``from`` is "authors, organisation" when the
     spec names no sender.
     """
     raw_defaults = settings.get("defaults")
     defaults = raw_defaults if isinstance(raw_defaults, Mapping) else {}
     values = {str(k): "" if v is None else str(v) for k, v in defaults.items()}
-    values.update({str(k): str(v) for k, v in (extra or {}).items() if v not in (None, "")})
     from_spec = {
         "title": meta.title,
         "subtitle": meta.subtitle,
@@ -59,6 +55,6 @@ def placeholder_values(
     return values
 
 
-def with_values(template: Template, meta: Metadata, extra: Mapping[str, str] | None = None) -> Template:
+def with_values(template: Template, meta: Metadata) -> Template:
     """``template`` carrying the placeholder values of a brief with metadata ``meta``."""
-    return dataclasses.replace(template, values=placeholder_values(meta, template.settings, extra))
+    return dataclasses.replace(template, values=placeholder_values(meta, template.settings))

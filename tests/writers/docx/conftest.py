@@ -21,7 +21,6 @@ from briefgen.model.nodes import (
     ListBlock,
     Metadata,
     Note,
-    PageBreak,
     Paragraph,
     Recommendation,
     Table,
@@ -160,7 +159,6 @@ def sample_document(png: Path, marking: str = "FOR OFFICIAL USE ONLY") -> Docume
                 ordered=True,
                 start=3,
             ),
-            PageBreak(),
             Heading(1, (t("Recommendations"),)),
             Recommendation(
                 1,

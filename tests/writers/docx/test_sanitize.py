@@ -20,11 +20,9 @@ def test_sanitize_reaches_every_string_and_leaves_the_rest() -> None:
             Paragraph((Text("p\x03", bold=True), Note((Text("n\x04"),)))),
             Figure(2, "c\x05", "a\x06", (), png, None, 9.5),
         ),
-        extra={"key\x07": "value\x08"},
     )
     clean = sanitize(document)
     assert clean.meta.title == "T" and clean.meta.keywords == ("k",)
     paragraph, figure = clean.body
     assert paragraph == Paragraph((Text("p", bold=True), Note((Text("n"),))))
     assert figure == Figure(2, "c", "a", (), png, None, 9.5)
-    assert clean.extra == {"key": "value"}

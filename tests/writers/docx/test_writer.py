@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
 from briefgen.errors import RenderError
-from briefgen.model.nodes import Figure, Paragraph
+from briefgen.model.nodes import Figure, Labels, Paragraph
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter
 from briefgen.writers.docx import styles as S
@@ -272,13 +272,6 @@ def test_numbered_lists_restart(built: Built) -> None:
     assert starts == [["1"], ["3"]]
 
 
-def test_a_page_break_starts_the_next_paragraph_on_a_new_page(built: Built) -> None:
-    word = docx.Document(str(built.path))
-    breaking = [p.text for p in word.paragraphs if p.paragraph_format.page_break_before]
-    assert breaking == ["Recommendations"]
-    assert not [p for p in word.paragraphs if p.text == "" and style_of(p) == "Normal"]
-
-
 def test_recommendation_lists_only_the_fields_it_has(built: Built) -> None:
     word = docx.Document(str(built.path))
     details = styled(word, S.RECOMMENDATION_DETAIL)
@@ -288,6 +281,29 @@ def test_recommendation_lists_only_the_fields_it_has(built: Built) -> None:
         "Indicator\tPolice above 2 in 15",
         "Evidence\t",
     ]
+
+
+def test_captions_and_recommendations_print_the_models_labels(
+    tmp_path: Path, png: Path, default_template: Template
+) -> None:
+    labels = Labels(figure="Abbildung", table="Tabelle", recommendation="Empfehlung",
+                    lead="Zuständig", timeframe="Zeitrahmen", indicator="Indikator",
+                    evidence="Belege")
+    document = dataclasses.replace(sample_document(png), labels=labels)
+    out = tmp_path / "labels.docx"
+    DocxWriter().write(document, default_template, out)
+    word = docx.Document(str(out))
+    assert styled(word, "Caption") == [
+        "Abbildung 1: MINUSMA's uniformed personnel",
+        "Tabelle 1: Estimates of IS-K's strength",
+    ]
+    headings = [p.split(":")[0] for p in styled(word, S.RECOMMENDATION_HEADING)]
+    assert headings and all(h.startswith("Empfehlung ") for h in headings)
+    assert [d.split("\t")[0] for d in styled(word, S.RECOMMENDATION_DETAIL)] == [
+        "Zuständig", "Zeitrahmen", "Indikator", "Belege"]
+    # Word's sequences keep their names, so Word still renumbers the captions.
+    body = word.element.body.xml
+    assert "SEQ Figure" in body and "SEQ Table" in body
 
 
 # ----------------------------------------------------------------- right to left

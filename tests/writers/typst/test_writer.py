@@ -25,7 +25,6 @@ from briefgen.model.nodes import (
     ListBlock,
     Metadata,
     Note,
-    PageBreak,
     Paragraph,
     Recommendation,
     Table,
@@ -141,7 +140,6 @@ def sample_document(svg: Path) -> Document:
                        action=(Text("Press troop contributors to send police."),),
                        lead="UN DPO", timeframe="Next mandate renewal", indicator="",
                        evidence=(Text("UN"), note("EIGHTHNOTE evidence."))),
-        PageBreak(),
         Heading(1, (Text("Sources"),), anchor="sources"),
         Bibliography((
             BibliographyEntry("un", (Text("United Nations. The Future of MINUSMA. New York: "
@@ -304,9 +302,9 @@ def test_text_in_reading_order(pdf: Path) -> None:
 @needs_poppler
 def test_header_marking_and_page_x_of_y(pdf: Path) -> None:
     pages = pdftotext(pdf).split("\f")[:-1]
-    assert len(pages) == 3
+    assert len(pages) >= 2  # the sample document runs over a page
     for number, page in enumerate(pages, start=1):
-        assert f"Page {number} of 3" in page
+        assert f"Page {number} of {len(pages)}" in page
         assert "FOR OFFICIAL USE ONLY" in page
 
 
@@ -383,7 +381,7 @@ def test_compile_error_is_a_render_error_naming_the_template_line(
     shutil.copytree(template.directory, broken)
     typ = broken / "brief.typ"
     lines = typ.read_text(encoding="utf-8").splitlines()
-    typ.write_text("\n".join(lines + ["#let brief-pagebreak() = 1.nosuch()"]) + "\n",
+    typ.write_text("\n".join(lines + ["#let brief-bibliography(entries) = 1.nosuch()"]) + "\n",
                    encoding="utf-8")
     with pytest.raises(RenderError) as caught:
         TypstWriter().write(sample_document(svg_file), Template("broken", broken),
@@ -400,7 +398,7 @@ def test_typst_cannot_read_outside_the_build_folder(
     nosy = tmp_path / "nosy"
     shutil.copytree(template.directory, nosy)
     with (nosy / "brief.typ").open("a", encoding="utf-8") as typ:
-        typ.write('\n#let brief-pagebreak() = read("/etc/passwd")\n')
+        typ.write('\n#let brief-bibliography(entries) = read("/etc/passwd")\n')
     with pytest.raises(RenderError, match="(?i)access denied|outside|not found|root"):
         TypstWriter().write(sample_document(svg_file), Template("nosy", nosy), tmp_path / "x.pdf")
 
@@ -422,7 +420,7 @@ def test_typst_messages_name_the_template_folder_never_the_temporary_one(
     missing = tmp_path / "missing"
     shutil.copytree(template.directory, missing)
     with (missing / "brief.typ").open("a", encoding="utf-8") as typ:
-        typ.write('\n#let brief-pagebreak() = read("no-such-asset.txt")\n')
+        typ.write('\n#let brief-bibliography(entries) = read("no-such-asset.txt")\n')
     with pytest.raises(RenderError) as caught:
         TypstWriter().write(sample_document(svg_file), Template("missing", missing),
                             tmp_path / "x.pdf")

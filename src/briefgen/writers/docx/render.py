@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.parts.story import StoryPart
 from docx.shared import Cm, Length
@@ -29,10 +29,10 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     KeyPoints,
+    Labels,
     Link,
     ListBlock,
     Note,
-    PageBreak,
     Recommendation,
     Runs,
     Table,
@@ -50,10 +50,6 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
 }
-
-# Labels of the recommendation fields, in the order they are printed.
-RECOMMENDATION_FIELDS = ("Lead", "Timeframe", "Indicator", "Evidence")
-
 
 class Container(Protocol):
     """Where blocks go: the document body or a table cell (python-docx's shared API)."""
@@ -95,17 +91,19 @@ class _NoteStory:
 class BodyRenderer:
     """Renders the blocks of a brief into a python-docx Document, styled by ``styles``.
 
-    ``text_width`` is the width of the text column, the most a picture or table may take.
+    ``text_width`` is the width of the text column, the most a picture or table may take;
+    ``labels`` the model's words for captions and recommendations.
     """
 
-    def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length) -> None:
+    def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length,
+                 labels: Labels = Labels()) -> None:
         self.word = word
         self.styles = styles
         self.text_width = text_width
+        self.labels = labels
         self.counters = Counters()
         self._footnotes: StoryPart | None = None
         self._last_block_was_table = False
-        self._page_break_pending = False
         self._visit: dict[type, Callable[[Any, Context], None]] = {
             Heading: self.heading,
             ParagraphNode: self.paragraph,
@@ -116,7 +114,6 @@ class BodyRenderer:
             Recommendation: self.recommendation,
             KeyPoints: self.key_points,
             Bibliography: self.bibliography,
-            PageBreak: self.page_break,
         }
 
     # ------------------------------------------------------------- blocks
@@ -166,14 +163,7 @@ class BodyRenderer:
         rtl = quote.rtl  # the model decided, as it did for the PDF
         self._set_direction(p, rtl)
         self._runs(p, quote.runs, rtl, quote.lang)
-        citation = quote.citation
-        if citation and not isinstance(citation[0], Note):
-            # An in-text citation (author-date) needs a space unless it brings one.
-            first = "".join(_texts(citation[:1]))
-            last = "".join(_texts(quote.runs[-1:]))
-            if first[:1].strip() and last[-1:].strip():
-                citation = (Text(" "), *citation)
-        self._runs(p, citation, rtl, "")
+        self._runs(p, quote.citation, rtl, "")  # with the space assembly put before it
 
     def figure(self, figure: Figure, ctx: Context) -> None:
         if figure.png is None or not figure.png.is_file():
@@ -190,13 +180,15 @@ class BodyRenderer:
             run.add_picture(str(figure.png), width=width)
         except (UnrecognizedImageError, OSError, ValueError) as exc:
             raise RenderError(f"Figure {figure.number}: cannot read {figure.png}: {exc}") from exc
-        _oxml.set_picture_description(run, figure.alt, f"Figure {figure.number}: {figure.caption}")
-        self._caption(ctx, "Figure", figure.number, figure.caption, figure.anchor)
+        label = self.labels.figure
+        _oxml.set_picture_description(run, figure.alt, f"{label} {figure.number}: {figure.caption}")
+        self._caption(ctx, "Figure", label, figure.number, figure.caption, figure.anchor)
         if figure.source:
             self.inlines(self._add_paragraph(ctx, S.SOURCE_LINE), figure.source, ctx)
 
     def table(self, table: Table, ctx: Context) -> None:
-        caption = self._caption(ctx, "Table", table.number, table.caption, table.anchor)
+        label = self.labels.table
+        caption = self._caption(ctx, "Table", label, table.number, table.caption, table.anchor)
         caption.paragraph_format.keep_with_next = True  # a caption above stays with its table
         rows = ((table.header,) if table.header else ()) + table.rows
         ncols = max((len(r) for r in rows), default=1)
@@ -208,7 +200,7 @@ class BodyRenderer:
             column.width = width
             for word_cell in column.cells:
                 word_cell.width = width
-        _oxml.set_table_description(word_table, f"Table {table.number}: {table.caption}", "")
+        _oxml.set_table_description(word_table, f"{label} {table.number}: {table.caption}", "")
         for r, (cells, row) in enumerate(zip(rows, word_table.rows)):
             header = bool(table.header) and r == 0
             if header:
@@ -227,7 +219,7 @@ class BodyRenderer:
 
     def recommendation(self, rec: Recommendation, ctx: Context) -> None:
         heading = self._add_paragraph(ctx, S.RECOMMENDATION_HEADING)
-        heading.add_run(f"Recommendation {rec.number}: {rec.title}")
+        heading.add_run(f"{self.labels.recommendation} {rec.number}: {rec.title}")
         self.inlines(self._add_paragraph(ctx, S.BODY), rec.action, ctx)
         values: tuple[Runs, ...] = (
             (Text(rec.lead),) if rec.lead else (),
@@ -235,7 +227,9 @@ class BodyRenderer:
             (Text(rec.indicator),) if rec.indicator else (),
             rec.evidence,
         )
-        for label, value in zip(RECOMMENDATION_FIELDS, values):
+        labels = self.labels
+        names = (labels.lead, labels.timeframe, labels.indicator, labels.evidence)
+        for label, value in zip(names, values):
             if not value:
                 continue
             p = self._add_paragraph(ctx, S.RECOMMENDATION_DETAIL)
@@ -244,7 +238,6 @@ class BodyRenderer:
             self.inlines(p, value, ctx)
 
     def key_points(self, key_points: KeyPoints, ctx: Context) -> None:
-        self._flush_page_break(ctx)
         box = ctx.container.add_table(rows=1, cols=1)
         box.style = self.styles.table(S.KEY_POINTS_BOX)
         _oxml.set_table_full_width(box)
@@ -266,11 +259,6 @@ class BodyRenderer:
     def bibliography(self, bibliography: Bibliography, ctx: Context) -> None:
         for entry in bibliography.entries:
             self.inlines(self._add_paragraph(ctx, S.BIBLIOGRAPHY), entry.runs, ctx)
-
-    def page_break(self, _: PageBreak, ctx: Context) -> None:
-        # "Page break before" on the next paragraph, rather than a paragraph holding a
-        # break, whose empty remainder would open the next page with a blank line.
-        self._page_break_pending = True
 
     # ------------------------------------------------------------- inlines
 
@@ -345,27 +333,22 @@ class BodyRenderer:
     # ------------------------------------------------------------- pieces
 
     def _add_paragraph(self, ctx: Context, style: str) -> Paragraph:
-        p = ctx.container.add_paragraph(style=self.styles.paragraph(style))
-        if self._page_break_pending:
-            p.paragraph_format.page_break_before = True
-            self._page_break_pending = False
-        return p
+        return ctx.container.add_paragraph(style=self.styles.paragraph(style))
 
-    def _flush_page_break(self, ctx: Context) -> None:
-        """Break the page now, before a block that starts with a table (no paragraph to mark)."""
-        if self._page_break_pending:
-            ctx.container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            self._page_break_pending = False
+    def _caption(self, ctx: Context, sequence: str, label: str, number: int, text: str,
+                 anchor: str) -> Paragraph:
+        """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber.
 
-    def _caption(self, ctx: Context, label: str, number: int, text: str, anchor: str) -> Paragraph:
-        """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber."""
-        seen = self.counters.figures if label == "Figure" else self.counters.tables
-        instruction = f"SEQ {label} \\* ARABIC"
+        ``sequence`` is the name of Word's sequence ("Figure" or "Table"), whatever word
+        ``label`` prints.
+        """
+        seen = self.counters.figures if sequence == "Figure" else self.counters.tables
+        instruction = f"SEQ {sequence} \\* ARABIC"
         if number != seen + 1:
             # The model numbered differently from counting (a figure left out, numbering
             # that starts elsewhere): pin the sequence so Word shows the model's number.
             instruction += f" \\r {number}"
-        if label == "Figure":
+        if sequence == "Figure":
             self.counters.figures = number
         else:
             self.counters.tables = number

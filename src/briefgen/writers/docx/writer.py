@@ -62,9 +62,7 @@ class DocxWriter:
         document = sanitize(document)
         self.warnings = []
         word = open_reference(template.reference_docx, self.warnings.append)
-        values = template.values or placeholder_values(
-            document.meta, template.settings, document.extra
-        )
+        values = template.values or placeholder_values(document.meta, template.settings)
         origin = str(template.reference_docx)
         styles = StyleSheet(word)
         styles.ensure_all()
@@ -72,7 +70,7 @@ class DocxWriter:
         back_matter = place_cover(word, document.meta, styles, values, origin)
         numbered = bool(template.settings.get("numbered_paragraphs"))
         renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
-        renderer = renderer_class(word, styles, text_width(word.sections[-1]))
+        renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels)
         renderer.render(document.body, Context(container=word))
         _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer
@@ -173,14 +171,14 @@ def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
 
 
 class NumberedParagraphRenderer(BodyRenderer):
-    """Numbers the paragraphs of the body's top level (template.yaml: numbered_paragraphs).
+    """Numbers the paragraphs the model numbers (template.yaml: numbered_paragraphs).
 
-    The numbers are Word's own, from the Numbered Paragraph style's list, and count exactly
-    the paragraphs the PDF writer numbers: those not inside a list, table or box.
+    The numbers are Word's own, from the Numbered Paragraph style's list; assembly decided
+    which paragraphs have one (the body's top level), as it did for the PDF.
     """
 
     def paragraph(self, paragraph: ParagraphNode, ctx: Context) -> None:
-        if ctx.container is self.word and ctx.list_depth == 0:
+        if paragraph.number:
             self.inlines(self._add_paragraph(ctx, S.NUMBERED_PARAGRAPH), paragraph.runs, ctx)
         else:
             super().paragraph(paragraph, ctx)

@@ -23,7 +23,6 @@ from briefgen.model.nodes import (
     Link,
     ListBlock,
     Note,
-    PageBreak,
     Paragraph,
     Recommendation,
     Runs,
@@ -68,13 +67,12 @@ class BodySource:
     def render(self) -> str:
         """The body: one markup line per block, separated by blank lines."""
         ctx = _Context()
-        lines, number = [], 0
+        lines = []
         for block in self.document.body:
             expr = self.block(block, ctx)
-            if self.numbered_paragraphs and isinstance(block, Paragraph):
-                # Top-level paragraphs only, as the DOCX writer's Numbered Paragraph style.
-                number += 1
-                expr = f"brief-paragraph({number}, {expr})"
+            if self.numbered_paragraphs and isinstance(block, Paragraph) and block.number:
+                # The model's number, the one the DOCX's Numbered Paragraph style shows too.
+                expr = f"brief-paragraph({int(block.number)}, {expr})"
             lines.append("#" + expr)
         return "\n\n".join(lines) + "\n"
 
@@ -102,16 +100,12 @@ class BodySource:
     def visit_blockquote(self, node: BlockQuote, ctx: _Context) -> str:
         # Only a quotation the model marks as foreign (lang) or right to left (rtl) is set
         # as a whole in another language; otherwise its Arabic runs are marked one by one,
-        # and the paragraph keeps the brief's direction.
-        lang = node.lang or ("ar" if node.rtl and _runs_have_arabic(node.runs) else "")
+        # and the paragraph keeps the brief's direction. Assembly gives every right-to-left
+        # quotation its language, so the language is the model's, never guessed here.
+        lang = node.lang
         inner = _Context(foreign=bool(lang))
         body = self.runs(node.runs, inner)
-        citation = node.citation
-        first = citation[0] if citation else None
-        if isinstance(first, Text) and not first.text[:1].isspace():
-            # An in-text citation ("(UN 2021)") needs a space; a note mark sits close.
-            citation = (Text(" "), *citation)
-        args = [body, self.runs(citation, ctx)]
+        args = [body, self.runs(node.citation, ctx)]  # the space before it is the model's
         if lang:
             args.append(f"lang: {typst_str(lang)}")
         if lang or node.rtl:
@@ -121,7 +115,8 @@ class BodySource:
     def visit_figure(self, node: Figure, ctx: _Context) -> str:
         path = self.images[node]
         # PDF/UA-1 refuses a picture without alternative text: fall back to the caption.
-        alt = node.alt.strip() or node.caption.strip() or f"Figure {node.number}"
+        label = self.document.labels.figure
+        alt = node.alt.strip() or node.caption.strip() or f"{label} {node.number}"
         image = (
             f"image({typst_str(path)}, alt: {typst_str(alt)}, "
             f"width: {_number(node.width_cm)}cm)"
@@ -176,9 +171,6 @@ class BodySource:
     def visit_bibliography(self, node: Bibliography, ctx: _Context) -> str:
         entries = _array([self.runs(e.runs, ctx) for e in node.entries])
         return f"brief-bibliography({entries})"
-
-    def visit_pagebreak(self, node: PageBreak, ctx: _Context) -> str:
-        return "brief-pagebreak()"
 
     def blocks(self, blocks: tuple[Block, ...], ctx: _Context) -> str:
         """Several blocks as one content block (a list item), paragraphs apart."""
@@ -254,10 +246,6 @@ class BodySource:
             return expr
         self._labelled_anchors.add(anchor)
         return f"[#{expr}#label({typst_str(anchor)})]"
-
-
-def _runs_have_arabic(runs: Runs) -> bool:
-    return any(isinstance(r, Text) and has_arabic(r.text) for r in runs)
 
 
 def _array(items: list[str]) -> str:

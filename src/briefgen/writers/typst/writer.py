@@ -119,8 +119,8 @@ def main_source(
 ) -> str:
     """The text of main.typ: metadata, language, the template, then the body.
 
-    With ``numbered_paragraphs`` (template.yaml) each top-level paragraph is written as
-    ``brief-paragraph(number, body)``, numbered as the DOCX writer numbers them.
+    With ``numbered_paragraphs`` (template.yaml) each paragraph the model numbers is written
+    as ``brief-paragraph(number, body)``, with the model's number.
     """
     meta = document.meta
     lang, region = _lang(meta.lang)
@@ -285,9 +285,7 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
         "notes_style": document.notes_style,
         "settings": template.settings,
         # The placeholder values the DOCX cover is filled with: the same for brief.typ.
-        "values": template.values
-        or placeholder_values(meta, template.settings, document.extra),
-        "extra": document.extra,
+        "values": template.values or placeholder_values(meta, template.settings),
     })
 
 

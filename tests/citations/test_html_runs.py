@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.citations.markup import fix_punctuation, plain_text, to_runs
+from briefgen.citations.html_runs import fix_punctuation, plain_text, to_runs
 from briefgen.model.nodes import Link, Text
 
 

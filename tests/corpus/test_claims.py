@@ -1,11 +1,11 @@
-"""Tests for briefgen.corpus.figures: the written forms of a number, and claims in the seeds."""
+"""Tests for briefgen.corpus.claims: the written forms of a number, and claims in the seeds."""
 
 from __future__ import annotations
 
 import pytest
 
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.figures import TOPICS, claims_in, group_claims, numbers_in, occurs
+from briefgen.corpus.claims import TOPICS, claims_in, group_claims, numbers_in, occurs
 
 # (value, text, how the text writes it) — the value occurs in the text.
 WRITTEN = [

@@ -1,4 +1,4 @@
-"""Numbers in text: the forms a figure is written in, and the numeric claims sources make.
+"""Numeric claims: the forms a number is written in, and the numbers sources give for a topic.
 
 Two jobs, one reading of numbers:
 
@@ -247,18 +247,6 @@ def _is_year(mention: NumberMention, text: str) -> bool:
     if not (1900 <= value <= 2100 and value == int(value) and "," not in mention.text):
         return False
     return not re.match(r"\s+(?:fighters|members|people|personnel)", text[mention.end:])
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A topic on which sources give different figures; ``claims`` are all of them."""
-
-    topic: Topic
-    claims: tuple[Claim, ...]
-
-    @property
-    def figures(self) -> set[tuple[float, float]]:
-        return {(c.low, c.high) for c in self.claims}
 
 
 def group_claims(claims: Iterable[Claim], topics: Iterable[Topic] = TOPICS

@@ -78,7 +78,7 @@ def model() -> Document:
 def outputs(model: Document, name: str, tmp: Path) -> dict[str, str]:
     """The generated text of ``BRIEF`` through template ``name``: golden file name -> text."""
     template = find_template(name, project_root(BRIEF), BUNDLED_TEMPLATES / name)
-    template = with_values(template, model.meta, model.extra)
+    template = with_values(template, model.meta)
     out = tmp / "brief.docx"
     DocxWriter().write(model, template, out)
     texts = {}

@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,31 +38,40 @@ def _template(project: Project, name: str, extra: str) -> Path:
     return folder
 
 
-def _typst_temporaries() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("briefgen-typst-*")}
+def _typst_temporaries(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("briefgen-typst-*")}
 
 
-def _build(spec: Path, template: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+def _build(spec: Path, template: Path, out: Path, *extra: str,
+           tmpdir: Path | None = None) -> subprocess.Popen[str]:
+    # A temporary folder of the build's own, so other processes' builds cannot show in it.
+    env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir else None
     return subprocess.Popen(
         [sys.executable, "-m", "briefgen", "build", str(spec), "-o", str(out),
          "--template", str(template), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def test_a_looping_template_stops_at_the_timeout(project: Project) -> None:
     template = _template(project, "loop", LOOP)
     spec = project.spec("loop", MINIMAL)
     out = spec.parent / "out"
-    before = _typst_temporaries()
+    tmpdir = spec.parent / "tmp"
+    tmpdir.mkdir()
     started = time.monotonic()
-    proc = _build(spec, template, out, "--timeout", "3")
+    proc = _build(spec, template, out, "--timeout", "3", tmpdir=tmpdir)
+    seen = False  # the build folder is there while Typst compiles, so the check below means it
+    while proc.poll() is None and not seen and time.monotonic() - started < 30:
+        seen = bool(_typst_temporaries(tmpdir))
+        time.sleep(0.05)
     _, err = proc.communicate(timeout=60)
+    assert seen
     assert proc.returncode == 1, err
     assert time.monotonic() - started < 30
     assert "took longer than 3 s" in err and str(template / "brief.typ") in err
     assert "Traceback" not in err and "tmp" not in err.split("brief.typ")[-1]
     assert not out.exists() or not any(out.iterdir())
-    assert _typst_temporaries() <= before
+    assert not _typst_temporaries(tmpdir)
 
 
 def test_a_template_that_exhausts_memory_is_a_message(project: Project) -> None:

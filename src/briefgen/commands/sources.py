@@ -41,7 +41,7 @@ class _SubcommandOrSourceId(argparse._SubParsersAction):
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     sources = sub.add_parser(
-        "sources", help="list the source catalog, or import sources into it",
+        "sources", help="list the source catalog, show one source's numbered paragraphs, or import sources",
         description="Without a subcommand, list the source catalog as a table; with a source "
                     "id (`briefgen sources ID`, the same as `briefgen sources show ID`), print "
                     "that source's paragraphs numbered as citations count them.")

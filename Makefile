@@ -33,8 +33,8 @@ test-latest: system-deps test-system-deps
 	$(PYTHON) -m venv $(LATEST_VENV)
 	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(LATEST_VENV)/bin/python -m pip install --quiet --upgrade -e '.[test]'
-	$(LATEST_VENV)/bin/python -m pip list --format=freeze > $(LATEST_VENV)/versions.txt
-	@echo "newest releases: $(LATEST_VENV)/versions.txt"
+	@# Which newest releases differ from the pins: what a `make lock` would bring in.
+	-$(LATEST_VENV)/bin/python tools/check_pins.py constraints.txt
 	$(LATEST_VENV)/bin/python -m pytest -q -p no:cacheprovider; status=$$?; \
 	  rm -rf $(LATEST_VENV); exit $$status
 

@@ -34,6 +34,7 @@ from briefgen.model.nodes import (
 from briefgen.errors import RenderError, TemplateError
 from briefgen.templating.template import Template
 from briefgen.writers.typst import TypstWriter
+from tests.writers.conftest import write_brief
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -175,7 +176,7 @@ def template() -> Template:
 def pdf(tmp_path: Path, svg_file: Path, template: Template) -> Path:
     out = tmp_path / "brief.pdf"
     writer = TypstWriter()
-    writer.write(sample_document(svg_file), template, out)
+    write_brief(writer, sample_document(svg_file), template, out)
     assert writer.warnings == []  # e.g. no font family of the template is missing
     return out
 
@@ -220,7 +221,7 @@ def test_writes_exactly_out_and_removes_the_build_folder(
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    TypstWriter().write(sample_document(svg_file), template, out_dir / "x.tmp")
+    write_brief(TypstWriter(), sample_document(svg_file), template, out_dir / "x.tmp")
     assert [p.name for p in out_dir.iterdir()] == ["x.tmp"]
     assert (out_dir / "x.tmp").read_bytes().startswith(b"%PDF-")
     assert list(scratch.iterdir()) == []
@@ -228,8 +229,8 @@ def test_writes_exactly_out_and_removes_the_build_folder(
 
 def test_two_builds_are_byte_identical(tmp_path: Path, svg_file: Path, template: Template) -> None:
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    TypstWriter().write(sample_document(svg_file), template, a)
-    TypstWriter().write(sample_document(svg_file), template, b)
+    write_brief(TypstWriter(), sample_document(svg_file), template, a)
+    write_brief(TypstWriter(), sample_document(svg_file), template, b)
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -341,7 +342,7 @@ def test_hostile_metadata_prints_literally(tmp_path: Path, template: Template) -
                     marking='"] #panic()', date="2021-06-30", date_text="30 June 2021")
     doc = Document(meta=meta, body=(Heading(1, (Text("S"),)), Paragraph((Text("p"),))))
     out = tmp_path / "h.pdf"
-    TypstWriter().write(doc, template, out)
+    write_brief(TypstWriter(), doc, template, out)
     assert PdfReader(out).metadata.title == title
     text = flat(pdftotext(out))
     for piece in (title, "= heading //c /* */", "`x`", '"] #PANIC()'):
@@ -354,7 +355,7 @@ def test_hostile_metadata_prints_literally(tmp_path: Path, template: Template) -
 def test_heading_levels_are_repaired_for_pdf_ua(tmp_path: Path, template: Template) -> None:
     doc = Document(Metadata(title="t", date="2021-01-01"),
                    (Heading(2, (Text("starts at two"),)), Heading(3, (Text("skips"),))))
-    TypstWriter().write(doc, template, tmp_path / "h.pdf")
+    write_brief(TypstWriter(), doc, template, tmp_path / "h.pdf")
     kinds = structure(tmp_path / "h.pdf")
     assert len(kinds["/H1"]) == 1 and len(kinds["/H2"]) == 1
 
@@ -364,14 +365,15 @@ def test_figure_without_alt_text_gets_its_caption(
 ) -> None:
     fig = Figure(number=1, caption="Troops", alt="", source=(), png=None, svg=svg_file)
     out = tmp_path / "f.pdf"
-    TypstWriter().write(Document(Metadata(title="t"), (fig,)), template, out)
+    write_brief(TypstWriter(), Document(Metadata(title="t"), (fig,)), template, out)
     assert structure(out)["/Figure"][0]["/Alt"] == "Troops"
 
 
 def test_figure_without_picture_is_a_render_error(tmp_path: Path, template: Template) -> None:
     fig = Figure(number=1, caption="c", alt="a", source=(), png=None, svg=None)
     with pytest.raises(RenderError, match="figure 1"):
-        TypstWriter().write(Document(Metadata(title="t"), (fig,)), template, tmp_path / "f.pdf")
+        write_brief(TypstWriter(), Document(Metadata(title="t"), (fig,)), template,
+                    tmp_path / "f.pdf")
 
 
 def test_compile_error_is_a_render_error_naming_the_template_line(
@@ -384,8 +386,8 @@ def test_compile_error_is_a_render_error_naming_the_template_line(
     typ.write_text("\n".join(lines + ["#let brief-bibliography(entries) = 1.nosuch()"]) + "\n",
                    encoding="utf-8")
     with pytest.raises(RenderError) as caught:
-        TypstWriter().write(sample_document(svg_file), Template("broken", broken),
-                            tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("broken", broken),
+                    tmp_path / "x.pdf")
     report = caught.value.report()
     assert f"{typ}:{len(lines) + 1}" in report
     assert "nosuch" in report and "main.typ (generated)" in report
@@ -400,13 +402,14 @@ def test_typst_cannot_read_outside_the_build_folder(
     with (nosy / "brief.typ").open("a", encoding="utf-8") as typ:
         typ.write('\n#let brief-bibliography(entries) = read("/etc/passwd")\n')
     with pytest.raises(RenderError, match="(?i)access denied|outside|not found|root"):
-        TypstWriter().write(sample_document(svg_file), Template("nosy", nosy), tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("nosy", nosy),
+                    tmp_path / "x.pdf")
 
 
 def test_template_without_brief_typ_is_a_template_error(tmp_path: Path, svg_file: Path) -> None:
     with pytest.raises(TemplateError, match="brief.typ"):
-        TypstWriter().write(sample_document(svg_file), Template("empty", tmp_path),
-                            tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("empty", tmp_path),
+                    tmp_path / "x.pdf")
 
 
 def test_writer_interface() -> None:
@@ -422,8 +425,8 @@ def test_typst_messages_name_the_template_folder_never_the_temporary_one(
     with (missing / "brief.typ").open("a", encoding="utf-8") as typ:
         typ.write('\n#let brief-bibliography(entries) = read("no-such-asset.txt")\n')
     with pytest.raises(RenderError) as caught:
-        TypstWriter().write(sample_document(svg_file), Template("missing", missing),
-                            tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("missing", missing),
+                    tmp_path / "x.pdf")
     report = caught.value.report()
     assert str(missing / "no-such-asset.txt") in report
     assert "briefgen-typst-" not in report

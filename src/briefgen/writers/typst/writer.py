@@ -22,7 +22,7 @@ from briefgen.errors import Problem, RenderError, TemplateError
 from briefgen.model.nodes import Document, Figure, ListBlock, Metadata
 from briefgen.templating.template import Template
 from briefgen.writers.timestamps import embedded_time
-from briefgen.templating.values import placeholder_values
+from briefgen.templating.values import values_of
 from briefgen.writers.typst.compiler import (
     DEFAULT_TIMEOUT_S,
     MEMORY_LIMIT_BYTES,
@@ -285,7 +285,7 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
         "notes_style": document.notes_style,
         "settings": template.settings,
         # The placeholder values the DOCX cover is filled with: the same for brief.typ.
-        "values": template.values or placeholder_values(meta, template.settings),
+        "values": values_of(template),
     })
 
 

@@ -3,6 +3,7 @@ poppler (pdftotext, pdffonts), the tools a user has."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     KeyPoints,
+    Labels,
     Link,
     ListBlock,
     Metadata,
@@ -298,6 +300,27 @@ def test_text_in_reading_order(pdf: Path) -> None:
         assert found >= 0, f"{piece!r} missing or out of order after ...{before!r}"
         position = found + len(piece)
     assert "Indicator" not in text  # empty fields are left out
+
+
+@needs_poppler
+@pytest.mark.parametrize("name", ["default", "memo"])
+def test_captions_and_recommendations_print_the_models_labels(
+    tmp_path: Path, svg_file: Path, name: str
+) -> None:
+    # brief.typ reads these from meta.json; the DOCX writer prints the same ones.
+    labels = Labels(figure="Abbildung", table="Tabelle", recommendation="Empfehlung",
+                    lead="Zuständig", timeframe="Zeitrahmen", indicator="Indikator",
+                    evidence="Belege")
+    document = dataclasses.replace(sample_document(svg_file), labels=labels)
+    out = tmp_path / "labels.pdf"
+    write_brief(TypstWriter(), document, Template(name, REPO / "templates" / name), out)
+    text = flat(pdftotext(out))
+    for printed in ("Abbildung 3: Soldiers to police", "Tabelle 2: Estimates of IS-K",
+                    "Empfehlung 1: Raise the police share", "Zuständig UN DPO",
+                    "Zeitrahmen Next mandate renewal", "Belege UN"):
+        assert printed in text
+    for english in ("Figure 3", "Table 2", "Recommendation 1", "Lead", "Timeframe"):
+        assert english not in text
 
 
 @needs_poppler

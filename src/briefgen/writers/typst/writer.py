@@ -9,6 +9,7 @@ process under a time and memory limit (compiler.py, the only module that imports
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -283,6 +284,8 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
             "lang": meta.lang,
         },
         "notes_style": document.notes_style,
+        # The words assembly chose for captions and recommendations, as the DOCX prints them.
+        "labels": dataclasses.asdict(document.labels),
         "settings": template.settings,
         # The placeholder values the DOCX cover is filled with: the same for brief.typ.
         "values": values_of(template),

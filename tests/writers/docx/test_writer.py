@@ -23,7 +23,6 @@ from briefgen.model.nodes import Figure, Labels, Paragraph
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter
 from briefgen.writers.docx import styles as S
-
 from tests.writers.conftest import write_brief
 
 from .conftest import ARABIC, Built, sample_document, t

@@ -25,8 +25,11 @@ from briefgen.model.nodes import Document, Figure, Note, Paragraph, Recommendati
 from briefgen.pipeline import BuildOptions, build, build_document, check
 from briefgen.templating.discovery import find_template
 from briefgen.templating.template import Template
+from briefgen.templating.values import with_values
 from briefgen.writers.docx import DocxWriter
+from briefgen.writers.typst import TypstWriter
 from tests.conftest import BRIEFS, REPO, ROOTS, SEEDS
+from tests.writers.conftest import write_brief
 from tests.writers.docx.conftest import sample_document, tiny_png
 
 DEFAULT = REPO / "templates" / "default"
@@ -125,7 +128,7 @@ def test_a_placeholder_split_across_runs_is_filled(tmp_path: Path, png: Path) ->
         [("Ends. {{", False), (" marking }", False), ("}", True)],
     )
     out = tmp_path / "brief.docx"
-    DocxWriter().write(sample_document(png), template, out)
+    write_brief(DocxWriter(), sample_document(png), template, out)
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
     assert texts[0] == "Brief: MALI AFTER TWO COUPS for Sahel Policy Desk."
     # The body replaced the {{ body }} paragraph; what followed it comes after the body.
@@ -139,7 +142,7 @@ def test_a_placeholder_split_across_runs_is_filled(tmp_path: Path, png: Path) ->
 def test_an_unknown_placeholder_names_the_file_and_the_name(tmp_path: Path, png: Path) -> None:
     template = reference_with(tmp_path, [("{{ classif", False), ("ication }}", False)])
     with pytest.raises(TemplateError) as caught:
-        DocxWriter().write(sample_document(png), template, tmp_path / "brief.docx")
+        write_brief(DocxWriter(), sample_document(png), template, tmp_path / "brief.docx")
     assert str(template.reference_docx) in str(caught.value)
     assert "'classification'" in str(caught.value)
     assert not (tmp_path / "brief.docx").exists()
@@ -148,7 +151,7 @@ def test_an_unknown_placeholder_names_the_file_and_the_name(tmp_path: Path, png:
 def test_the_sandbox_refuses_python_internals_typed_in_word(tmp_path: Path, png: Path) -> None:
     template = reference_with(tmp_path, [("{{ ''.__class__.__mro__ }}", False)])
     with pytest.raises(TemplateError, match="sandbox"):
-        DocxWriter().write(sample_document(png), template, tmp_path / "brief.docx")
+        write_brief(DocxWriter(), sample_document(png), template, tmp_path / "brief.docx")
 
 
 def test_unknown_placeholder_fails_the_build_without_traceback_or_output(tmp_path: Path) -> None:
@@ -169,7 +172,7 @@ def test_unknown_placeholder_fails_the_build_without_traceback_or_output(tmp_pat
 
 def test_header_placeholders_are_filled_and_fields_kept(tmp_path: Path, png: Path) -> None:
     out = tmp_path / "brief.docx"
-    DocxWriter().write(sample_document(png), find_template("", REPO), out)
+    write_brief(DocxWriter(), sample_document(png), find_template("", REPO), out)
     section = docx.Document(str(out)).sections[0]
     first = section.first_page_header.paragraphs[0]
     assert "FOR OFFICIAL USE ONLY" in first.text and "Sahel Policy Desk" in first.text
@@ -182,9 +185,37 @@ def test_an_empty_value_removes_its_cover_paragraph(tmp_path: Path, png: Path) -
     document = sample_document(png)
     document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, subtitle=""))
     out = tmp_path / "brief.docx"
-    DocxWriter().write(document, find_template("", REPO), out)
+    write_brief(DocxWriter(), document, find_template("", REPO), out)
     word = docx.Document(str(out))
     assert [p.style.name for p in word.paragraphs[:2]] == ["Title", "Cover Details"]
+
+
+def test_both_writers_print_the_values_the_template_carries(tmp_path: Path, png: Path) -> None:
+    # The values are resolved once, before the writers; a writer deriving its own from the
+    # metadata would print the document's marking here instead.
+    document = sample_document(png)
+    resolved = with_values(find_template("", REPO), document.meta)
+    carried = "CARRIED MARKING"
+    template = dataclasses.replace(resolved, values={**resolved.values, "marking": carried})
+    DocxWriter().write(document, template, tmp_path / "brief.docx")
+    TypstWriter().write(document, template, tmp_path / "brief.pdf")
+    header = docx.Document(str(tmp_path / "brief.docx")).sections[0].first_page_header
+    pdf = subprocess.run(["pdftotext", str(tmp_path / "brief.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    for printed in ("".join(p.text for p in header.paragraphs), pdf):
+        assert carried in printed and document.meta.marking not in printed
+
+
+@pytest.mark.parametrize("writer", [DocxWriter, TypstWriter])
+def test_a_template_without_values_is_refused_before_anything_is_written(
+    writer: type[DocxWriter] | type[TypstWriter], tmp_path: Path, png: Path
+) -> None:
+    # Only code that skipped with_values gets here, so it is a programming error that keeps
+    # its traceback, not a message for the user.
+    out = tmp_path / "brief.out"
+    with pytest.raises(ValueError, match="with_values"):
+        writer().write(sample_document(png), find_template("", REPO), out)
+    assert not out.exists()
 
 
 # ----------------------------------------------------------------- the memo, and both templates

@@ -31,8 +31,8 @@ class Template:
     ``brief_typ`` the Typst page setup, styles and cover; ``settings`` the parsed
     template.yaml (defaults such as organisation, colours, logo), merged over the parent's
     when the template ``extends`` another; ``values`` the strings to fill placeholders with
-    ({{ title }}, {{ marking }}, ...), already resolved, or empty when nobody resolved them
-    (a Template built by hand: writers then derive them from the document's metadata).
+    ({{ title }}, {{ marking }}, ...), empty until ``templating.values.with_values`` resolves
+    them for a brief (the pipeline does, once; a writer refuses a Template without them).
     ``parent`` is the template named by ``extends:``, or None.
     """
 

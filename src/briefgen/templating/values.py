@@ -58,3 +58,16 @@ def placeholder_values(meta: Metadata, settings: Mapping[str, Any]) -> dict[str,
 def with_values(template: Template, meta: Metadata) -> Template:
     """``template`` carrying the placeholder values of a brief with metadata ``meta``."""
     return dataclasses.replace(template, values=placeholder_values(meta, template.settings))
+
+
+def values_of(template: Template) -> dict[str, str]:
+    """The placeholder values ``template`` carries, as ``with_values`` resolved them once.
+
+    Writers fill placeholders with these and derive none of their own, so the DOCX and the
+    PDF print the same. A Template without them is the caller's mistake, never the user's:
+    a ValueError that keeps its traceback rather than a message to act on.
+    """
+    if not template.values:
+        raise ValueError(f"template {template.name!r} reached a writer without placeholder "
+                         "values; pass with_values(template, document.meta)")
+    return template.values

@@ -29,6 +29,7 @@ from briefgen.model.nodes import (
 )
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter
+from tests.writers.conftest import write_brief
 
 REPO = Path(__file__).resolve().parents[3]
 ARABIC = "إن حماية المدنيين هي أولوية البعثة."
@@ -219,5 +220,5 @@ def png(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built(tmp_path_factory: pytest.TempPathFactory, png: Path, default_template: Template) -> Built:
     document = sample_document(png)
     out = tmp_path_factory.mktemp("docx") / "brief.docx"
-    DocxWriter().write(document, default_template, out)
+    write_brief(DocxWriter(), document, default_template, out)
     return Built(document, default_template, out)

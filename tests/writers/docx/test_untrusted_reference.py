@@ -21,6 +21,7 @@ from briefgen.errors import TemplateError
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter
 from tests.robustness import word_files as wf
+from tests.writers.conftest import write_brief
 
 from .conftest import sample_document
 
@@ -35,7 +36,7 @@ def template_with(tmp_path: Path, default_template: Template,
 
 def write(template: Template, png: Path, out: Path) -> DocxWriter:
     writer = DocxWriter()
-    writer.write(sample_document(png), template, out)
+    write_brief(writer, sample_document(png), template, out)
     return writer
 
 

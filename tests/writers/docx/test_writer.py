@@ -23,6 +23,7 @@ from briefgen.model.nodes import Figure, Labels, Paragraph
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter
 from briefgen.writers.docx import styles as S
+from tests.writers.conftest import write_brief
 
 from .conftest import ARABIC, Built, sample_document, t
 
@@ -119,7 +120,7 @@ def test_styles_missing_from_a_reference_are_added_bare(tmp_path: Path, png: Pat
     bare.mkdir()
     docx.Document().save(str(bare / "reference.docx"))  # python-docx's default: no briefgen styles
     out = tmp_path / "brief.docx"
-    DocxWriter().write(sample_document(png), Template("bare", bare), out)
+    write_brief(DocxWriter(), sample_document(png), Template("bare", bare), out)
     word = docx.Document(str(out))
     assert styled(word, S.RECOMMENDATION_HEADING)[0] == "Recommendation 1: Raise the police share"
 
@@ -235,7 +236,7 @@ def test_a_caption_number_out_of_sequence_is_pinned(
         dataclasses.replace(b, number=3) if isinstance(b, Figure) else b for b in document.body
     )
     out = tmp_path / "brief.docx"
-    DocxWriter().write(dataclasses.replace(document, body=body), default_template, out)
+    write_brief(DocxWriter(), dataclasses.replace(document, body=body), default_template, out)
     word = docx.Document(str(out))
     assert styled(word, "Caption")[0] == "Figure 3: MINUSMA's uniformed personnel"
     fields = part(out, "word/document.xml").xpath("//w:instrText/text()", namespaces=NS)
@@ -291,7 +292,7 @@ def test_captions_and_recommendations_print_the_models_labels(
                     evidence="Belege")
     document = dataclasses.replace(sample_document(png), labels=labels)
     out = tmp_path / "labels.docx"
-    DocxWriter().write(document, default_template, out)
+    write_brief(DocxWriter(), document, default_template, out)
     word = docx.Document(str(out))
     assert styled(word, "Caption") == [
         "Abbildung 1: MINUSMA's uniformed personnel",
@@ -331,7 +332,7 @@ def test_arabic_word_in_english_text_gets_an_rtl_run_only(
     document = sample_document(png)
     mixed = Paragraph((t("The word حماية means protection."),))
     out = tmp_path / "mixed.docx"
-    DocxWriter().write(dataclasses.replace(document, body=(mixed,)), default_template, out)
+    write_brief(DocxWriter(), dataclasses.replace(document, body=(mixed,)), default_template, out)
     (p,) = [p for p in docx.Document(str(out)).paragraphs if "protection" in p.text]
     assert not p._p.xpath("w:pPr/w:bidi")
     assert [
@@ -353,7 +354,7 @@ def test_no_marking_leaves_the_header_empty(
     tmp_path: Path, png: Path, default_template: Template
 ) -> None:
     out = tmp_path / "brief.docx"
-    DocxWriter().write(sample_document(png, marking=""), default_template, out)
+    write_brief(DocxWriter(), sample_document(png, marking=""), default_template, out)
     header = docx.Document(str(out)).sections[0].header
     assert "".join(p.text for p in header.paragraphs) == ""
 
@@ -393,7 +394,7 @@ def test_zip_entries_are_dated_from_the_brief(built: Built) -> None:
 
 def test_same_document_same_bytes(built: Built, tmp_path: Path) -> None:
     again = tmp_path / "again.docx"
-    DocxWriter().write(built.document, built.template, again)
+    write_brief(DocxWriter(), built.document, built.template, again)
     assert again.read_bytes() == built.path.read_bytes()
 
 
@@ -413,7 +414,8 @@ def test_control_characters_are_dropped(
     meta = dataclasses.replace(document.meta, title="Bad\x00 title\x0b")
     body = (Paragraph((t("bell\x07 and form feed\x0c"),)),)
     out = tmp_path / "brief.docx"
-    DocxWriter().write(dataclasses.replace(document, meta=meta, body=body), default_template, out)
+    write_brief(DocxWriter(), dataclasses.replace(document, meta=meta, body=body),
+                default_template, out)
     word = docx.Document(str(out))
     assert word.core_properties.title == "Bad title"
     assert "bell and form feed" in [p.text for p in word.paragraphs]
@@ -422,20 +424,21 @@ def test_control_characters_are_dropped(
 def test_missing_reference_docx_names_the_path(tmp_path: Path, png: Path) -> None:
     template = Template("nowhere", tmp_path / "nowhere")
     with pytest.raises(RenderError, match=re.escape(str(template.reference_docx))):
-        DocxWriter().write(sample_document(png), template, tmp_path / "out.docx")
+        write_brief(DocxWriter(), sample_document(png), template, tmp_path / "out.docx")
 
 
 def test_corrupt_reference_docx_names_the_path(tmp_path: Path, png: Path) -> None:
     (tmp_path / "reference.docx").write_bytes(b"not a zip at all")
     template = Template("broken", tmp_path)
     with pytest.raises(RenderError, match=re.escape(str(template.reference_docx))):
-        DocxWriter().write(sample_document(png), template, tmp_path / "out.docx")
+        write_brief(DocxWriter(), sample_document(png), template, tmp_path / "out.docx")
 
 
 def test_missing_picture_is_a_render_error(tmp_path: Path, default_template: Template) -> None:
     with pytest.raises(RenderError, match="Figure 1"):
-        DocxWriter().write(
-            sample_document(tmp_path / "gone.png"), default_template, tmp_path / "out.docx"
+        write_brief(
+            DocxWriter(), sample_document(tmp_path / "gone.png"), default_template,
+            tmp_path / "out.docx",
         )
 
 
@@ -443,7 +446,8 @@ def test_unwritable_output_is_a_render_error(
     tmp_path: Path, png: Path, default_template: Template
 ) -> None:
     with pytest.raises(RenderError, match="cannot write"):
-        DocxWriter().write(sample_document(png), default_template, tmp_path / "no" / "out.docx")
+        write_brief(DocxWriter(), sample_document(png), default_template,
+                    tmp_path / "no" / "out.docx")
 
 
 # ----------------------------------------------------------------- LibreOffice
@@ -486,6 +490,6 @@ def test_document_language_keeps_the_reference_region(
     document = sample_document(png)
     document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, lang=lang))
     out = tmp_path / "brief.docx"
-    DocxWriter().write(document, default_template, out)
+    write_brief(DocxWriter(), document, default_template, out)
     styles = part(out, "word/styles.xml")
     assert styles.xpath("w:docDefaults//w:lang/@w:val", namespaces=NS) == [expected]

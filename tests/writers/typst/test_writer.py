@@ -3,6 +3,7 @@ poppler (pdftotext, pdffonts), the tools a user has."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     KeyPoints,
+    Labels,
     Link,
     ListBlock,
     Metadata,
@@ -34,6 +36,7 @@ from briefgen.model.nodes import (
 from briefgen.errors import RenderError, TemplateError
 from briefgen.templating.template import Template
 from briefgen.writers.typst import TypstWriter
+from tests.writers.conftest import write_brief
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -175,7 +178,7 @@ def template() -> Template:
 def pdf(tmp_path: Path, svg_file: Path, template: Template) -> Path:
     out = tmp_path / "brief.pdf"
     writer = TypstWriter()
-    writer.write(sample_document(svg_file), template, out)
+    write_brief(writer, sample_document(svg_file), template, out)
     assert writer.warnings == []  # e.g. no font family of the template is missing
     return out
 
@@ -220,7 +223,7 @@ def test_writes_exactly_out_and_removes_the_build_folder(
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    TypstWriter().write(sample_document(svg_file), template, out_dir / "x.tmp")
+    write_brief(TypstWriter(), sample_document(svg_file), template, out_dir / "x.tmp")
     assert [p.name for p in out_dir.iterdir()] == ["x.tmp"]
     assert (out_dir / "x.tmp").read_bytes().startswith(b"%PDF-")
     assert list(scratch.iterdir()) == []
@@ -228,8 +231,8 @@ def test_writes_exactly_out_and_removes_the_build_folder(
 
 def test_two_builds_are_byte_identical(tmp_path: Path, svg_file: Path, template: Template) -> None:
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    TypstWriter().write(sample_document(svg_file), template, a)
-    TypstWriter().write(sample_document(svg_file), template, b)
+    write_brief(TypstWriter(), sample_document(svg_file), template, a)
+    write_brief(TypstWriter(), sample_document(svg_file), template, b)
     assert a.read_bytes() == b.read_bytes()
 
 
@@ -300,6 +303,27 @@ def test_text_in_reading_order(pdf: Path) -> None:
 
 
 @needs_poppler
+@pytest.mark.parametrize("name", ["default", "memo"])
+def test_captions_and_recommendations_print_the_models_labels(
+    tmp_path: Path, svg_file: Path, name: str
+) -> None:
+    # brief.typ reads these from meta.json; the DOCX writer prints the same ones.
+    labels = Labels(figure="Abbildung", table="Tabelle", recommendation="Empfehlung",
+                    lead="Zuständig", timeframe="Zeitrahmen", indicator="Indikator",
+                    evidence="Belege")
+    document = dataclasses.replace(sample_document(svg_file), labels=labels)
+    out = tmp_path / "labels.pdf"
+    write_brief(TypstWriter(), document, Template(name, REPO / "templates" / name), out)
+    text = flat(pdftotext(out))
+    for printed in ("Abbildung 3: Soldiers to police", "Tabelle 2: Estimates of IS-K",
+                    "Empfehlung 1: Raise the police share", "Zuständig UN DPO",
+                    "Zeitrahmen Next mandate renewal", "Belege UN"):
+        assert printed in text
+    for english in ("Figure 3", "Table 2", "Recommendation 1", "Lead", "Timeframe"):
+        assert english not in text
+
+
+@needs_poppler
 def test_header_marking_and_page_x_of_y(pdf: Path) -> None:
     pages = pdftotext(pdf).split("\f")[:-1]
     assert len(pages) >= 2  # the sample document runs over a page
@@ -341,7 +365,7 @@ def test_hostile_metadata_prints_literally(tmp_path: Path, template: Template) -
                     marking='"] #panic()', date="2021-06-30", date_text="30 June 2021")
     doc = Document(meta=meta, body=(Heading(1, (Text("S"),)), Paragraph((Text("p"),))))
     out = tmp_path / "h.pdf"
-    TypstWriter().write(doc, template, out)
+    write_brief(TypstWriter(), doc, template, out)
     assert PdfReader(out).metadata.title == title
     text = flat(pdftotext(out))
     for piece in (title, "= heading //c /* */", "`x`", '"] #PANIC()'):
@@ -354,7 +378,7 @@ def test_hostile_metadata_prints_literally(tmp_path: Path, template: Template) -
 def test_heading_levels_are_repaired_for_pdf_ua(tmp_path: Path, template: Template) -> None:
     doc = Document(Metadata(title="t", date="2021-01-01"),
                    (Heading(2, (Text("starts at two"),)), Heading(3, (Text("skips"),))))
-    TypstWriter().write(doc, template, tmp_path / "h.pdf")
+    write_brief(TypstWriter(), doc, template, tmp_path / "h.pdf")
     kinds = structure(tmp_path / "h.pdf")
     assert len(kinds["/H1"]) == 1 and len(kinds["/H2"]) == 1
 
@@ -364,14 +388,15 @@ def test_figure_without_alt_text_gets_its_caption(
 ) -> None:
     fig = Figure(number=1, caption="Troops", alt="", source=(), png=None, svg=svg_file)
     out = tmp_path / "f.pdf"
-    TypstWriter().write(Document(Metadata(title="t"), (fig,)), template, out)
+    write_brief(TypstWriter(), Document(Metadata(title="t"), (fig,)), template, out)
     assert structure(out)["/Figure"][0]["/Alt"] == "Troops"
 
 
 def test_figure_without_picture_is_a_render_error(tmp_path: Path, template: Template) -> None:
     fig = Figure(number=1, caption="c", alt="a", source=(), png=None, svg=None)
     with pytest.raises(RenderError, match="figure 1"):
-        TypstWriter().write(Document(Metadata(title="t"), (fig,)), template, tmp_path / "f.pdf")
+        write_brief(TypstWriter(), Document(Metadata(title="t"), (fig,)), template,
+                    tmp_path / "f.pdf")
 
 
 def test_compile_error_is_a_render_error_naming_the_template_line(
@@ -384,8 +409,8 @@ def test_compile_error_is_a_render_error_naming_the_template_line(
     typ.write_text("\n".join(lines + ["#let brief-bibliography(entries) = 1.nosuch()"]) + "\n",
                    encoding="utf-8")
     with pytest.raises(RenderError) as caught:
-        TypstWriter().write(sample_document(svg_file), Template("broken", broken),
-                            tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("broken", broken),
+                    tmp_path / "x.pdf")
     report = caught.value.report()
     assert f"{typ}:{len(lines) + 1}" in report
     assert "nosuch" in report and "main.typ (generated)" in report
@@ -400,13 +425,14 @@ def test_typst_cannot_read_outside_the_build_folder(
     with (nosy / "brief.typ").open("a", encoding="utf-8") as typ:
         typ.write('\n#let brief-bibliography(entries) = read("/etc/passwd")\n')
     with pytest.raises(RenderError, match="(?i)access denied|outside|not found|root"):
-        TypstWriter().write(sample_document(svg_file), Template("nosy", nosy), tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("nosy", nosy),
+                    tmp_path / "x.pdf")
 
 
 def test_template_without_brief_typ_is_a_template_error(tmp_path: Path, svg_file: Path) -> None:
     with pytest.raises(TemplateError, match="brief.typ"):
-        TypstWriter().write(sample_document(svg_file), Template("empty", tmp_path),
-                            tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("empty", tmp_path),
+                    tmp_path / "x.pdf")
 
 
 def test_writer_interface() -> None:
@@ -422,8 +448,8 @@ def test_typst_messages_name_the_template_folder_never_the_temporary_one(
     with (missing / "brief.typ").open("a", encoding="utf-8") as typ:
         typ.write('\n#let brief-bibliography(entries) = read("no-such-asset.txt")\n')
     with pytest.raises(RenderError) as caught:
-        TypstWriter().write(sample_document(svg_file), Template("missing", missing),
-                            tmp_path / "x.pdf")
+        write_brief(TypstWriter(), sample_document(svg_file), Template("missing", missing),
+                    tmp_path / "x.pdf")
     report = caught.value.report()
     assert str(missing / "no-such-asset.txt") in report
     assert "briefgen-typst-" not in report

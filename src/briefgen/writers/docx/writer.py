@@ -20,7 +20,7 @@ from briefgen.errors import RenderError, TemplateError
 from briefgen.model.nodes import Document, Metadata
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
-from briefgen.templating.values import placeholder_values
+from briefgen.templating.values import values_of
 from briefgen.writers.docx import _oxml
 from briefgen.writers.docx.cover import fill_story, story_has_placeholders
 from briefgen.writers.docx import styles as S
@@ -59,10 +59,11 @@ class DocxWriter:
 
     def write(self, document: Document, template: Template, out: Path) -> None:
         """Write ``document`` to exactly ``out``; RenderError for anything the user can fix."""
+        # The values were resolved from the metadata before it was made XML-safe here.
+        values = sanitize(values_of(template))
         document = sanitize(document)
         self.warnings = []
         word = open_reference(template.reference_docx, self.warnings.append)
-        values = template.values or placeholder_values(document.meta, template.settings)
         origin = str(template.reference_docx)
         styles = StyleSheet(word)
         styles.ensure_all()
@@ -75,7 +76,7 @@ class DocxWriter:
         _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer
         for index, section in enumerate(word.sections):
-            write_header_footer(section, document.meta, styles, even_pages, values, origin,
+            write_header_footer(section, document.meta, styles, values, even_pages, origin,
                                 first_section=index == 0)
         _drop_orphans(word)
         set_properties(word, document.meta)
@@ -188,8 +189,8 @@ def write_header_footer(
     section: Section,
     meta: Metadata,
     styles: StyleSheet,
+    values: Mapping[str, str],
     even_pages: bool = False,
-    values: Mapping[str, str] | None = None,
     origin: str = "reference.docx",
     first_section: bool = True,
 ) -> None:
@@ -197,7 +198,6 @@ def write_header_footer(
     pages). Where the reference has none for the first section, briefgen's own: the marking
     centred in the header (nothing if there is none), "Page X of Y" in the footer.
     """
-    values = values if values is not None else placeholder_values(meta, {})
     headers = [("header", section.header)]
     footers = [("footer", section.footer)]
     if section.different_first_page_header_footer:

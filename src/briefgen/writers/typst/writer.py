@@ -9,6 +9,7 @@ process under a time and memory limit (compiler.py, the only module that imports
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from briefgen.errors import Problem, RenderError, TemplateError
 from briefgen.model.nodes import Document, Figure, ListBlock, Metadata
 from briefgen.templating.template import Template
 from briefgen.writers.timestamps import embedded_time
-from briefgen.templating.values import placeholder_values
+from briefgen.templating.values import values_of
 from briefgen.writers.typst.compiler import (
     DEFAULT_TIMEOUT_S,
     MEMORY_LIMIT_BYTES,
@@ -283,9 +284,11 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
             "lang": meta.lang,
         },
         "notes_style": document.notes_style,
+        # The words assembly chose for captions and recommendations, as the DOCX prints them.
+        "labels": dataclasses.asdict(document.labels),
         "settings": template.settings,
         # The placeholder values the DOCX cover is filled with: the same for brief.typ.
-        "values": template.values or placeholder_values(meta, template.settings),
+        "values": values_of(template),
     })
 
 

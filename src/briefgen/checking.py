@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.charts import ChartData, ChartSeries, check_colours, template_chart_style
-from briefgen.citations import STYLES
+from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.claims import Claim

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.charts.data import CHART_KINDS
-from briefgen.citations import STYLES
+from briefgen.citations.styles import STYLES
 from briefgen.spec import options as o
 
 # The kinds the chart stage draws and the styles the formatter knows, so whatever the spec may

@@ -30,7 +30,7 @@ from briefgen.spec.loader import (
     refused_links,
 )
 from briefgen.spec.options import suggest
-from briefgen.spec.schema import BriefSpec
+from briefgen.spec.schema import BriefSpec, evidence_named
 from briefgen.spec.yamlsource import LocatedYaml
 from briefgen.templating.discovery import available_templates, find_template
 
@@ -130,9 +130,10 @@ def cited_sources(spec: BriefSpec) -> list[str]:
     ids: list[str] = [e.source for e in spec.excerpts()]
     for _, text in markdown_fields(spec):
         ids += [k.source_id for c in parse_clusters(text) for k in c.keys]
-    excerpt_sources = {e.id: e.source for e in spec.excerpts() if e.id}
+    by_id = spec.excerpts_by_id()
     for rec in spec.recommendations:
-        ids += [excerpt_sources.get(name, name) for name in rec.evidence]
+        named = [evidence_named(name, by_id) for name in rec.evidence]
+        ids += [n if isinstance(n, str) else n.source for n in named]
     return list(dict.fromkeys(ids))
 
 

@@ -123,6 +123,17 @@ def test_chart_shape_and_excerpt_references(tmp_path: Path) -> None:
     assert any("unknown excerpt 'splt'; did you mean 'split'?" in p for p in problems)
 
 
+def test_evidence_names_an_excerpt_or_a_source_and_nothing_else(tmp_path: Path) -> None:
+    text = GOOD.replace("evidence: [split, ft-isisk-2021]",
+                        "evidence: [split, ft-isisk-2021, splt]")
+    spec, located = load_spec(write(tmp_path, text))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    assert problems == [
+        f"brief.yaml:{located.line('recommendations[0].evidence[2]')} "
+        "recommendations[0].evidence[2]: 'splt' is neither an excerpt id nor a source id; "
+        "did you mean 'split'?"], problems
+
+
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="top level of a spec must be a mapping"):
         load_spec(write(tmp_path, "- a\n- b\n"))

@@ -28,6 +28,7 @@ from briefgen.spec.schema import (
     SeriesSpec,
     ValueSpec,
     build_brief,
+    evidence_named,
 )
 from briefgen.spec.yamlsource import LocatedYaml, read_yaml
 
@@ -243,9 +244,11 @@ def check_references(
             ctx.problem(f"{table.key}.align", f"expected {len(table.columns)} alignments")
         for i, name in enumerate(table.excerpts):
             check_excerpt(name, f"{table.key}.excerpts[{i}]")
+    by_id = spec.excerpts_by_id()
     for rec in spec.recommendations:
         for i, name in enumerate(rec.evidence):
-            if name not in excerpt_ids and name not in known_sources:
+            named = evidence_named(name, by_id)
+            if isinstance(named, str) and named not in known_sources:
                 ctx.problem(f"{rec.key}.evidence[{i}]", f"{name!r} is neither an excerpt id nor "
                             f"a source id{o.suggest(name, ids + known_sources)}")
     for key, text in markdown_fields(spec):

@@ -39,7 +39,7 @@ from briefgen.model.nodes import (
     TableCell,
     Text,
 )
-from briefgen.spec.schema import BriefSpec, ChartSpec, ExcerptSpec, TableSpec
+from briefgen.spec.schema import BriefSpec, ChartSpec, ExcerptSpec, TableSpec, evidence_named
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _NUMERIC = re.compile(r"^[\s\d.,%$€£+\-–—~≈<>]+$")
@@ -90,7 +90,7 @@ class _Assembler:
         self.charts = charts
         self.citations = citations
         self.labels = labels
-        self.excerpts = {e.id: e for e in spec.excerpts() if e.id}
+        self.excerpts = spec.excerpts_by_id()
         self.figures = 0
         self.tables = 0
 
@@ -117,8 +117,8 @@ class _Assembler:
         """Citation refs for excerpt ids (with their paragraph) or source ids, deduplicated."""
         refs: list[CitationRef] = []
         for name in names:
-            ref = (self.ref_for_excerpt(self.excerpts[name]) if name in self.excerpts
-                   else CitationRef(name))
+            named = evidence_named(name, self.excerpts)
+            ref = CitationRef(named) if isinstance(named, str) else self.ref_for_excerpt(named)
             if ref not in refs:
                 refs.append(ref)
         return refs

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.charts import ChartData, ChartSeries, check_colours, template_chart_style
-from briefgen.citations import STYLES
+from briefgen.charts import ChartData, check_colours, template_chart_style
+from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.claims import Claim
@@ -20,9 +20,11 @@ from briefgen.locators import check_locators
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.markup.links import link_target, refusal
 from briefgen.spec.loader import (
+    chart_data_of,
     check_references,
     display_path,
     find_corpus,
+    located_chart_problems,
     load_chart_data,
     load_spec,
     markdown_fields,
@@ -30,7 +32,7 @@ from briefgen.spec.loader import (
     refused_links,
 )
 from briefgen.spec.options import suggest
-from briefgen.spec.schema import BriefSpec
+from briefgen.spec.schema import BriefSpec, evidence_named
 from briefgen.spec.yamlsource import LocatedYaml
 from briefgen.templating.discovery import available_templates, find_template
 
@@ -130,9 +132,10 @@ def cited_sources(spec: BriefSpec) -> list[str]:
     ids: list[str] = [e.source for e in spec.excerpts()]
     for _, text in markdown_fields(spec):
         ids += [k.source_id for c in parse_clusters(text) for k in c.keys]
-    excerpt_sources = {e.id: e.source for e in spec.excerpts() if e.id}
+    by_id = spec.excerpts_by_id()
     for rec in spec.recommendations:
-        ids += [excerpt_sources.get(name, name) for name in rec.evidence]
+        named = [evidence_named(name, by_id) for name in rec.evidence]
+        ids += [n if isinstance(n, str) else n.source for n in named]
     return list(dict.fromkeys(ids))
 
 
@@ -155,19 +158,11 @@ def chart_data(spec: BriefSpec, located: LocatedYaml) -> dict[str, ChartData]:
     datas = {}
     for chart in spec.charts():
         try:
-            datas[chart.key] = ChartData(
-                kind=chart.kind,
-                title=chart.title,
-                categories=tuple(chart.categories),
-                series=tuple(ChartSeries(s.name, tuple(float(v.value) for v in s.values))
-                             for s in chart.series),
-                unit=chart.unit,
-            )
+            datas[chart.key] = chart_data_of(chart, located)
             check_colours(datas[chart.key])
         except ChartError as exc:
-            for p in exc.problems or [Problem(None, None, "", str(exc))]:
-                key = f"{chart.key}.{p.key}" if p.key else chart.key
-                problems.append(Problem(located.file, located.line(key), key, p.message))
+            problems += (exc.problems if chart.key not in datas
+                         else located_chart_problems(chart.key, exc, located))
     if problems:
         raise ChartError(f"{located.file}: {len(problems)} chart problem"
                          f"{'s' if len(problems) != 1 else ''}", problems)

@@ -19,7 +19,7 @@ from briefgen.assemble import ChartPicture, assemble
 from briefgen.bundle import bundle_contents, write_bundle
 from briefgen.charts import IMAGE_TYPES, draw_charts, template_chart_style
 from briefgen.checking import Checked, chart_data, check, cited_sources, refuse_warnings
-from briefgen.citations import CitationFormatter
+from briefgen.citations import DEFAULT_STYLE, CitationFormatter
 from briefgen.errors import BriefgenError
 from briefgen.evidence import manifest
 from briefgen.model.nodes import Document
@@ -32,9 +32,6 @@ from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S, FORMATS, writer_for
 
 __all__ = ["BuildOptions", "BuildResult", "Checked", "build", "build_document", "check",
            "cited_sources", "output_stem", "refuse_warnings"]
-
-DEFAULT_STYLE = "chicago-note-bibliography"
-
 
 @dataclass(frozen=True)
 class BuildOptions:

@@ -114,13 +114,51 @@ def test_citation_key_and_uncited_quotation_are_located(tmp_path: Path) -> None:
     assert any("cites no source" in p and p.startswith("brief.yaml:7") for p in problems), problems
 
 
+VALUES = "sections[0].charts[0].series[0].values"
+
+
 def test_chart_shape_and_excerpt_references(tmp_path: Path) -> None:
     text = GOOD.replace("values: [13, {value: 2, excerpt: split}]", "values: [13, 2, 5]")
     text = text.replace("excerpt: split\nrecommendations", "excerpt: splt\nrecommendations")
     spec, located = load_spec(write(tmp_path, text))
     problems = [str(p) for p in check_references(spec, located, SOURCES)]
-    assert any("expected 2 values (one per category) but received 3" in p for p in problems)
+    # The chart rules are charts/data's, reported at the series' place in the spec.
+    assert any(p.startswith(f"brief.yaml:{located.line(VALUES)} {VALUES}: ")
+               and '"MINUSMA" has 3 values but the chart has 2 categories' in p
+               for p in problems), problems
     assert any("unknown excerpt 'splt'; did you mean 'split'?" in p for p in problems)
+
+
+def test_evidence_names_an_excerpt_or_a_source_and_nothing_else(tmp_path: Path) -> None:
+    text = GOOD.replace("evidence: [split, ft-isisk-2021]",
+                        "evidence: [split, ft-isisk-2021, splt]")
+    spec, located = load_spec(write(tmp_path, text))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    assert problems == [
+        f"brief.yaml:{located.line('recommendations[0].evidence[2]')} "
+        "recommendations[0].evidence[2]: 'splt' is neither an excerpt id nor a source id; "
+        "did you mean 'split'?"], problems
+
+
+def test_every_chart_rule_is_reported_with_the_other_problems(tmp_path: Path) -> None:
+    # A negative part of a whole (a charts/data rule) and an unknown excerpt, in one report.
+    text = GOOD.replace("values: [13, {value: 2, excerpt: split}]", "values: [13, -2]")
+    text = text.replace("evidence: [split, ft-isisk-2021]", "evidence: [splt]")
+    spec, located = load_spec(write(tmp_path, text))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    negative = f"{VALUES}[1]"
+    assert any(p.startswith(f"brief.yaml:{located.line(negative)} {negative}: ")
+               and "cannot be negative" in p for p in problems), problems
+    assert any("'splt' is neither an excerpt id nor a source id" in p for p in problems)
+
+
+def test_a_chart_with_no_data_at_all_is_told_both_ways_to_give_it(tmp_path: Path) -> None:
+    chart = GOOD[GOOD.index("        categories:"):GOOD.index("recommendations:")]
+    spec, located = load_spec(write(tmp_path, GOOD.replace(chart, "")))
+    problems = [str(p) for p in check_references(spec, located, SOURCES)]
+    assert problems == [f"brief.yaml:{located.line('sections[0].charts[0]')} "
+                        "sections[0].charts[0]: a chart needs categories and series, or "
+                        "data: a CSV file"], problems
 
 
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:

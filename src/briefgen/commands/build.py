@@ -74,6 +74,8 @@ def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from briefgen.citations.styles import styles_help
+
     build = sub.add_parser("build", help="build briefs into DOCX and PDF")
     build.add_argument("specs", nargs="+", type=Path, metavar="SPEC",
                        help="brief spec files, or folders whose *.yaml specs are all built")
@@ -84,8 +86,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--template", type=Path, default=None, metavar="DIR",
                        help="a template folder, overriding the spec's template")
     build.add_argument("--style", default="", metavar="STYLE",
-                       help="citation style: chicago-note-bibliography (default), apa, "
-                            "chicago-author-date")
+                       help=f"citation style: {styles_help()}")
     build.add_argument("--bundle", action="store_true",
                        help="also write <date>-<name>.zip: the DOCX, the PDF, each chart (PNG, "
                             "SVG, CSV data), the evidence manifest and a README naming the sources")

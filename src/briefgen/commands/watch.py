@@ -13,6 +13,7 @@ EXIT_OK, EXIT_USER_ERROR = 0, 1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from briefgen.citations.styles import DEFAULT_STYLE
     from briefgen.commands.build import _formats, add_timeout_argument, formats_help
 
     watch = sub.add_parser("watch", help="rebuild a brief whenever one of its files is saved")
@@ -24,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     watch.add_argument("--template", type=Path, default=None, metavar="DIR",
                        help="a template folder, overriding the spec's template")
     watch.add_argument("--style", default="", metavar="STYLE",
-                       help="citation style (default: the spec's, else chicago-note-bibliography)")
+                       help=f"citation style (default: the spec's, else {DEFAULT_STYLE})")
     add_timeout_argument(watch)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from briefgen.confine import CHART_DATA, RefusedFile, read_confined
 from briefgen.csv_cells import unguarded
-from briefgen.errors import Problem, SpecError
+from briefgen.charts.data import ChartData, ChartSeries
+from briefgen.errors import ChartError, Problem, SpecError
 from briefgen.markup.citekeys import inline_quotations, parse_clusters
 from briefgen.markup.links import link_target, refusal
 from briefgen.spec import options as o
@@ -28,6 +29,7 @@ from briefgen.spec.schema import (
     SeriesSpec,
     ValueSpec,
     build_brief,
+    evidence_named,
 )
 from briefgen.spec.yamlsource import LocatedYaml, read_yaml
 
@@ -220,15 +222,15 @@ def check_references(
             ctx.problem(key, f"unknown excerpt {name!r}{o.suggest(name, ids)}")
 
     for chart in spec.charts():
-        if not chart.data:
-            if not chart.categories:
-                ctx.problem(chart.key, "a chart needs categories and series, or data: a CSV file")
-            if not chart.series:
-                ctx.problem(chart.key, "a chart needs at least one series")
+        if not (chart.data or chart.categories or chart.series):
+            ctx.problem(chart.key, "a chart needs categories and series, or data: a CSV file")
+        else:
+            # The rules are charts/data's, the one place that says what a chart can show.
+            try:
+                chart_data_of(chart, located)
+            except ChartError as exc:
+                ctx.problems.extend(exc.problems)
         for series in chart.series:
-            if len(series.values) != len(chart.categories):
-                ctx.problem(f"{series.key}.values", f"expected {len(chart.categories)} values "
-                            f"(one per category) but received {len(series.values)}")
             for value in series.values:
                 if value.excerpt:
                     check_excerpt(value.excerpt, value.key)
@@ -243,9 +245,11 @@ def check_references(
             ctx.problem(f"{table.key}.align", f"expected {len(table.columns)} alignments")
         for i, name in enumerate(table.excerpts):
             check_excerpt(name, f"{table.key}.excerpts[{i}]")
+    by_id = spec.excerpts_by_id()
     for rec in spec.recommendations:
         for i, name in enumerate(rec.evidence):
-            if name not in excerpt_ids and name not in known_sources:
+            named = evidence_named(name, by_id)
+            if isinstance(named, str) and named not in known_sources:
                 ctx.problem(f"{rec.key}.evidence[{i}]", f"{name!r} is neither an excerpt id nor "
                             f"a source id{o.suggest(name, ids + known_sources)}")
     for key, text in markdown_fields(spec):
@@ -264,6 +268,36 @@ def check_references(
                     f"the quotation \"{_short(quotation.quote)}\" cites no source; add [@source-id] "
                     "after it in the same paragraph"))
     return ctx.problems
+
+
+def chart_data_of(chart: ChartSpec, located: LocatedYaml) -> ChartData:
+    """The drawable data of ``chart``; ChartError, with every rule of charts/data the chart
+    breaks at its key path and line in the spec, when no chart could draw it."""
+    series: list[ChartSeries] = []
+    problems: list[Problem] = []
+    for i, s in enumerate(chart.series):
+        try:
+            series.append(ChartSeries(s.name, tuple(float(v.value) for v in s.values)))
+        except ChartError as exc:
+            problems += located_chart_problems(f"{chart.key}.series[{i}]", exc, located)
+    if not problems:
+        try:
+            return ChartData(kind=chart.kind, title=chart.title,
+                             categories=tuple(chart.categories), series=tuple(series),
+                             unit=chart.unit)
+        except ChartError as exc:
+            problems = located_chart_problems(chart.key, exc, located)
+    count = len(problems)
+    raise ChartError(f"{located.file}: {count} chart problem{'s' if count != 1 else ''}",
+                     problems)
+
+
+def located_chart_problems(key: str, error: ChartError, located: LocatedYaml) -> list[Problem]:
+    """``error``'s problems (charts know no file) at their places in the spec: each problem's
+    key is relative to ``key``, the key path of the chart or series it is about."""
+    return [Problem(located.file, located.line(f"{key}.{p.key}" if p.key else key),
+                    f"{key}.{p.key}" if p.key else key, p.message)
+            for p in error.problems or [Problem(None, None, "", str(error))]]
 
 
 def refused_links(spec: BriefSpec, located: LocatedYaml) -> list[Problem]:

@@ -6,12 +6,13 @@ verification, chart drawing) can point at the place in the file that is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from briefgen.charts.data import CHART_KINDS
-from briefgen.citations import STYLES
+from briefgen.citations.styles import STYLES
 from briefgen.spec import options as o
 
 # The kinds the chart stage draws and the styles the formatter knows, so whatever the spec may
@@ -130,6 +131,13 @@ class RecommendationSpec:
     key: str
 
 
+def evidence_named(name: str, excerpts_by_id: Mapping[str, ExcerptSpec]) -> ExcerptSpec | str:
+    """What a recommendation's ``evidence:`` entry names: the excerpt with that id, else (a
+    str) the source with that id. An excerpt id is looked up first, so an excerpt may share
+    its source's id; whether a source of that id exists is the loader's check."""
+    return excerpts_by_id.get(name, name)
+
+
 @dataclass(frozen=True)
 class MemoSpec:
     """The memo head's lines the rest of the spec does not give ("" where not given).
@@ -172,6 +180,15 @@ class BriefSpec:
     def excerpts(self) -> list[ExcerptSpec]:
         """Every excerpt, evidence first, then by section, in document order."""
         return [*self.evidence, *(e for s in self.sections for e in s.excerpts)]
+
+    def excerpts_by_id(self) -> dict[str, ExcerptSpec]:
+        """The excerpts that have an id, by id (the first, should an id be used twice: the
+        loader refuses that)."""
+        by_id: dict[str, ExcerptSpec] = {}
+        for excerpt in self.excerpts():
+            if excerpt.id:
+                by_id.setdefault(excerpt.id, excerpt)
+        return by_id
 
     def charts(self) -> list[ChartSpec]:
         return [c for s in self.sections for c in s.charts]

@@ -28,7 +28,6 @@ from typing import IO, Any
 
 import briefgen
 
-DEFAULT_TIMEOUT_S = 120.0
 # Typst's downloader honours these; see CompilerProcess.start.
 _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 _NO_NETWORK = "http://127.0.0.1:9"

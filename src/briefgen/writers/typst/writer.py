@@ -24,8 +24,8 @@ from briefgen.model.nodes import Document, Figure, ListBlock, Metadata
 from briefgen.templating.template import Template
 from briefgen.writers.timestamps import embedded_time
 from briefgen.templating.values import values_of
+from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S
 from briefgen.writers.typst.compiler import (
-    DEFAULT_TIMEOUT_S,
     MEMORY_LIMIT_BYTES,
     CompileFailed,
     CompileRequest,
@@ -71,7 +71,7 @@ class TypstWriter:
     suffix = ".pdf"
     image_types: tuple[str, ...] = ("svg",)
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(self, timeout: float = DEFAULT_COMPILE_TIMEOUT_S) -> None:
         self.warnings: list[str] = []
         self.timeout = timeout
         # Started now, so the child's start-up overlaps checking and assembling the brief.
@@ -149,7 +149,7 @@ def main_source(
 
 
 def compile_build(build: Path, template: Template, stamp: int,
-                  timeout: float = DEFAULT_TIMEOUT_S) -> tuple[bytes, list[str]]:
+                  timeout: float = DEFAULT_COMPILE_TIMEOUT_S) -> tuple[bytes, list[str]]:
     """Compile build/main.typ to PDF/UA-1 bytes and Typst's warnings, in the compiler child
     (writers/typst/compiler.py), within ``timeout`` seconds and its memory limit.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.charts import ChartData, check_colours, template_chart_style
+from briefgen.charts import ChartData, ChartStyle, check_colours, template_chart_style
 from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
@@ -35,6 +35,7 @@ from briefgen.spec.options import suggest
 from briefgen.spec.schema import BriefSpec, evidence_named
 from briefgen.spec.yamlsource import LocatedYaml
 from briefgen.templating.discovery import available_templates, find_template
+from briefgen.templating.template import Template
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Checked:
     located: LocatedYaml
     catalog: SourceCatalog
     evidence: Evidence
+    # Found and checked here, so a build neither looks them up nor validates them again.
+    template: Template
+    chart_style: ChartStyle
+    charts: dict[str, ChartData]
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -94,12 +99,12 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
                         sorted(problems, key=lambda p: p.line or 0))
     found = find_template(spec.template, project_root(spec.path), template)  # its own problems
-    template_chart_style(found.colours, str(found.file("template.yaml")))  # its chart colours
-    chart_data(spec, located)
+    chart_style = template_chart_style(found.colours, str(found.file("template.yaml")))
+    charts = chart_data(spec, located)
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
     located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
-    return Checked(spec, located, catalog, evidence)
+    return Checked(spec, located, catalog, evidence, found, chart_style, charts)
 
 
 def refused_source_links(spec: BriefSpec, catalog: SourceCatalog) -> list[Problem]:

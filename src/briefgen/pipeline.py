@@ -17,16 +17,15 @@ from pathlib import Path
 
 from briefgen.assemble import ChartPicture, assemble
 from briefgen.bundle import bundle_contents, write_bundle
-from briefgen.charts import IMAGE_TYPES, draw_charts, template_chart_style
-from briefgen.checking import Checked, chart_data, check, cited_sources, refuse_warnings
+from briefgen.charts import IMAGE_TYPES, draw_charts
+from briefgen.checking import Checked, check, cited_sources, refuse_warnings
 from briefgen.citations import DEFAULT_STYLE, CitationFormatter
 from briefgen.errors import BriefgenError
 from briefgen.evidence import manifest
 from briefgen.model.nodes import Document
 from briefgen.outputs import PendingOutputs, default_cache_dir, remove_stale_temporaries
-from briefgen.spec.loader import display_path, project_root
+from briefgen.spec.loader import display_path
 from briefgen.spec.schema import BriefSpec
-from briefgen.templating.discovery import find_template
 from briefgen.templating.values import with_values
 from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S, FORMATS, writer_for
 
@@ -63,11 +62,8 @@ def build_document(checked: Checked, options: BuildOptions,
     files are None in the model), citations formatted."""
     spec = checked.spec
     cache_dir = options.cache_dir or default_cache_dir()
-    # The template's colours (template.yaml) are the charts' colours.
-    template = find_template(spec.template, project_root(spec.path), options.template)
-    chart_style = template_chart_style(template.colours, str(template.file("template.yaml")))
-    charts = draw_charts(chart_data(spec, checked.located), cache_dir / "charts", image_types,
-                         chart_style)
+    # In the template's colours (template.yaml), as check found them.
+    charts = draw_charts(checked.charts, cache_dir / "charts", image_types, checked.chart_style)
     pictures = {key: ChartPicture(images.png if "png" in image_types else None,
                                   images.svg if "svg" in image_types else None, images.width_cm)
                 for key, images in charts.images.items()}
@@ -105,8 +101,7 @@ def build(
         kind for kind in IMAGE_TYPES if options.bundle or kind in needed))
     say("assembled")
     spec = checked.spec
-    template = find_template(spec.template, project_root(spec.path), options.template)
-    template = with_values(template, document.meta)
+    template = with_values(checked.template, document.meta)
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

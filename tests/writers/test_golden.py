@@ -21,7 +21,8 @@ import pytest
 from lxml import etree
 
 from briefgen.model.nodes import Document
-from briefgen.pipeline import BuildOptions, build_document, check, project_root
+from briefgen.pipeline import BuildOptions, build_document, check
+from briefgen.spec.loader import project_root
 from briefgen.templating.discovery import BUNDLED_TEMPLATES, find_template
 from briefgen.templating.values import with_values
 from briefgen.writers.docx import DocxWriter

@@ -107,7 +107,7 @@ def read_confined(path: Path, folder: Path, kind: FileKind) -> bytes:
 
 def _check_status(path: Path, status: os.stat_result, kind: FileKind) -> None:
     if not stat.S_ISREG(status.st_mode):
-        raise RefusedFile(path, f"refused: the {kind.name} is {_what(status.st_mode)}, "
+        raise RefusedFile(path, f"refused: the {kind.name} is {kind_of_file(status.st_mode)}, "
                                 "not a regular file")
     if status.st_nlink > 1:
         # Inside the folder by its path, but the same file may have a name anywhere on the
@@ -126,7 +126,8 @@ def _too_large(kind: FileKind, size: int, while_reading: bool = False) -> str:
             f"is {kind.limit:,} bytes{mib}")
 
 
-def _what(mode: int) -> str:
+def kind_of_file(mode: int) -> str:
+    """What a file of ``mode`` (os.stat) is, in words: "a folder", "a named pipe", ..."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):

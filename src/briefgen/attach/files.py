@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen import outputs
+from briefgen.confine import kind_of_file
 from briefgen.errors import BriefgenError
 
 
@@ -21,7 +22,8 @@ def readable_input(path: Path, role: str) -> None:
     if not path.exists():
         raise AttachError(f"{path}: no such {role} file")
     if not path.is_file():
-        raise AttachError(f"{path}: expected the {role} to be a file, but it is a folder")
+        what = kind_of_file(path.stat().st_mode)
+        raise AttachError(f"{path}: expected the {role} to be a file, but it is {what}")
     try:
         with path.open("rb"):
             pass

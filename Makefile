@@ -7,9 +7,9 @@ BRIEFGEN := $(VENV)/bin/briefgen
 
 # Fonts the templates name (Noto Serif/Sans, Noto Naskh Arabic for the Arabic line, Amiri as
 # fallback), Noto Color Emoji (Typst's PDF/UA refuses a glyph no font has, so an emoji in a
-# spec would fail the PDF), poppler-utils for pdftotext/pdftoppm; LibreOffice only for tests.
+# spec would fail the PDF), poppler-utils for pdftotext/pdftoppm; LibreOffice and Chromium only for tests (Chromium drives the preview tests).
 APT_RUNTIME := fonts-noto-core fonts-hosny-amiri fonts-liberation2 fonts-noto-color-emoji poppler-utils
-APT_TEST := libreoffice-writer-nogui
+APT_TEST := libreoffice-writer-nogui chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Every install takes the exact versions in constraints.txt (made by `make lock`); pyproject.toml

@@ -1,5 +1,9 @@
 """The one module that imports citeproc-py: loads a CSL style once, repairs it, renders HTML.
 
+It also imports lxml, which citeproc-py is built on: the style is parsed by a parser of ours
+(no network, no comments) whose element classes are the repaired ones below. lxml is otherwise
+the OOXML layer's (writers/docx, attach); here it is part of citeproc-py's room.
+
 Everything else in briefgen sees plain strings: citation clusters and bibliography entries as
 citeproc-py's HTML (``<i>``, ``<b>``, escaped text), turned into runs by ``citations.html_runs``.
 

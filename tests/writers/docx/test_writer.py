@@ -359,6 +359,25 @@ def test_no_marking_leaves_the_header_empty(
     assert "".join(p.text for p in header.paragraphs) == ""
 
 
+def test_builtin_cover_and_header_take_template_defaults(
+    tmp_path: Path, png: Path, default_template: Template
+) -> None:
+    """A reference with no designed cover or header still prints what template.yaml's
+    ``defaults:`` give, as a designed one would through its placeholders."""
+    document = sample_document(png, marking="")
+    document = dataclasses.replace(document, meta=dataclasses.replace(document.meta,
+                                                                      organisation=""))
+    settings = {**default_template.settings,
+                "defaults": {"organisation": "Desk of Invented Affairs", "marking": "OFFICIAL"}}
+    template = dataclasses.replace(default_template, settings=settings)
+    out = tmp_path / "brief.docx"
+    write_brief(DocxWriter(), document, template, out)
+    word = docx.Document(str(out))
+    assert [p.text for p in word.sections[0].header.paragraphs] == ["OFFICIAL"]
+    details = styled(word, S.COVER_DETAILS)
+    assert len(details) == 1 and details[0].endswith("Desk of Invented Affairs")
+
+
 def test_footer_says_page_x_of_y(built: Built) -> None:
     word = docx.Document(str(built.path))
     footer = word.sections[0].footer

@@ -68,7 +68,7 @@ class DocxWriter:
         styles = StyleSheet(word)
         styles.ensure_all()
 
-        back_matter = place_cover(word, document.meta, styles, values, origin)
+        back_matter = place_cover(word, styles, values, origin)
         numbered = bool(template.settings.get("numbered_paragraphs"))
         renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
         renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels)
@@ -76,7 +76,7 @@ class DocxWriter:
         _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer
         for index, section in enumerate(word.sections):
-            write_header_footer(section, document.meta, styles, values, even_pages, origin,
+            write_header_footer(section, styles, values, even_pages, origin,
                                 first_section=index == 0)
         _drop_orphans(word)
         set_properties(word, document.meta)
@@ -138,7 +138,7 @@ def text_width(section: Section) -> Length:
 
 
 def place_cover(
-    word: WordDocument, meta: Metadata, styles: StyleSheet, values: Mapping[str, str], origin: str
+    word: WordDocument, styles: StyleSheet, values: Mapping[str, str], origin: str
 ) -> list[_oxml.Element]:
     """Make the top of the brief and return what goes after the generated body.
 
@@ -151,7 +151,7 @@ def place_cover(
     body = word.element.body
     if not story_has_placeholders(body):
         _oxml.clear_content(body)
-        write_cover(word, meta, styles)
+        write_cover(word, values, styles)
         return []
     marker = fill_story(body, values, f"{origin} (cover)", drop_emptied=True).body_marker
     if marker is None:
@@ -159,16 +159,15 @@ def place_cover(
     return _oxml.split_body_at(marker)
 
 
-def write_cover(word: WordDocument, meta: Metadata, styles: StyleSheet) -> None:
-    """briefgen's own cover, for a reference that designs none: title, subtitle, and one line
-    of date, authors, organisation."""
-    word.add_paragraph(meta.title, style=styles.paragraph(S.TITLE))
-    if meta.subtitle:
-        word.add_paragraph(meta.subtitle, style=styles.paragraph(S.SUBTITLE))
-    details = [meta.date_text or meta.date, ", ".join(meta.authors), meta.organisation]
-    line = " · ".join(d for d in details if d)
-    if line:
-        word.add_paragraph(line, style=styles.paragraph(S.COVER_DETAILS))
+def write_cover(word: WordDocument, values: Mapping[str, str], styles: StyleSheet) -> None:
+    """briefgen's own cover, for a reference that designs none: title, subtitle, and the byline
+    (date · authors · organisation). From the placeholder values, as a designed cover would
+    be, so template.yaml's defaults (an organisation) reach it too."""
+    word.add_paragraph(values["title"], style=styles.paragraph(S.TITLE))
+    if values["subtitle"]:
+        word.add_paragraph(values["subtitle"], style=styles.paragraph(S.SUBTITLE))
+    if values["byline"]:
+        word.add_paragraph(values["byline"], style=styles.paragraph(S.COVER_DETAILS))
 
 
 class NumberedParagraphRenderer(BodyRenderer):
@@ -187,7 +186,6 @@ class NumberedParagraphRenderer(BodyRenderer):
 
 def write_header_footer(
     section: Section,
-    meta: Metadata,
     styles: StyleSheet,
     values: Mapping[str, str],
     even_pages: bool = False,
@@ -213,14 +211,15 @@ def write_header_footer(
             story.is_linked_to_previous = False
             _oxml.clear_content(story._element)
             if where.endswith("header"):
-                _builtin_header(story, meta, styles)
+                _builtin_header(story, values, styles)
             else:
                 _builtin_footer(story, styles)
 
 
-def _builtin_header(header: _Header, meta: Metadata, styles: StyleSheet) -> None:
-    if meta.marking:
-        header.add_paragraph(meta.marking, style=styles.paragraph(S.MARKING))
+def _builtin_header(header: _Header, values: Mapping[str, str], styles: StyleSheet) -> None:
+    # The placeholder value, so a marking template.yaml gives by default is printed as well.
+    if values["marking"]:
+        header.add_paragraph(values["marking"], style=styles.paragraph(S.MARKING))
     else:
         header.add_paragraph(style=styles.paragraph(S.HEADER))
 

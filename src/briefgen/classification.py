@@ -213,8 +213,8 @@ def check_markings(spec: BriefSpec, located: LocatedYaml,
     if scheme_name is None:
         return None, ctx.problems
     scheme = schemes[scheme_name]
-    known = o.Choice(scheme.marks, expected=f"one of: {', '.join(scheme.marks)} (the marks of "
-                     f"{scheme.name}, {scheme.file})")
+    known = o.Choice(scheme.marks,
+                     expected=f"one of: {', '.join(scheme.marks)} (the marks of {scheme.name})")
 
     def valid(mark: str, key: str) -> bool:
         return known.validate(mark, key, ctx) is not None
@@ -237,9 +237,12 @@ def check_markings(spec: BriefSpec, located: LocatedYaml,
             continue  # its section's marking is refused already
         mark = own or inherited or default
         if not mark:
-            # Only a section or a recommendation can be left unmarked: the rest inherit.
-            ctx.problem(key, f"this {what} has no marking, and every portion of a classified "
-                        f"brief is marked; {hint}")
+            # An excerpt, chart or table takes its section's marking: the section is named.
+            if what in ("section", "recommendation"):
+                also = (" (for its text, and its excerpts, charts and tables that give "
+                        "none)" if what == "section" else "")
+                ctx.problem(key, f"this {what} has no marking{also}; every portion of a "
+                            f"classified brief is marked: {hint}")
             continue
         by_key[key] = mark
     summary = summary or default

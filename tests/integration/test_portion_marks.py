@@ -20,6 +20,10 @@ from docx import Document as open_docx
 from docx.document import Document as WordDocument
 from docx.text.paragraph import Paragraph
 
+from briefgen.model.nodes import Paragraph as ParagraphNode
+from briefgen.model.nodes import Table as TableNode
+from briefgen.model.nodes import Text
+from briefgen.pipeline import BuildOptions, build_document, check
 from briefgen.writers.docx import styles as S
 from tests.conftest import REPO, ROOTS
 
@@ -136,3 +140,27 @@ def test_every_pdf_paragraph_starts_with_the_mark_the_docx_gives_it(built: tuple
         assert opening in pdf_text, opening
     for mark in ("(U) ", "(CUI) "):
         assert pdf_text.count(mark) == sum(t.startswith(mark) for t in texts), mark
+
+
+def test_the_model_carries_the_banner_as_the_marking(tmp_path: Path) -> None:
+    root = tmp_path / "desk"
+    shutil.copytree(FIXTURE, root)
+    spec = root / "brief.yaml"
+    spec.write_text("evidence_annex: true\n" + spec.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    document = build_document(check(spec), BuildOptions(cache_dir=tmp_path / "cache"))
+    assert document.meta.banner == document.meta.marking == BANNER
+    # The annex repeats every quotation, so it takes the highest marking.
+    annex = document.body[[getattr(b, "anchor", "") for b in document.body].index(
+        "evidence-annex"):]
+    paragraph = next(b for b in annex if isinstance(b, ParagraphNode))
+    table = next(b for b in annex if isinstance(b, TableNode))
+    assert paragraph.runs[0] == Text("(CUI) ") and table.mark == "(CUI)"
+
+
+def test_a_brief_without_classification_has_no_marks(tmp_path: Path) -> None:
+    document = build_document(check(ROOTS / "table-rows" / "brief.yaml"),
+                              BuildOptions(cache_dir=tmp_path / "cache"))
+    assert document.meta.banner == ""
+    texts = [i.text for i in document.walk_inlines() if isinstance(i, Text)]
+    assert not any(MARK.match(t + "x") for t in texts)

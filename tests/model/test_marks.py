@@ -94,4 +94,5 @@ def test_a_block_type_with_a_mark_field_takes_the_mark() -> None:
         text: str
         mark: str = ""
 
-    assert marked(Judgement("likely"), "(CUI)") == Judgement("likely", "(CUI)")  # type: ignore[arg-type]
+    judgement = marked(Judgement("likely"), "(CUI)")  # type: ignore[arg-type]
+    assert judgement == Judgement("likely", "(CUI)")

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.citations import CitationFormatter, CitationRef, Locator
+from briefgen.classification import PortionMarks
 from briefgen.corpus.catalog import SourceRecord
 from briefgen.evidence import Evidence
 from briefgen.markup.citekeys import CiteKey
 from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
+from briefgen.model.marks import marked
 from briefgen.model.nodes import (
     Bibliography,
     BibliographyEntry,
@@ -83,8 +85,10 @@ class _Assembler:
         citations: CitationFormatter,
         records: dict[str, SourceRecord],
         labels: Labels,
+        marks: PortionMarks | None = None,
     ) -> None:
         self.spec = spec
+        self.marks = marks
         self.records = records
         self.evidence = evidence
         self.charts = charts
@@ -157,6 +161,10 @@ class _Assembler:
 
     # ---- blocks
 
+    def mark(self, key: str) -> str:
+        """The printed portion mark of the spec portion at ``key``; "" without classification."""
+        return self.marks.printed(key) if self.marks else ""
+
     def markdown(self, text: str) -> list[Block]:
         return list(parse_blocks(text, self.cite_keys))
 
@@ -216,20 +224,21 @@ class _Assembler:
     def build(self) -> Document:
         spec, labels = self.spec, self.labels
         body: list[Block] = [Heading(1, (Text(labels.summary),), anchor="summary")]
-        body += self.markdown(spec.summary)
+        summary_mark = self.marks.printed_summary if self.marks else ""
+        body += [marked(b, summary_mark) for b in self.markdown(spec.summary)]
         if spec.key_points:
             items = tuple(parse_inline(p, self.cite_keys) for p in spec.key_points)
-            body.append(KeyPoints(labels.key_points, items))
+            body.append(marked(KeyPoints(labels.key_points, items), summary_mark))
         for n, section in enumerate(spec.sections, start=1):
             body.append(Heading(1, (Text(typeset(section.heading)),), anchor=f"section-{n}"))
-            body += self.markdown(section.body)
-            body += [self.excerpt(e) for e in section.excerpts]
-            body += [self.figure(c) for c in section.charts]
-            body += [self.table(t) for t in section.tables]
+            body += [marked(b, self.mark(section.key)) for b in self.markdown(section.body)]
+            body += [marked(self.excerpt(e), self.mark(e.key)) for e in section.excerpts]
+            body += [marked(self.figure(c), self.mark(c.key)) for c in section.charts]
+            body += [marked(self.table(t), self.mark(t.key)) for t in section.tables]
         body.append(Heading(1, (Text(labels.recommendations),), anchor="recommendations"))
         for n, rec in enumerate(spec.recommendations, start=1):
             evidence = self.refs_for(rec.evidence)
-            body.append(Recommendation(
+            body.append(marked(Recommendation(
                 number=n,
                 title=typeset(rec.title),
                 action=parse_inline(rec.action, self.cite_keys),
@@ -237,9 +246,11 @@ class _Assembler:
                 timeframe=typeset(rec.timeframe),
                 indicator=typeset(rec.indicator),
                 evidence=self._evidence_runs(evidence),
-            ))
+            ), self.mark(rec.key)))
         if spec.evidence_annex:
-            body += self.evidence_annex()
+            # It repeats every quotation, so it is as high as the highest of them.
+            annex_mark = self.marks.printed_highest if self.marks else ""
+            body += [marked(b, annex_mark) for b in self.evidence_annex()]
         entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
         heading = labels.sources if self.citations.uses_notes else labels.references
         if entries:
@@ -254,13 +265,15 @@ class _Assembler:
             date_text=format_date(spec.date),
             authors=tuple(typeset(a) for a in spec.authors),
             organisation=typeset(spec.organisation),
-            marking=spec.marking,
+            # The banner replaces the spec's and the template's marking where there is one.
+            marking=self.marks.banner if self.marks else spec.marking,
             subject=typeset(spec.subject or spec.subtitle),
             keywords=tuple(spec.keywords),
             lang=spec.lang,
             to=typeset(spec.memo.to),
             sender=typeset(spec.memo.sender),
             reference=spec.memo.reference,
+            banner=self.marks.banner if self.marks else "",
         )
         return Document(meta=meta, body=_number_paragraphs(body),
                         notes_style=self.citations.uses_notes, labels=labels)
@@ -338,7 +351,9 @@ def assemble(
     citations: CitationFormatter,
     records: dict[str, SourceRecord],
     labels: Labels = Labels(),
+    marks: PortionMarks | None = None,
 ) -> Document:
     """The Document for ``spec``. ``charts`` maps each chart's key path to its drawn picture;
-    ``records`` the catalog records of the sources the spec cites."""
-    return _Assembler(spec, evidence, charts, citations, records, labels).build()
+    ``records`` the catalog records of the sources the spec cites; ``marks`` the portion
+    marks check decided (None: a brief without classification)."""
+    return _Assembler(spec, evidence, charts, citations, records, labels, marks).build()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.classification import PortionMarks, check_markings, load_schemes, portions, \
+    scheme_folders
 from briefgen.charts import ChartData, ChartStyle, check_colours, template_chart_style
 from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
@@ -34,7 +36,7 @@ from briefgen.spec.loader import (
 from briefgen.spec.options import suggest
 from briefgen.spec.schema import BriefSpec, evidence_named
 from briefgen.spec.yamlsource import LocatedYaml
-from briefgen.templating.discovery import available_templates, find_template
+from briefgen.templating.discovery import DEFAULT_TEMPLATE, available_templates, find_template
 from briefgen.templating.template import Template
 
 
@@ -50,6 +52,9 @@ class Checked:
     template: Template
     chart_style: ChartStyle
     charts: dict[str, ChartData]
+    # The portion mark of every portion and the banner; None for a brief without
+    # classification:.
+    marks: PortionMarks | None = None
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -94,6 +99,8 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     problems += check_locators(spec, located, catalog)
     if template is None:
         problems += template_problems(spec, located)
+    marks, marking_problems = portion_marks(spec, located, template)
+    problems += marking_problems
     if problems:
         count = len(problems)
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
@@ -104,7 +111,20 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
     located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
-    return Checked(spec, located, catalog, evidence, found, chart_style, charts)
+    return Checked(spec, located, catalog, evidence, found, chart_style, charts, marks)
+
+
+def portion_marks(spec: BriefSpec, located: LocatedYaml, template: Path | None
+                  ) -> tuple[PortionMarks | None, list[Problem]]:
+    """The spec's portion marks in its scheme (None without classification:) and the problems
+    with its markings. Schemes come from the template's classification/ folder (--template,
+    or the spec's template), the project's, then the shipped ones."""
+    if spec.classification is None and not any(own for _, _, own, _ in portions(spec)):
+        return None, []  # nothing to read: a brief without marks never opens a scheme file
+    root = project_root(spec.path)
+    folder = template or available_templates(root).get(spec.template or DEFAULT_TEMPLATE)
+    schemes = load_schemes(scheme_folders(root, [folder] if folder is not None else []))
+    return check_markings(spec, located, schemes)
 
 
 def refused_source_links(spec: BriefSpec, catalog: SourceCatalog) -> list[Problem]:

@@ -42,6 +42,8 @@ CHART_DATA = FileKind("chart data file", 1 * MiB)
 TEMPLATE_FILE = FileKind("template file", 10 * MiB)
 # Compressed size; python-docx inflates it in memory, so this bounds the XML it parses.
 REFERENCE_DOCX = FileKind("reference document", 10 * MiB)
+# A classification scheme (classification.py): a few levels of a few words each.
+CLASSIFICATION_SCHEME = FileKind("classification scheme", MiB // 4)
 
 _CHUNK = 1 * MiB
 

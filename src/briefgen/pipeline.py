@@ -70,7 +70,8 @@ def build_document(checked: Checked, options: BuildOptions,
     records = {sid: checked.catalog.get(sid) for sid in cited_sources(spec)}
     style = options.style or spec.citation_style or DEFAULT_STYLE
     formatter = CitationFormatter(list(records.values()), style, cache_dir / "citations")
-    document = assemble(spec, checked.evidence, pictures, formatter, records)
+    document = assemble(spec, checked.evidence, pictures, formatter, records,
+                        marks=checked.marks)
     charts.wait()
     return document
 

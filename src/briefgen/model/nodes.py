@@ -103,6 +103,7 @@ class Figure:
     ``png`` is for writers that want raster (DOCX), ``svg`` for vector (PDF). Either may be
     None only if the writer does not need it. ``width_cm`` is the width on the page.
     ``title`` is printed above the picture ("" for none: the picture does not draw one).
+    ``mark`` is the portion mark printed before the caption ("(CUI)"), "" for none.
     """
 
     number: int
@@ -115,6 +116,7 @@ class Figure:
     anchor: str = ""
     title: str = ""
     chart: str = ""  # the key path of the spec chart it draws ("" for none), for the bundle
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ class TableCell:
 
 @dataclass(frozen=True)
 class Table:
-    """A numbered table with a caption, a header row, body rows and a source line."""
+    """A numbered table with a caption, a header row, body rows and a source line.
+    ``mark`` is the portion mark printed before the caption ("(CUI)"), "" for none."""
 
     number: int
     caption: str
@@ -135,6 +138,7 @@ class Table:
     rows: tuple[tuple[TableCell, ...], ...]
     source: Runs = ()
     anchor: str = ""
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,9 @@ class Metadata:
     ``lang`` is the BCP 47 language of the brief. ``to``, ``sender`` and ``reference`` are
     the memo head's To, From and Reference lines; "" where the spec gives none (the
     ``from`` placeholder then falls back to the authors and organisation).
+    ``banner`` is the classification banner printed at the top and bottom of every page
+    ("OFFICIAL-SENSITIVE", the highest portion marking), "" for a brief without one; when
+    there is one, ``marking`` is the same words.
     """
 
     title: str
@@ -216,6 +223,7 @@ class Metadata:
     to: str = ""
     sender: str = ""
     reference: str = ""
+    banner: str = ""
 
 
 @dataclass(frozen=True)

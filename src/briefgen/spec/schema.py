@@ -31,6 +31,7 @@ class ExcerptSpec:
     key: str
     shown: bool = True
     lang: str = ""
+    marking: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ChartSpec:
     series: tuple[SeriesSpec, ...]
     data: str
     key: str
+    marking: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class TableSpec:
     rows: tuple[RowSpec, ...]
     excerpts: tuple[str, ...]
     key: str
+    marking: str = ""
 
     def excerpts_of(self, row: RowSpec) -> tuple[str, ...]:
         """The excerpts ``row``'s figures come from: its own when it names any, else the table's."""
@@ -116,6 +119,7 @@ class SectionSpec:
     charts: tuple[ChartSpec, ...]
     tables: tuple[TableSpec, ...]
     key: str
+    marking: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class RecommendationSpec:
     indicator: str
     evidence: tuple[str, ...]
     key: str
+    marking: str = ""
 
 
 def evidence_named(name: str, excerpts_by_id: Mapping[str, ExcerptSpec]) -> ExcerptSpec | str:
@@ -149,6 +154,18 @@ class MemoSpec:
     to: str = ""
     sender: str = ""
     reference: str = ""
+
+
+@dataclass(frozen=True)
+class ClassificationSpec:
+    """The classification scheme portions are marked in (classification.py reads its file),
+    and the markings of portions that name none: ``default`` for any ("" for none: then each
+    portion names its own), ``summary`` for the summary and key points ("": the default)."""
+
+    scheme: str
+    default: str
+    summary: str
+    key: str
 
 
 @dataclass(frozen=True)
@@ -176,6 +193,7 @@ class BriefSpec:
     recommendations: tuple[RecommendationSpec, ...]
     evidence_annex: bool = False
     memo: MemoSpec = MemoSpec()
+    classification: ClassificationSpec | None = None
 
     def excerpts(self) -> list[ExcerptSpec]:
         """Every excerpt, evidence first, then by section, in document order."""
@@ -219,6 +237,13 @@ def _row_of_cells(cells: list[str], key: str) -> RowSpec:
 
 _ID_HELP = "An identifier other parts of the spec use to name this item."
 
+# A portion's marking, one of its scheme's marks; which scheme is the spec's classification:
+# and the check is classification.py's (the schemes are data files, not known here). Any
+# block a spec writes may take `"marking": MARKING`.
+MARKING = o.Text(max_length=20, strip=True,
+                 help="The portion marking (U, CUI, OS, NR, ...) in the scheme of "
+                      "classification:, where it differs from the section's or the default.")
+
 
 def _excerpt_option(shown: bool) -> o.Record:
     return o.Record(
@@ -232,6 +257,8 @@ def _excerpt_option(shown: bool) -> o.Record:
                 "[brackets] mark your own words.",
             ),
             "lang": o.Text(max_length=20, help="Language of the quote (BCP 47), e.g. ar."),
+            # Only a printed quotation is a portion; evidence for numbers prints nothing.
+            **({"marking": MARKING} if shown else {}),
         },
         fixed={"shown": shown},
         help="A quotation checked against its source." if shown else
@@ -274,6 +301,7 @@ _CHART = o.Record(
         "categories": o.ListOf(o.Text(max_length=MAX_CHART_LABEL), max_items=MAX_CATEGORIES),
         "series": o.ListOf(_SERIES, max_items=MAX_SERIES),
         "data": o.Text(max_length=500, help="A CSV beside the spec: category, series, value, excerpt."),
+        "marking": MARKING,
     },
 )
 
@@ -303,6 +331,7 @@ _TABLE = o.Record(
         "rows": o.ListOf(_ROW, required=True, min_items=1),
         "excerpts": o.ListOf(o.Text(max_length=100),
                              help="Excerpt ids the figures come from, for rows that name none."),
+        "marking": MARKING,
     },
 )
 
@@ -329,6 +358,9 @@ _SECTION = o.Record(
         "excerpts": o.ListOf(_excerpt_option(True)),
         "charts": o.ListOf(_CHART, max_items=20),
         "tables": o.ListOf(_TABLE, max_items=20),
+        "marking": o.Text(max_length=20, strip=True,
+                          help="The portion marking of the section's text, and of its "
+                               "excerpts, charts and tables that give none."),
     },
 )
 
@@ -341,7 +373,25 @@ _RECOMMENDATION = o.Record(
         "timeframe": o.Text(max_length=300),
         "indicator": o.Text(max_length=1000, help="How progress is measured; a target."),
         "evidence": o.ListOf(o.Text(max_length=100), help="Excerpt ids or source ids."),
+        "marking": MARKING,
     },
+)
+
+_CLASSIFICATION = o.Record(
+    ClassificationSpec,
+    {
+        "scheme": o.Text(required=True, max_length=100,
+                         help="The classification scheme: us-cui, uk-gsc, nato, or one a "
+                              "template or the project adds (docs/spec-format.md)."),
+        "default": o.Text(max_length=20, strip=True,
+                          help="The marking of every portion that gives none; without it, "
+                               "every section and recommendation must give its own."),
+        "summary": o.Text(max_length=20, strip=True,
+                          help="The marking of the summary and key points; default `default`."),
+    },
+    default=None,
+    help="Portion marks before every paragraph and the banner at the top and bottom of every "
+    "page, the highest marking in the brief, in the words of the scheme.",
 )
 
 BRIEF_FIELDS: dict[str, o.Option] = {
@@ -351,7 +401,8 @@ BRIEF_FIELDS: dict[str, o.Option] = {
     "authors": o.ListOf(o.Text(max_length=200), max_items=50),
     "organisation": o.Text(max_length=300),
     "marking": o.Text(max_length=200, non_empty=False,
-                      help='Distribution marking, e.g. "FOR OFFICIAL USE ONLY".'),
+                      help='Distribution marking, e.g. "FOR OFFICIAL USE ONLY"; a brief with '
+                           "classification: prints its banner instead."),
     "template": o.Text(max_length=100, help="A template under templates/."),
     "citation_style": o.Choice(CITATION_STYLES),
     "keywords": o.ListOf(o.Text(max_length=100), max_items=50),
@@ -368,6 +419,7 @@ BRIEF_FIELDS: dict[str, o.Option] = {
     "evidence_annex": o.Flag(help="Add an annex listing every quotation and traced number with "
                                   "its source, paragraph and the hash of the text checked."),
     "memo": _MEMO,
+    "classification": _CLASSIFICATION,
 }
 
 BRIEF = o.Mapping(BRIEF_FIELDS)

@@ -128,3 +128,12 @@ def test_links_to_anchors_point_at_the_first_block_with_that_anchor() -> None:
     assert body.count('#label("sec")') == 1
     assert 'link(label("sec"), [#"see above"])' in body
     assert "nowhere" not in body and '#[#"gone"]' in body
+
+
+def test_a_caption_gets_its_portion_mark_only_when_it_has_one() -> None:
+    table = Table(1, "Causes", (TableCell((Text("Cause"),)),), ())
+    unmarked = BodySource(Document(Metadata(title="t"), (table,)), {}).render()
+    assert "mark:" not in unmarked  # a template written before portion marks still builds
+    marked = Table(1, "Causes", (TableCell((Text("Cause"),)),), (), mark="(OS)")
+    source = BodySource(Document(Metadata(title="t"), (marked,)), {}).render()
+    assert source.rstrip().endswith(', none, mark: "(OS)")')

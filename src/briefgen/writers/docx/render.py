@@ -182,13 +182,15 @@ class BodyRenderer:
             raise RenderError(f"Figure {figure.number}: cannot read {figure.png}: {exc}") from exc
         label = self.labels.figure
         _oxml.set_picture_description(run, figure.alt, f"{label} {figure.number}: {figure.caption}")
-        self._caption(ctx, "Figure", label, figure.number, figure.caption, figure.anchor)
+        self._caption(ctx, "Figure", label, figure.number, figure.caption, figure.anchor,
+                      figure.mark)
         if figure.source:
             self.inlines(self._add_paragraph(ctx, S.SOURCE_LINE), figure.source, ctx)
 
     def table(self, table: Table, ctx: Context) -> None:
         label = self.labels.table
-        caption = self._caption(ctx, "Table", label, table.number, table.caption, table.anchor)
+        caption = self._caption(ctx, "Table", label, table.number, table.caption, table.anchor,
+                                table.mark)
         caption.paragraph_format.keep_with_next = True  # a caption above stays with its table
         rows = ((table.header,) if table.header else ()) + table.rows
         ncols = max((len(r) for r in rows), default=1)
@@ -336,11 +338,11 @@ class BodyRenderer:
         return ctx.container.add_paragraph(style=self.styles.paragraph(style))
 
     def _caption(self, ctx: Context, sequence: str, label: str, number: int, text: str,
-                 anchor: str) -> Paragraph:
+                 anchor: str, mark: str = "") -> Paragraph:
         """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber.
 
         ``sequence`` is the name of Word's sequence ("Figure" or "Table"), whatever word
-        ``label`` prints.
+        ``label`` prints; ``mark`` the portion mark before it ("" for none).
         """
         seen = self.counters.figures if sequence == "Figure" else self.counters.tables
         instruction = f"SEQ {sequence} \\* ARABIC"
@@ -353,6 +355,8 @@ class BodyRenderer:
         else:
             self.counters.tables = number
         p = self._add_paragraph(ctx, S.CAPTION)
+        if mark:
+            p.add_run(f"{mark} ")
         p.add_run(f"{label} ")
         _oxml.add_field(p, instruction, str(number))
         if text:

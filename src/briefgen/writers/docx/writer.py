@@ -22,6 +22,7 @@ from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.templating.template import Template
 from briefgen.templating.values import values_of
 from briefgen.writers.docx import _oxml
+from briefgen.writers.docx.banner import add_banner, prints_marking
 from briefgen.writers.docx.cover import fill_story, story_has_placeholders
 from briefgen.writers.docx import styles as S
 from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
@@ -76,8 +77,8 @@ class DocxWriter:
         _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer
         for index, section in enumerate(word.sections):
-            write_header_footer(section, styles, values, even_pages, origin,
-                                first_section=index == 0)
+            write_header_footer(section, styles, values, document.meta.banner, even_pages,
+                                origin, first_section=index == 0)
         _drop_orphans(word)
         set_properties(word, document.meta)
 
@@ -188,13 +189,15 @@ def write_header_footer(
     section: Section,
     styles: StyleSheet,
     values: Mapping[str, str],
+    banner: str = "",
     even_pages: bool = False,
     origin: str = "reference.docx",
     first_section: bool = True,
 ) -> None:
     """Fill the placeholders of every header and footer the section shows (first page, even
     pages). Where the reference has none for the first section, briefgen's own: the marking
-    centred in the header (nothing if there is none), "Page X of Y" in the footer.
+    centred in the header (nothing if there is none), "Page X of Y" in the footer. A
+    classified brief's banner is in each of them (banner.py).
     """
     headers = [("header", section.header)]
     footers = [("footer", section.footer)]
@@ -206,14 +209,19 @@ def write_header_footer(
         footers.append(("even-page footer", section.even_page_footer))
     for where, story in [*headers, *footers]:
         if not story.is_linked_to_previous:
+            has_marking = prints_marking(story._element)
             fill_story(story._element, values, f"{origin} ({where})", drop_emptied=False)
+            if banner and not has_marking:
+                add_banner(story, banner, styles)
         elif first_section:
             story.is_linked_to_previous = False
             _oxml.clear_content(story._element)
             if where.endswith("header"):
-                _builtin_header(story, values, styles)
+                _builtin_header(story, values, styles)  # the marking is the banner
             else:
                 _builtin_footer(story, styles)
+                if banner:
+                    add_banner(story, banner, styles)
 
 
 def _builtin_header(header: _Header, values: Mapping[str, str], styles: StyleSheet) -> None:

@@ -126,7 +126,7 @@ class BodySource:
         title = f", title: {self.runs((Text(node.title),), ctx)}" if node.title else ""
         expr = (
             f"brief-figure({int(node.number)}, {image}, {typst_str(node.caption)}, "
-            f"{self.source_line(node.source, ctx)}{title})"
+            f"{self.source_line(node.source, ctx)}{title}{_mark(node.mark)})"
         )
         return self._labelled(expr, node.anchor)
 
@@ -146,7 +146,7 @@ class BodySource:
         expr = (
             f"brief-table({int(node.number)}, {typst_str(node.caption)}, "
             f"{_array(aligns)}, {_array(header)}, {_array(rows)}, "
-            f"{self.source_line(node.source, ctx)})"
+            f"{self.source_line(node.source, ctx)}{_mark(node.mark)})"
         )
         return self._labelled(expr, node.anchor)
 
@@ -246,6 +246,12 @@ class BodySource:
             return expr
         self._labelled_anchors.add(anchor)
         return f"[#{expr}#label({typst_str(anchor)})]"
+
+
+def _mark(mark: str) -> str:
+    """The portion mark argument of a caption, only when there is one, so that a template
+    written before portion marks still builds every brief without them."""
+    return f", mark: {typst_str(mark)}" if mark else ""
 
 
 def _array(items: list[str]) -> str:

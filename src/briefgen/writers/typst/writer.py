@@ -289,6 +289,8 @@ def _data(document: Document, template: Template) -> dict[str, Any]:
         "settings": template.settings,
         # The placeholder values the DOCX cover is filled with: the same for brief.typ.
         "values": values_of(template),
+        # Only for a classified brief, so that brief.typ tests for it with data.at(...).
+        **({"classification": {"banner": meta.banner}} if meta.banner else {}),
     })
 
 

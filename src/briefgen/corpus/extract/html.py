@@ -333,8 +333,9 @@ class _Page:
                 if date:
                     self.note("date", f"meta {name}")
                     return date
-        found = htmldate.find_date(copy.deepcopy(self.tree), extensive_search=False, original_date=True,
-                                   url=self._url(quiet=True) or None, max_date=LATEST_DATE)
+        found = htmldate.find_date(copy.deepcopy(self.tree), extensive_search=False,
+                                   original_date=True, url=self._url(quiet=True) or None,
+                                   max_date=LATEST_DATE)
         if found:
             self.note("date", "htmldate's search of the page's markup (original date)")
             return str(found)

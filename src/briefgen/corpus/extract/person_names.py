@@ -83,6 +83,23 @@ def person_from_name(name: str, organisation: bool = False) -> Person | None:
     return Person(family, " ".join(words[:start]))
 
 
+def persons_from_list(text: str) -> tuple[Person, ...]:
+    """The people a document property lists ("Jane Doe; John Roe", "Doe, Jane",
+    "Jane Doe, John Roe"): split at semicolons, and at commas unless the comma is the one
+    of "Family, Given" (a single name of one or two words after it)."""
+    people = []
+    for part in text.split(";"):
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if len(pieces) == 2 and (len(pieces[1].split()) <= 2 and len(pieces[0].split()) <= 3
+                                 and not len(pieces[0].split()) == len(pieces[1].split()) == 2):
+            pieces = [part]
+        for piece in pieces:
+            person = person_from_name(piece)
+            if person is not None:
+                people.append(person)
+    return tuple(people)
+
+
 def persons_from_byline(byline: str) -> tuple[Person, ...]:
     """The people a byline names ("By Jane Doe and John Roe", "Jane Doe, John Roe").
 

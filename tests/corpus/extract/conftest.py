@@ -92,6 +92,7 @@ TRACKED_KEPT = "The harbour board agreed to "
 TRACKED_DELETED = "postpone "
 TRACKED_INSERTED = "fund "
 TRACKED_REST = "the new pontoon at its March meeting."
+TRACKED_SPLIT = ("The vote was unanimous", "and the minutes were signed the same evening.")
 TRACKED_GONE = "This whole paragraph was struck out by the second reviewer."
 
 
@@ -121,6 +122,16 @@ def tracked_docx_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     gone = document.add_paragraph()
     gone._p.append(_change("del", TRACKED_GONE, 3))
     document.add_paragraph("The pontoon is due to open in the autumn.")
+    # A paragraph mark deleted: the two paragraphs are one once the change is accepted.
+    split = document.add_paragraph(TRACKED_SPLIT[0])
+    mark_deleted = OxmlElement("w:del")
+    for key, value in (("w:id", "4"), ("w:author", "Reviewer"),
+                       ("w:date", "2024-02-01T10:05:00Z")):
+        mark_deleted.set(qn(key), value)
+    mark = OxmlElement("w:rPr")
+    mark.append(mark_deleted)
+    split._p.get_or_add_pPr().append(mark)
+    document.add_paragraph(TRACKED_SPLIT[1])
     document.core_properties.author = "Harbour Board Secretariat"
     path = tmp_path_factory.mktemp("docx") / "tracked.docx"
     document.save(str(path))

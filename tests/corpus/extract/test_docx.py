@@ -45,7 +45,8 @@ def test_tracked_changes_read_as_accepted(tracked_docx_file: Path) -> None:
     extracted = read_docx(tracked_docx_file)
     paragraphs = extracted.pages[0].paragraphs
     assert paragraphs == (made.TRACKED_KEPT + made.TRACKED_INSERTED + made.TRACKED_REST,
-                          "The pontoon is due to open in the autumn.")
+                          "The pontoon is due to open in the autumn.",
+                          " ".join(made.TRACKED_SPLIT))
     assert not any(made.TRACKED_DELETED.strip() in p for p in paragraphs)
     assert not any("struck out" in p for p in paragraphs)
     # An organisation as author is a family name only; no title stated, none invented;
@@ -124,3 +125,12 @@ def test_a_zip_without_a_document_is_a_source_error(tmp_path: Path) -> None:
         archive.writestr("hello.txt", "hello")
     with pytest.raises(SourceError, match=r"empty\.docx"):
         read_docx(path)
+
+
+def test_tracked_changes_read_as_pandoc_reads_them_accepted(tracked_docx_file: Path) -> None:
+    import pypandoc
+
+    accepted = pypandoc.convert_file(str(tracked_docx_file), "plain",
+                                     extra_args=["--track-changes=accept", "--wrap=none"])
+    assert tuple(p for p in accepted.split("\n\n") if p.strip()) == read_docx(
+        tracked_docx_file).pages[0].paragraphs

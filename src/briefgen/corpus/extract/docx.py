@@ -13,8 +13,8 @@ entities, and drops what reaches out or runs; python-docx opens the rebuilt pack
 
 The text, in document order: each paragraph is a paragraph (headings too), its runs joined,
 text inside hyperlinks, fields' shown results and inserted text (``w:ins``) included, deleted
-text (``w:del``, ``w:moveFrom``) left out, as the document reads with its tracked changes
-accepted. A table row is one paragraph, its cells joined by " | " (a row is one record, its
+text (``w:del``, ``w:moveFrom``) left out, and a paragraph whose mark is deleted run on into
+the next: the document as it reads with its tracked changes accepted. A table row is one paragraph, its cells joined by " | " (a row is one record, its
 label and values together, and a quote from a table is a row's words); a table of one
 column is page layout, and its cells' paragraphs stay paragraphs. Text boxes, headers,
 footers, comments and footnotes are left out: they are not the running text the paragraph
@@ -57,6 +57,8 @@ _READS_AS = {qn("w:tab"): " ", qn("w:br"): " ", qn("w:cr"): " ", qn("w:noBreakHy
 # (their own paragraphs, not this one's words), and the second copy of alternate content.
 _SKIPPED = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), qn("w:instrText"),
             "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+# A paragraph mark deleted with tracked changes: accepted, the paragraph joins the next.
+_MARK_DELETED = f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}"
 _REPORT_CATEGORY = re.compile(r"\breport\b", re.IGNORECASE)
 # Names programs write as the author when nobody filled it in: not a person's.
 _PLACEHOLDER_AUTHORS = frozenset({"python-docx", "microsoft office user", "windows user",
@@ -122,18 +124,28 @@ def read_docx(path: Path) -> Extracted:
 
 def _paragraphs(container: etree._Element) -> Iterator[str]:
     """The paragraphs of a body, cell or content control, tables row by row, in order."""
+    # Paragraphs whose mark is deleted run on into the next (with a space: the ends of a
+    # paragraph's text are trimmed, so whether a space stood there is not known).
+    joined: list[str] = []
     for child in container:
         tag = child.tag
         if tag == _P:
-            text = _paragraph_text(child)
-            if text:
-                yield text
-        elif tag == _TBL:
+            joined.append(_paragraph_text(child))
+            if child.find(_MARK_DELETED) is not None:
+                continue
+        text = " ".join(t for t in joined if t)
+        joined = []
+        if text:
+            yield text
+        if tag == _TBL:
             yield from _table(child)
         elif tag in (_SDT, _CUSTOM_XML):
             content = child.find(_SDT_CONTENT) if tag == _SDT else child
             if content is not None:
                 yield from _paragraphs(content)
+    text = " ".join(t for t in joined if t)
+    if text:
+        yield text
 
 
 def _table(table: etree._Element) -> Iterator[str]:

@@ -132,5 +132,5 @@ def test_tracked_changes_read_as_pandoc_reads_them_accepted(tracked_docx_file: P
 
     accepted = pypandoc.convert_file(str(tracked_docx_file), "plain",
                                      extra_args=["--track-changes=accept", "--wrap=none"])
-    assert tuple(p for p in accepted.split("\n\n") if p.strip()) == read_docx(
+    assert tuple(p.strip() for p in accepted.split("\n\n") if p.strip()) == read_docx(
         tracked_docx_file).pages[0].paragraphs

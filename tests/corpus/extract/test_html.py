@@ -14,7 +14,7 @@ from briefgen.corpus.extract.html import read_html
 from briefgen.errors import SourceError
 
 PAGES = ("news-article.html", "blog-post.html", "thinktank-report.html",
-         "typographic-entities.html", "no-metadata.html")
+         "typographic-entities.html", "no-metadata.html", "yoast-graph.html")
 
 # Page furniture, any of which in a paragraph means the extraction took in more than the
 # article: cookie banners, advertising labels, share widgets, newsletter boxes, related
@@ -29,6 +29,8 @@ FURNITURE = (
     "registered charity", "Registered office", "Proudly powered", "Skip to main content",
     "Support our work", "Post navigation", "Previous: Bus links", "Recent Posts",
     "Subscribe for", "Download the full paper", "Posted in", "Ostrava Lane Allotment Society",
+    "Skip to content", "Become a member", "Dune fencing at Gull Bay", "variation claims",
+    "One thought on",
 )
 
 
@@ -149,6 +151,30 @@ def test_meta_tags_and_dublin_core(pages: dict[str, Extracted]) -> None:
     assert page.url == ""
     assert page.csl_type == "webpage"
     assert page.language == "en-US"
+
+
+def test_a_schema_graph_names_author_and_publisher_by_id(pages: dict[str, Extracted]) -> None:
+    """The JSON-LD WordPress's SEO plug-ins write: one @graph, items pointing at each other."""
+    page = pages["yoast-graph.html"]
+    assert page.title == "Counting the cost of the Brindle Point seawall"  # not og:title's
+    assert page.authors == (Person("Castellano", "Wren"),)
+    assert page.date == "2022-07-19"
+    assert page.publisher == "Coastline Policy Forum Inc."
+    assert page.container_title == "Coastline Policy Forum"
+    assert page.url == "https://coastlineforum.example/2022/07/brindle-point-seawall-cost/"
+    assert page.language == "en-AU"
+    assert page.csl_type == "post-weblog"
+
+
+def test_a_table_row_is_a_paragraph(pages: dict[str, Extracted]) -> None:
+    paragraphs = text_of(pages["yoast-graph.html"])
+    start = paragraphs.index("Year | Spent ($m) | Main cause")
+    assert paragraphs[start - 1:start + 4] == (
+        "Most of the overrun came in two years, as the table below shows.",
+        "Year | Spent ($m) | Main cause", "2018 | 4.1 | Rock armour price rise",
+        "2019 | 6.8 | Storm damage to works",
+        "The shire's own review found that no contingency had been set aside for storm "
+        "damage during construction.")
 
 
 def test_a_page_without_metadata_gets_none_invented(pages: dict[str, Extracted]) -> None:

@@ -251,6 +251,8 @@ class _Page:
         self.notes: list[str] = []
         self.meta = _meta_tags(tree)
         self.linked = _json_ld_items(tree)
+        # A @graph (Yoast, Rank Math) names its author and publisher by @id only.
+        self.by_id = {i["@id"]: i for i in self.linked if isinstance(i.get("@id"), str)}
         self.item = _main_item(self.linked)
         self.schema_type = _schema_type(self.item) if self.item else ""
         self.title = self._title()
@@ -261,6 +263,16 @@ class _Page:
         self.url = self._url()
         self.language = self._language()
         self.csl_type = self._csl_type()
+
+    def resolve(self, value: Any) -> Any:
+        """``value`` with each reference to another item ({"@id": ...} and no type) replaced
+        by the item it names, when the page has it."""
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        reference = value.get("@id") if isinstance(value, dict) else None
+        if isinstance(reference, str) and "@type" not in value and reference in self.by_id:
+            return self.by_id[reference]
+        return value
 
     def note(self, what: str, where: str) -> None:
         self.notes.append(f"{what} from {where}")
@@ -297,7 +309,7 @@ class _Page:
 
     def _authors(self) -> tuple[Person, ...]:
         if self.item:
-            people = tuple(_json_ld_people(self.item.get("author")))
+            people = tuple(_json_ld_people(self.resolve(self.item.get("author"))))
             if people:
                 self.note("authors", f"JSON-LD {self.schema_type} author")
                 return people
@@ -359,7 +371,7 @@ class _Page:
 
     def _publisher(self) -> str:
         if self.item:
-            publisher = self.item.get("publisher")
+            publisher = self.resolve(self.item.get("publisher"))
             if isinstance(publisher, list):
                 publisher = publisher[0] if publisher else None
             value = _collapse(_string(publisher.get("name")) if isinstance(publisher, dict)
@@ -407,7 +419,9 @@ class _Page:
         if mapped:
             self.notes.append(f"type {mapped}: JSON-LD {self.schema_type}")
             return mapped
-        publisher = self.item.get("publisher") if self.item else None
+        publisher = self.resolve(self.item.get("publisher")) if self.item else None
+        if isinstance(publisher, list):
+            publisher = publisher[0] if publisher else None
         if isinstance(publisher, dict) and _schema_type(publisher) == _NEWS_PUBLISHER:
             self.notes.append(f"type article-newspaper: JSON-LD {self.schema_type} published "
                               f"by a {_NEWS_PUBLISHER}")

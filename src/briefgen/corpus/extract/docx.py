@@ -14,9 +14,10 @@ entities, and drops what reaches out or runs; python-docx opens the rebuilt pack
 The text, in document order: each paragraph is a paragraph (headings too), its runs joined,
 text inside hyperlinks, fields' shown results and inserted text (``w:ins``) included, deleted
 text (``w:del``, ``w:moveFrom``) left out, and a paragraph whose mark is deleted run on into
-the next: the document as it reads with its tracked changes accepted. A table row is one paragraph, its cells joined by " | " (a row is one record, its
-label and values together, and a quote from a table is a row's words); a table of one
-column is page layout, and its cells' paragraphs stay paragraphs. Text boxes, headers,
+the next: the document as it reads with its tracked changes accepted (as Word and pandoc
+read it). A table row is one paragraph, its cells joined by " | " (a row is one record, its
+label and values together, and a quote from a table is a row's words); a table of one column
+is page layout, and its cells' paragraphs stay paragraphs. Text boxes, headers,
 footers, comments and footnotes are left out: they are not the running text the paragraph
 numbers count, and a note spliced in where its mark stands would break the sentence around
 it (a quote across a footnote mark must verify).

@@ -225,13 +225,21 @@ def _without_pull_quotes(blocks: list[tuple[str, str]]) -> list[str]:
     """The blocks' texts less pull quotes: a block (of a few words at least) whose whole text
     stands inside a longer paragraph of the article, quotation marks and case aside."""
     keys = [_compare_key(text) for _, text in blocks]
+    # Which paragraphs hold each run of words, so a block is compared only with the few
+    # paragraphs that share its first words (comparing every pair is quadratic).
+    holders: dict[tuple[str, ...], set[int]] = {}
+    span = _PULL_QUOTE_MIN_WORDS
+    for index, ((kind, _), key) in enumerate(zip(blocks, keys)):
+        if kind == "text":
+            words = key.split()
+            for start in range(len(words) - span + 1):
+                holders.setdefault(tuple(words[start:start + span]), set()).add(index)
     kept = []
-    for index, (kind, text) in enumerate(blocks):
-        key = keys[index]
-        repeats = len(key.split()) >= _PULL_QUOTE_MIN_WORDS and any(
-            other != index and len(keys[other]) > len(key) and key in keys[other]
-            for other in range(len(blocks)) if blocks[other][0] == "text")
-        if not repeats:
+    for index, ((_, text), key) in enumerate(zip(blocks, keys)):
+        words = key.split()
+        candidates = holders.get(tuple(words[:span]), set()) if len(words) >= span else set()
+        if not any(other != index and len(keys[other]) > len(key) and key in keys[other]
+                   for other in candidates):
             kept.append(text)
     return kept
 

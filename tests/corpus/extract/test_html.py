@@ -226,6 +226,17 @@ def test_an_undeclared_windows_1252_page_is_read_and_said(tmp_path: Path) -> Non
     assert any("Windows-1252" in n for n in extracted.notes)
 
 
+def test_bytes_that_break_the_declared_encoding_are_said(tmp_path: Path) -> None:
+    page = tmp_path / "mixed.html"
+    page.write_bytes(b'<html><head><meta charset="utf-8"><title>Pier</title></head><body>'
+                     b"<article><p>The caf\xe9 on the pier closed in the winter of 1998, and the "
+                     b"ferry company bought the building a year later for its ticket office."
+                     b"</p></article></body></html>")
+    extracted = read_html(page)
+    assert extracted.pages[0].paragraphs[0].startswith("The caf\ufffd on the pier")
+    assert any("not valid utf-8" in n for n in extracted.notes)
+
+
 @pytest.mark.parametrize("content", [
     b"",
     b"\x00\x01\x02 binary \xff\xfe\x00",

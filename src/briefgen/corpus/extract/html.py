@@ -122,7 +122,11 @@ def _decode(data: bytes) -> tuple[str, str]:
         name = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
                 "us-ascii": "cp1252", "ascii": "cp1252"}.get(name, name)
         try:
-            return data.decode(name, errors="replace"), ""
+            return data.decode(name), ""
+        except UnicodeDecodeError:
+            return data.decode(name, errors="replace"), (
+                f"the page is not valid {declared.group(1).decode('ascii')}, as it declares; "
+                "the bytes that are not were replaced with U+FFFD")
         except LookupError:
             pass
     try:

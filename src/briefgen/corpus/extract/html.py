@@ -357,9 +357,13 @@ class _Page:
                 if date:
                     self.note("date", f"meta {name}")
                     return date
-        found = htmldate.find_date(copy.deepcopy(self.tree), extensive_search=False,
-                                   original_date=True, url=self._url(quiet=True) or None,
-                                   max_date=LATEST_DATE)
+        try:
+            found = htmldate.find_date(copy.deepcopy(self.tree), extensive_search=False,
+                                       original_date=True, url=self._url(quiet=True) or None,
+                                       max_date=LATEST_DATE)
+        except Exception as exc:  # untrusted markup; a date it cannot find is no date
+            self.notes.append(f"htmldate failed on the page ({type(exc).__name__}); no date")
+            return ""
         if found:
             self.note("date", "htmldate's search of the page's markup (original date)")
             return str(found)

@@ -12,6 +12,8 @@ import pytest
 from briefgen.corpus.catalog import Person
 from briefgen.corpus.extract import extract
 from briefgen.corpus.extract.docx import read_docx
+from briefgen.corpus.quotes import verify_quote
+from briefgen.corpus.text import Paragraph, SourceText
 from briefgen.errors import SourceError
 from tests.corpus.extract import conftest as made
 from tests.corpus.extract.conftest import rewrite_zip
@@ -134,3 +136,12 @@ def test_tracked_changes_read_as_pandoc_reads_them_accepted(tracked_docx_file: P
                                      extra_args=["--track-changes=accept", "--wrap=none"])
     assert tuple(p.strip() for p in accepted.split("\n\n") if p.strip()) == read_docx(
         tracked_docx_file).pages[0].paragraphs
+
+
+def test_a_quote_across_a_footnote_mark_verifies(libreoffice_docx_file: Path) -> None:
+    paragraphs = read_docx(libreoffice_docx_file).pages[0].paragraphs
+    source = SourceText("sorrel", tuple(Paragraph(n, t) for n, t in
+                                        enumerate(paragraphs, start=1)), sha256="")
+    match = verify_quote("41 cubic metres a day in August, against a demand of 55", source)
+    assert match is not None and match.paragraph == 2
+    assert verify_quote("Metered at the pumping station", source) is None

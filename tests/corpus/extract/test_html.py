@@ -11,6 +11,8 @@ import pytest
 from briefgen.corpus.catalog import Person
 from briefgen.corpus.extract import Extracted, extract
 from briefgen.corpus.extract.html import read_html
+from briefgen.corpus.quotes import verify_quote
+from briefgen.corpus.text import Paragraph, SourceText
 from briefgen.errors import SourceError
 
 PAGES = ("news-article.html", "blog-post.html", "thinktank-report.html",
@@ -259,3 +261,37 @@ def test_a_failure_inside_trafilatura_names_the_file(web: Path,
     monkeypatch.setattr(trafilatura, "bare_extraction", fails)
     with pytest.raises(SourceError, match=r"news-article\.html: trafilatura could not read"):
         read_html(web / "news-article.html")
+
+
+def as_source(page: Extracted, source_id: str) -> SourceText:
+    """The extraction as the quote checker reads a source: paragraphs numbered from 1."""
+    return SourceText(source_id, tuple(Paragraph(n, text) for n, text in
+                                       enumerate(text_of(page), start=1)), sha256="")
+
+
+@pytest.mark.parametrize(("name", "quote", "paragraph"), [
+    ("typographic-entities.html",
+     "\u201cIt\u2019s not about cars \u2014 it\u2019s about whether children can walk to "
+     "school,\u201d said Halvard Osei", 3),
+    ("typographic-entities.html", "the council had \u201cnever once\u201d asked them", 4),
+    ("news-article.html", "no tariff increase was planned before 2026", 4),
+    ("blog-post.html", "Recruitment of deck officers remains our most serious operational "
+     "risk", 5),
+])
+def test_genuine_quotes_verify_in_their_paragraph(pages: dict[str, Extracted], name: str,
+                                                  quote: str, paragraph: int) -> None:
+    match = verify_quote(quote, as_source(pages[name], name))
+    assert match is not None and match.paragraph == paragraph
+
+
+@pytest.mark.parametrize(("name", "quote"), [
+    ("typographic-entities.html", "it\u2019s about whether children can cycle to school"),
+    ("news-article.html", "no tariff increase was planned before 2027"),
+    ("news-article.html", "All rights reserved"),
+    ("news-article.html", "We use cookies to personalise content"),
+    ("news-article.html", "the plant would not run a day without them"),
+    ("blog-post.html", "We flagged this to the council two years ago"),
+])
+def test_altered_quotes_and_furniture_do_not_verify(pages: dict[str, Extracted], name: str,
+                                                    quote: str) -> None:
+    assert verify_quote(quote, as_source(pages[name], name)) is None

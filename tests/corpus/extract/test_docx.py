@@ -8,6 +8,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from briefgen.corpus.catalog import Person
 from briefgen.corpus.extract import extract
@@ -145,3 +147,27 @@ def test_a_quote_across_a_footnote_mark_verifies(libreoffice_docx_file: Path) ->
     match = verify_quote("41 cubic metres a day in August, against a demand of 55", source)
     assert match is not None and match.paragraph == 2
     assert verify_quote("Metered at the pumping station", source) is None
+
+
+def test_a_field_reads_as_its_shown_result(tmp_path: Path) -> None:
+    """A complex field (as Word writes a cross-reference or a link) shows its result; its
+    instruction is not text."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("See the ")
+    for kind, text in (("begin", ""), ("instr", ' HYPERLINK "https://ferries.example" '),
+                       ("separate", ""), ("text", "operator's site"), ("end", "")):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instruction = OxmlElement("w:instrText")
+            instruction.text = text
+            run._r.append(instruction)
+        elif kind == "text":
+            run.text = text
+        else:
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run._r.append(mark)
+    paragraph.add_run(" for the timetable.")
+    path = tmp_path / "field.docx"
+    document.save(str(path))
+    assert read_docx(path).pages[0].paragraphs == ("See the operator's site for the timetable.",)

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.corpus.catalog import SourceRecord
+from briefgen.estimative import likelihood_of
 from briefgen.evidence import Evidence
+from briefgen.glossaries import abbreviations_section, estimative_note
 from briefgen.markup.citekeys import CiteKey
 from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
 from briefgen.model.nodes import (
@@ -28,6 +30,8 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     Inline,
+    KeyJudgement,
+    KeyJudgements,
     KeyPoints,
     Labels,
     Metadata,
@@ -39,7 +43,15 @@ from briefgen.model.nodes import (
     TableCell,
     Text,
 )
-from briefgen.spec.schema import BriefSpec, ChartSpec, ExcerptSpec, TableSpec, evidence_named
+from briefgen.spec.schema import (
+    PDF_STANDARDS,
+    BriefSpec,
+    ChartSpec,
+    ExcerptSpec,
+    KeyJudgementSpec,
+    TableSpec,
+    evidence_named,
+)
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _NUMERIC = re.compile(r"^[\s\d.,%$€£+\-–—~≈<>]+$")
@@ -220,6 +232,9 @@ class _Assembler:
         if spec.key_points:
             items = tuple(parse_inline(p, self.cite_keys) for p in spec.key_points)
             body.append(KeyPoints(labels.key_points, items))
+        if spec.key_judgements:
+            body.append(Heading(1, (Text(labels.key_judgements),), anchor="key-judgements"))
+            body.append(KeyJudgements(tuple(self.judgement(j) for j in spec.key_judgements)))
         for n, section in enumerate(spec.sections, start=1):
             body.append(Heading(1, (Text(typeset(section.heading)),), anchor=f"section-{n}"))
             body += self.markdown(section.body)
@@ -240,6 +255,9 @@ class _Assembler:
             ))
         if spec.evidence_annex:
             body += self.evidence_annex()
+        body += abbreviations_section(spec, labels)
+        if spec.key_judgements:
+            body += estimative_note(labels)
         entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
         heading = labels.sources if self.citations.uses_notes else labels.references
         if entries:
@@ -263,7 +281,23 @@ class _Assembler:
             reference=spec.memo.reference,
         )
         return Document(meta=meta, body=_number_paragraphs(body),
-                        notes_style=self.citations.uses_notes, labels=labels)
+                        notes_style=self.citations.uses_notes, labels=labels,
+                        pdf_standards=PDF_STANDARDS[spec.pdf_standard])
+
+    def judgement(self, judgement: KeyJudgementSpec) -> KeyJudgement:
+        """A key judgement led by its likelihood term and confidence, its evidence cited
+        after it (a note, or an in-text citation a space after the text)."""
+        likelihood = likelihood_of(judgement.likelihood)
+        assert likelihood is not None  # the spec's check refused any other
+        term = likelihood.term
+        lead = self.labels.judgement_lead.format(likelihood=term[:1].upper() + term[1:],
+                                                 confidence=judgement.confidence)
+        runs = list(parse_inline(judgement.judgement, self.cite_keys))
+        cited = self.cite(self.refs_for(judgement.evidence))
+        if cited and not self.citations.uses_notes:
+            cited = (Text(" "), *cited)
+        return KeyJudgement(lead=lead, runs=(*runs, *cited), likelihood=term,
+                            confidence=judgement.confidence)
 
     def evidence_annex(self) -> list[Block]:
         """The evidence record for readers: each quotation and traced number, where it stands

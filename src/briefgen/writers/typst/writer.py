@@ -156,7 +156,7 @@ def compile_build(build: Path, template: Template, stamp: int,
     A Typst error becomes a RenderError naming the template file and line; a compile that
     runs out of time or memory, or is interrupted, a RenderError naming the template.
     """
-    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp)
+    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, ("a-2a", "ua-1"))
     try:
         answer = compiler_process().compile(request, timeout)
     except CompileFailed as failed:

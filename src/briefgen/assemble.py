@@ -289,14 +289,15 @@ class _Assembler:
         after it (a note, or an in-text citation a space after the text)."""
         likelihood = likelihood_of(judgement.likelihood)
         assert likelihood is not None  # the spec's check refused any other
-        term = likelihood.term
-        lead = self.labels.judgement_lead.format(likelihood=term[:1].upper() + term[1:],
+        # As the analyst wrote it (ICD 203 allows the term or its pair), in one spelling.
+        written = " ".join(judgement.likelihood.lower().replace("-", " ").split())
+        lead = self.labels.judgement_lead.format(likelihood=written[:1].upper() + written[1:],
                                                  confidence=judgement.confidence)
         runs = list(parse_inline(judgement.judgement, self.cite_keys))
         cited = self.cite(self.refs_for(judgement.evidence))
         if cited and not self.citations.uses_notes:
             cited = (Text(" "), *cited)
-        return KeyJudgement(lead=lead, runs=(*runs, *cited), likelihood=term,
+        return KeyJudgement(lead=lead, runs=(*runs, *cited), likelihood=likelihood.term,
                             confidence=judgement.confidence)
 
     def evidence_annex(self) -> list[Block]:

@@ -60,7 +60,8 @@ _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}))?\b")
 
 
 class TypstWriter:
-    """Writes a brief as a tagged PDF/UA-1 file through the Typst template brief.typ.
+    """Writes a brief as a tagged PDF through the Typst template brief.typ: PDF/A-2a and
+    PDF/UA-1, or UA-1 alone, as the document's ``pdf_standards`` say.
 
     ``warnings`` holds Typst's warnings from the last ``write`` (an unknown font family in
     a template, for instance), one line each, for the caller to show; empty when clean.
@@ -83,7 +84,7 @@ class TypstWriter:
             build = Path(tmp)
             prepare_build(document, template, build)
             pdf, self.warnings = compile_build(build, template, timestamp(document.meta),
-                                               self.timeout)
+                                               self.timeout, document.pdf_standards)
         try:
             Path(out).write_bytes(pdf)
         except OSError as exc:
@@ -149,14 +150,16 @@ def main_source(
 
 
 def compile_build(build: Path, template: Template, stamp: int,
-                  timeout: float = DEFAULT_COMPILE_TIMEOUT_S) -> tuple[bytes, list[str]]:
-    """Compile build/main.typ to PDF/UA-1 bytes and Typst's warnings, in the compiler child
+                  timeout: float = DEFAULT_COMPILE_TIMEOUT_S,
+                  standards: tuple[str, ...] = ("a-2a", "ua-1")) -> tuple[bytes, list[str]]:
+    """Compile build/main.typ to PDF bytes held to ``standards`` (Typst's names: PDF/A-2a
+    and PDF/UA-1 by default) and Typst's warnings, in the compiler child
     (writers/typst/compiler.py), within ``timeout`` seconds and its memory limit.
 
     A Typst error becomes a RenderError naming the template file and line; a compile that
     runs out of time or memory, or is interrupted, a RenderError naming the template.
     """
-    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, ("a-2a", "ua-1"))
+    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, standards)
     try:
         answer = compiler_process().compile(request, timeout)
     except CompileFailed as failed:

@@ -257,7 +257,8 @@ class _Assembler:
             body += self.evidence_annex()
         body += abbreviations_section(spec, labels)
         if spec.key_judgements:
-            body += estimative_note(labels)
+            self.tables += 1
+            body += estimative_note(labels, self.tables)
         entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
         heading = labels.sources if self.citations.uses_notes else labels.references
         if entries:

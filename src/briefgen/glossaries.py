@@ -12,7 +12,17 @@ from __future__ import annotations
 from briefgen.abbreviations import definitions, masked
 from briefgen.estimative import CONFIDENCE_LEVELS, LIKELIHOODS
 from briefgen.markup.markdown import typeset
-from briefgen.model.nodes import Block, Glossary, GlossaryEntry, Heading, Labels, Paragraph, Text
+from briefgen.model.nodes import (
+    Block,
+    Glossary,
+    GlossaryEntry,
+    Heading,
+    Labels,
+    Paragraph,
+    Table,
+    TableCell,
+    Text,
+)
 from briefgen.spec.schema import BriefSpec
 
 
@@ -63,11 +73,14 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def estimative_note(labels: Labels) -> list[Block]:
-    """The Estimative language note: each likelihood term with its pair and range, then what
-    each confidence level means."""
-    terms = tuple(GlossaryEntry(f"{_capitalised(e.term)} / {e.pair}", e.range_text)
-                  for e in LIKELIHOODS)
+def estimative_note(labels: Labels, table_number: int) -> list[Block]:
+    """The Estimative language note: a table of the likelihood terms with their pairs and
+    ranges (numbered ``table_number``), then what each confidence level means."""
+    columns = ((labels.likelihood_column, "left"), (labels.pair_column, "left"),
+               (labels.probability_column, "right"))
+    rows = tuple((TableCell((Text(_capitalised(e.term)),)), TableCell((Text(e.pair),)),
+                  TableCell((Text(e.range_text),), "right"))
+                 for e in LIKELIHOODS)
     meaning = {"high": labels.confidence_high, "moderate": labels.confidence_moderate,
                "low": labels.confidence_low}
     levels = tuple(GlossaryEntry(_capitalised(labels.confidence_term.format(confidence=level)),
@@ -76,7 +89,9 @@ def estimative_note(labels: Labels) -> list[Block]:
     return [
         Heading(1, (Text(labels.estimative_language),), anchor="estimative-language"),
         Paragraph((Text(labels.estimative_intro),)),
-        Glossary(terms),
+        Table(number=table_number, caption=labels.estimative_caption,
+              header=tuple(TableCell((Text(name, bold=True),), align) for name, align in columns),
+              rows=rows, anchor="tab-estimative-language"),
         Paragraph((Text(labels.confidence_intro),)),
         Glossary(levels),
     ]

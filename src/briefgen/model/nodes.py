@@ -293,7 +293,11 @@ class Labels:
     estimative_language: str = "Estimative language"
     estimative_intro: str = (
         "The key judgements state how likely each is in the terms of US Intelligence "
-        "Community Directive 203 (ICD 203), each of which stands for a range of probability:")
+        "Community Directive 203 (ICD 203), each of which stands for a range of probability.")
+    estimative_caption: str = "Likelihood terms and the probability each stands for"
+    likelihood_column: str = "Likelihood"
+    pair_column: str = "Or"
+    probability_column: str = "Probability"
     confidence_intro: str = (
         "Confidence is stated apart from likelihood. It says how good the information and "
         "the reasoning behind a judgement are, not how likely the judgement is to be right:")

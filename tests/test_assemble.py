@@ -36,7 +36,8 @@ def headings(doc) -> list[str]:
 def test_reading_order_summary_sections_recommendations_sources(mali) -> None:
     names = headings(mali)
     assert names[0] == "Summary"
-    assert names[-1] == "Sources" and "Recommendations" in names[-3:]
+    # After the recommendations: the evidence annex, the abbreviations, the sources.
+    assert names[-1] == "Sources" and "Recommendations" in names[-4:]
     assert isinstance(mali.body[-1], Bibliography)
     assert any(isinstance(b, KeyPoints) for b in mali.body[:6])
 
@@ -101,8 +102,9 @@ def test_evidence_annex_lists_every_check(mali) -> None:
     first = annex[0].rows[0]
     sha = "".join(r.text for r in first[3].runs if isinstance(r, Text))
     assert len(sha) == 12 and all(c in "0123456789abcdef" for c in sha)
-    # The annex comes before the Sources list, after the recommendations.
-    assert headings(mali)[-3:] == ["Recommendations", "Evidence annex", "Sources"]
+    # The annex comes after the recommendations, before the abbreviations and sources.
+    assert headings(mali)[-4:] == ["Recommendations", "Evidence annex", "Abbreviations",
+                                   "Sources"]
 
 
 @pytest.mark.parametrize("spec", sorted(BRIEFS.glob("*.yaml")), ids=lambda p: p.stem)

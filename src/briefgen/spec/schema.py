@@ -13,7 +13,7 @@ from typing import Any
 
 from briefgen.charts.data import CHART_KINDS
 from briefgen.citations.styles import STYLES
-from briefgen.estimative import CONFIDENCE_LEVELS, likelihood_problem
+from briefgen.estimative import CONFIDENCE_LEVELS, LIKELIHOODS, likelihood_problem
 from briefgen.spec import options as o
 
 # The kinds the chart stage draws and the styles the formatter knows, so whatever the spec may
@@ -376,13 +376,23 @@ _RECOMMENDATION = o.Record(
     },
 )
 
+class _LikelihoodOption(o.Checked):
+    """ICD 203's likelihood terms and their pairs, in any case; editors are offered the
+    lowercase names."""
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": [n for e in LIKELIHOODS for n in e.names],
+                "description": "An ICD 203 likelihood term or its pair (any case)."}
+
+
 _KEY_JUDGEMENT = o.Record(
     KeyJudgementSpec,
     {
         "judgement": o.Text(required=True, max_length=2000,
                             help="Markdown: what is judged, without its likelihood or "
                                  "confidence words (those are the next keys)."),
-        "likelihood": o.Checked(o.Text(required=True, max_length=100), likelihood_problem),
+        "likelihood": _LikelihoodOption(o.Text(required=True, max_length=100),
+                                        likelihood_problem),
         "confidence": o.Choice(tuple(CONFIDENCE_LEVELS), required=True),
         "evidence": o.ListOf(o.Text(max_length=100), help="Excerpt ids or source ids."),
     },

@@ -51,7 +51,7 @@ class CompileRequest:
     font_dirs: tuple[str, ...]
     timestamp: int
     # The PDF standards Typst holds the file to, as Typst names them ("a-2a", "ua-1").
-    pdf_standards: tuple[str, ...] = ("ua-1",)
+    pdf_standards: tuple[str, ...] = ("a-2a", "ua-1")
 
 
 @dataclass(frozen=True)

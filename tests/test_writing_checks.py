@@ -53,7 +53,7 @@ key_judgements:
     ]
     both, might, could, perhaps, no_evidence = (p.message for p in problems)
     assert "states both a likelihood ('likely') and a confidence ('high confidence')" in both
-    assert might.startswith("'might' hedges") and "likelihood: ('likely')" in might
+    assert might.startswith("'might' hedges") and "likelihood: ('likely') says" in might
     assert could.startswith("'could'") and perhaps.startswith("'perhaps'")
     assert "names no evidence" in no_evidence
     assert all(p.file == where.file for p in problems)

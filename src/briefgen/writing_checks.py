@@ -7,6 +7,7 @@ which `--fail-on-warning` makes errors, like every other warning.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from briefgen.abbreviations import first_uses, masked
@@ -40,9 +41,9 @@ def estimative_warnings(spec: BriefSpec, located: LocatedYaml) -> list[Problem]:
         for word in vague_words(masked(judgement.judgement)):
             problems.append(_at(
                 located, key, judgement.judgement, word.start,
-                f"{word.text!r} hedges without saying how likely; a key judgement's "
-                f"likelihood is its likelihood: ({judgement.likelihood!r}), so state the "
-                "judgement plainly"))
+                f"{word.text!r} hedges without saying how likely; the judgement's "
+                f"likelihood: ({judgement.likelihood!r}) says that, so state the judgement "
+                "plainly"))
         cites = any(c.keys for c in parse_clusters(judgement.judgement))
         if not judgement.evidence and not cites:
             problems.append(Problem(
@@ -85,5 +86,6 @@ def abbreviation_warnings(spec: BriefSpec, located: LocatedYaml,
 
 
 def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
+    # Masked citations leave spaces before the punctuation that followed them.
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 3] + "..."

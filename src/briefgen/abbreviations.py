@@ -197,7 +197,7 @@ def first_uses(texts: Iterable[str]) -> list[FirstUse]:
     defined: dict[str, tuple[int, int]] = {}
     for n, raw in enumerate(texts):
         text = masked(raw)
-        own = set()
+        own: set[int] = set()
         for d in definitions(text):
             defined.setdefault(d.term, (n, d.start))
             own.add(d.start)

@@ -34,6 +34,9 @@ def test_letters_inside_words_and_hyphens() -> None:
     assert found["HNP"] == "Haitian National Police"
     assert found["MSS"] == "Multinational Security Support"
     assert found["ISWAP"] == "Islamic State West Africa Province"
+    # Not from the joining word: "of American States" is the shorter match, and wrong.
+    assert pairs("The Organization of American States (OAS) met.") == [
+        ("OAS", "Organization of American States")]
 
 
 def test_an_abbreviation_of_other_language_words_by_its_capitalised_run() -> None:

@@ -81,7 +81,8 @@ def schwartz_hearst(term: str, before: str) -> str | None:
     while s >= 0:
         wanted = short[s]
         while i >= 0 and (before[i].lower() != wanted
-                          or (s == 0 and i > 0 and before[i - 1].isalnum())):
+                          or (s == 0 and ((i > 0 and before[i - 1].isalnum())
+                                          or _joining_word_at(before, i)))):
             i -= 1
         if i < 0:
             return None
@@ -107,6 +108,13 @@ def _initials_share(term: str, long_form: str) -> float:
             initials.remove(c)
             matched += 1
     return matched / len(letters) if letters else 0.0
+
+
+def _joining_word_at(text: str, i: int) -> bool:
+    """True when a joining word ("of", "the") starts at ``text[i]``: an expansion does not
+    start with one ("Organization of American States (OAS)", not "of American States")."""
+    match = re.match(r"[\w&]+", text[i:])
+    return match is not None and match.group(0) in _JOINING
 
 
 def capitalised_run(term: str, before: str) -> str | None:

@@ -128,3 +128,24 @@ def test_links_to_anchors_point_at_the_first_block_with_that_anchor() -> None:
     assert body.count('#label("sec")') == 1
     assert 'link(label("sec"), [#"see above"])' in body
     assert "nowhere" not in body and '#[#"gone"]' in body
+
+
+def test_key_judgements_and_glossaries_reach_the_template_as_data() -> None:
+    from briefgen.model.nodes import Glossary, GlossaryEntry, KeyJudgement, KeyJudgements
+
+    judgements = KeyJudgements((KeyJudgement('Likely (moderate "confidence"):',
+                                             (Text("#x] hostile"),), "likely", "moderate"),))
+    glossary = Glossary((GlossaryEntry("IS-K", "Islamic State #Khorasan"),))
+    source = BodySource(Document(Metadata(title="t"), (judgements, glossary)), {})
+    judgement_expr = source.block(judgements, _Context())
+    glossary_expr = source.block(glossary, _Context())
+    # The template's functions, stubbed, give back what they were handed.
+    prelude = ("let brief-judgements(items) = items.map(i => (i.lead, i.likelihood, "
+               "i.confidence, i.body.text)); let brief-glossary(entries) = "
+               "entries.map(((t, d)) => (t, d.text)); ")
+    assert json.loads(typst.eval(b"", "{ " + prelude + judgement_expr + " }",
+                                 ignore_system_fonts=True)) == [
+        ['Likely (moderate "confidence"):', "likely", "moderate", "#x] hostile"]]
+    assert json.loads(typst.eval(b"", "{ " + prelude + glossary_expr + " }",
+                                 ignore_system_fonts=True)) == [
+        ["IS-K", "Islamic State #Khorasan"]]

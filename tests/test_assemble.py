@@ -36,7 +36,8 @@ def headings(doc) -> list[str]:
 def test_reading_order_summary_sections_recommendations_sources(mali) -> None:
     names = headings(mali)
     assert names[0] == "Summary"
-    assert names[-1] == "Sources" and "Recommendations" in names[-3:]
+    # After the recommendations: the evidence annex, the abbreviations, the sources.
+    assert names[-1] == "Sources" and "Recommendations" in names[-4:]
     assert isinstance(mali.body[-1], Bibliography)
     assert any(isinstance(b, KeyPoints) for b in mali.body[:6])
 
@@ -101,8 +102,9 @@ def test_evidence_annex_lists_every_check(mali) -> None:
     first = annex[0].rows[0]
     sha = "".join(r.text for r in first[3].runs if isinstance(r, Text))
     assert len(sha) == 12 and all(c in "0123456789abcdef" for c in sha)
-    # The annex comes before the Sources list, after the recommendations.
-    assert headings(mali)[-3:] == ["Recommendations", "Evidence annex", "Sources"]
+    # The annex comes after the recommendations, before the abbreviations and sources.
+    assert headings(mali)[-4:] == ["Recommendations", "Evidence annex", "Abbreviations",
+                                   "Sources"]
 
 
 @pytest.mark.parametrize("spec", sorted(BRIEFS.glob("*.yaml")), ids=lambda p: p.stem)
@@ -128,3 +130,35 @@ def test_space_before_a_quotations_citation_is_decided_in_assembly(style: str) -
         else:  # the note mark sits close to the quotation
             assert isinstance(first, Note) and len(quote.citation) == 1
 
+
+
+# ---------------------------------------------------------------- key judgements
+
+KEY_JUDGEMENTS = Path(__file__).resolve().parent / "roots" / "key-judgements" / "brief.yaml"
+
+
+def test_key_judgements_after_the_summary_led_by_term_and_confidence() -> None:
+    from briefgen.model.nodes import KeyJudgements, Note
+
+    doc = build_document(check(KEY_JUDGEMENTS), BuildOptions())
+    names = headings(doc)
+    assert names[:2] == ["Summary", "Key judgements"]
+    assert names[-3:] == ["Abbreviations", "Estimative language", "Sources"]
+    block = next(b for b in doc.body if isinstance(b, KeyJudgements))
+    # As the analyst wrote the term (the pair "Remote", the adverb), in one spelling.
+    assert [(j.lead, j.likelihood, j.confidence) for j in block.items] == [
+        ("Likely (moderate confidence):", "likely", "moderate"),
+        ("Remote (low confidence):", "almost no chance", "low"),
+        ("Almost certainly (high confidence):", "almost certain", "high")]
+    # The evidence is a note after the judgement; a citation in the text is its own note.
+    assert all(isinstance(j.runs[-1], Note) for j in block.items)
+    assert doc.pdf_standards == ("a-2a", "ua-1")
+
+
+def test_an_in_text_style_cites_the_evidence_a_space_after_the_judgement() -> None:
+    from briefgen.model.nodes import KeyJudgements
+
+    doc = build_document(check(KEY_JUDGEMENTS, style="apa"), BuildOptions(style="apa"))
+    first = next(b for b in doc.body if isinstance(b, KeyJudgements)).items[0]
+    text = "".join(r.text for r in first.runs if isinstance(r, Text))
+    assert text.startswith("MINUSMA will ask") and "renewal. (" in text

@@ -17,7 +17,9 @@ from pathlib import Path
 from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.classification import PortionMarks
 from briefgen.corpus.catalog import SourceRecord
+from briefgen.estimative import likelihood_of
 from briefgen.evidence import Evidence
+from briefgen.glossaries import abbreviations_section, estimative_note
 from briefgen.markup.citekeys import CiteKey
 from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
 from briefgen.model.marks import marked
@@ -30,6 +32,8 @@ from briefgen.model.nodes import (
     Figure,
     Heading,
     Inline,
+    KeyJudgement,
+    KeyJudgements,
     KeyPoints,
     Labels,
     Metadata,
@@ -41,7 +45,15 @@ from briefgen.model.nodes import (
     TableCell,
     Text,
 )
-from briefgen.spec.schema import BriefSpec, ChartSpec, ExcerptSpec, TableSpec, evidence_named
+from briefgen.spec.schema import (
+    PDF_STANDARDS,
+    BriefSpec,
+    ChartSpec,
+    ExcerptSpec,
+    KeyJudgementSpec,
+    TableSpec,
+    evidence_named,
+)
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _NUMERIC = re.compile(r"^[\s\d.,%$€£+\-–—~≈<>]+$")
@@ -229,6 +241,9 @@ class _Assembler:
         if spec.key_points:
             items = tuple(parse_inline(p, self.cite_keys) for p in spec.key_points)
             body.append(marked(KeyPoints(labels.key_points, items), summary_mark))
+        if spec.key_judgements:
+            body.append(Heading(1, (Text(labels.key_judgements),), anchor="key-judgements"))
+            body.append(KeyJudgements(tuple(self.judgement(j) for j in spec.key_judgements)))
         for n, section in enumerate(spec.sections, start=1):
             body.append(Heading(1, (Text(typeset(section.heading)),), anchor=f"section-{n}"))
             body += [marked(b, self.mark(section.key)) for b in self.markdown(section.body)]
@@ -251,6 +266,10 @@ class _Assembler:
             # It repeats every quotation, so it is as high as the highest of them.
             annex_mark = self.marks.printed_highest if self.marks else ""
             body += [marked(b, annex_mark) for b in self.evidence_annex()]
+        body += abbreviations_section(spec, labels)
+        if spec.key_judgements:
+            self.tables += 1
+            body += estimative_note(labels, self.tables)
         entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
         heading = labels.sources if self.citations.uses_notes else labels.references
         if entries:
@@ -276,7 +295,25 @@ class _Assembler:
             banner=self.marks.banner if self.marks else "",
         )
         return Document(meta=meta, body=_number_paragraphs(body),
-                        notes_style=self.citations.uses_notes, labels=labels)
+                        notes_style=self.citations.uses_notes, labels=labels,
+                        pdf_standards=PDF_STANDARDS[spec.pdf_standard])
+
+    def judgement(self, judgement: KeyJudgementSpec) -> KeyJudgement:
+        """A key judgement led by its likelihood term and confidence, its evidence cited
+        after it (a note, or an in-text citation a space after the text)."""
+        likelihood = likelihood_of(judgement.likelihood)
+        assert likelihood is not None  # the spec's check refused any other
+        # As the analyst wrote it (ICD 203 allows the term or its pair), in one spelling.
+        written = " ".join(judgement.likelihood.lower().replace("-", " ").split())
+        lead = self.labels.judgement_lead.format(likelihood=written[:1].upper() + written[1:],
+                                                 confidence=judgement.confidence)
+        runs = list(parse_inline(judgement.judgement, self.cite_keys))
+        cited = self.cite(self.refs_for(judgement.evidence))
+        if cited and not self.citations.uses_notes:
+            cited = (Text(" "), *cited)
+        mark = self.mark(judgement.key)
+        return KeyJudgement(lead=f"{mark} {lead}" if mark else lead, runs=(*runs, *cited),
+                            likelihood=likelihood.term, confidence=judgement.confidence)
 
     def evidence_annex(self) -> list[Block]:
         """The evidence record for readers: each quotation and traced number, where it stands

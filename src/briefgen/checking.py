@@ -38,6 +38,7 @@ from briefgen.spec.schema import BriefSpec, evidence_named
 from briefgen.spec.yamlsource import LocatedYaml
 from briefgen.templating.discovery import DEFAULT_TEMPLATE, available_templates, find_template
 from briefgen.templating.template import Template
+from briefgen.writing_checks import abbreviation_warnings, estimative_warnings
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
     located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
+    known = [str(k) for k in found.settings.get("common_abbreviations") or ()]
+    located.warnings.extend(estimative_warnings(spec, located)
+                            + abbreviation_warnings(spec, located, known))
     return Checked(spec, located, catalog, evidence, found, chart_style, charts, marks)
 
 
@@ -158,8 +162,8 @@ def cited_sources(spec: BriefSpec) -> list[str]:
     for _, text in markdown_fields(spec):
         ids += [k.source_id for c in parse_clusters(text) for k in c.keys]
     by_id = spec.excerpts_by_id()
-    for rec in spec.recommendations:
-        named = [evidence_named(name, by_id) for name in rec.evidence]
+    for item in (*spec.key_judgements, *spec.recommendations):
+        named = [evidence_named(name, by_id) for name in item.evidence]
         ids += [n if isinstance(n, str) else n.source for n in named]
     return list(dict.fromkeys(ids))
 

@@ -181,6 +181,8 @@ class PortionMarks:
 def portions(spec: BriefSpec) -> Iterator[tuple[str, str, str, str]]:
     """(key path, what it is, its own marking, the marking it takes when it gives none: its
     section's, or "" for the default) for every portion the spec prints, in order."""
+    for judgement in spec.key_judgements:
+        yield judgement.key, "key judgement", judgement.marking, ""
     for section in spec.sections:
         yield section.key, "section", section.marking, ""
         for excerpt in section.excerpts:
@@ -238,7 +240,7 @@ def check_markings(spec: BriefSpec, located: LocatedYaml,
         mark = own or inherited or default
         if not mark:
             # An excerpt, chart or table takes its section's marking: the section is named.
-            if what in ("section", "recommendation"):
+            if what in ("section", "recommendation", "key judgement"):
                 also = (" (for its text, and its excerpts, charts and tables that give "
                         "none)" if what == "section" else "")
                 ctx.problem(key, f"this {what} has no marking{also}; every portion of a "

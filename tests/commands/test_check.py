@@ -207,3 +207,25 @@ def test_fail_on_warning_fails_the_specs_that_warn_and_passes_the_others() -> No
     assert [line.split(":")[0] for line in refused.stdout.splitlines()] == [
         str(WARNINGS / "clean.yaml")]
     assert run("check", "--fail-on-warning", str(WARNINGS / "clean.yaml")).returncode == 0
+
+
+# ---------------------------------------------------------------- writing warnings
+
+KEY_JUDGEMENTS = ROOTS / "key-judgements"
+
+
+def test_writing_warnings_at_their_lines_and_refused_with_fail_on_warning() -> None:
+    warned = KEY_JUDGEMENTS / "warned.yaml"
+    result = run("check", str(warned))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    where = [re.match(r"warning: \S+?:(\d+) (\S+):", line).groups() for line in lines]
+    assert sorted(where, key=lambda w: int(w[0])) == [
+        ("8", "summary"), ("8", "summary"), ("10", "key_judgements[0].judgement"),
+        ("14", "key_judgements[1]")]
+    assert any("states both a likelihood ('likely') and a confidence" in w for w in lines)
+    assert any("'MPU' is used before it is spelled out (at line 20" in w for w in lines)
+    refused = run("check", "--fail-on-warning", str(warned))
+    assert refused.returncode == 1 and "4 warnings" in refused.stderr
+    assert run("check", "--fail-on-warning",
+               str(KEY_JUDGEMENTS / "brief.yaml")).returncode == 0

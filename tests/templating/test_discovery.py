@@ -145,3 +145,15 @@ def test_template_settings_keep_the_files_values_and_may_be_empty(tmp_path: Path
     template = load_template(child, tmp_path)
     assert template.settings["defaults"]["marking"] is None
     assert template.settings["colours"] == find_template("default", REPO).settings["colours"]
+
+
+def test_common_abbreviations_are_a_checked_list_a_child_inherits(tmp_path: Path) -> None:
+    child = _child_with(tmp_path, "extends: default\ncommon_abbreviations: UN\n")
+    with pytest.raises(TemplateError) as caught:
+        load_template(child, tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{child.resolve() / 'template.yaml'}:2 common_abbreviations: expected a list but "
+        "received the text 'UN'"]
+    (child / "template.yaml").write_text("extends: default\n", encoding="utf-8")
+    inherited = load_template(child, tmp_path).settings["common_abbreviations"]
+    assert {"UN", "US", "EU", "NATO"} <= set(inherited)

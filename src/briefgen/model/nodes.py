@@ -167,6 +167,43 @@ class KeyPoints:
 
 
 @dataclass(frozen=True)
+class KeyJudgement:
+    """One key judgement. ``lead`` is what a reader takes in at a glance, printed before the
+    judgement and set apart from it ("Likely (moderate confidence):"); ``runs`` the judgement
+    with the notes of its evidence. ``likelihood`` (the ICD 203 term, "likely") and
+    ``confidence`` ("moderate") are there for a template that styles them apart."""
+
+    lead: str
+    runs: Runs
+    likelihood: str = ""
+    confidence: str = ""
+
+
+@dataclass(frozen=True)
+class KeyJudgements:
+    """The key judgements near the top of a brief, under a heading of their own."""
+
+    items: tuple[KeyJudgement, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term and what it stands for: "IS-K" and "Islamic State Khorasan"; "Likely" and
+    "55–80%"."""
+
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Terms with what each stands for, in the order given: the Abbreviations section, the
+    likelihood terms of the Estimative language note."""
+
+    entries: tuple[GlossaryEntry, ...]
+
+
+@dataclass(frozen=True)
 class BibliographyEntry:
     """One formatted entry of the Sources section. ``source_id`` keeps the link to the corpus."""
 
@@ -190,6 +227,8 @@ Block = Union[
     Table,
     Recommendation,
     KeyPoints,
+    KeyJudgements,
+    Glossary,
     Bibliography,
 ]
 
@@ -254,6 +293,32 @@ class Labels:
     timeframe: str = "Timeframe"
     indicator: str = "Indicator"
     evidence: str = "Evidence"
+    key_judgements: str = "Key judgements"
+    # "Likely (moderate confidence):", the lead of a key judgement: the term, the level.
+    judgement_lead: str = "{likelihood} ({confidence} confidence):"
+    confidence_term: str = "{confidence} confidence"  # "High confidence" in the note
+    abbreviations: str = "Abbreviations"
+    estimative_language: str = "Estimative language"
+    estimative_intro: str = (
+        "The key judgements state how likely each is in the terms of US Intelligence "
+        "Community Directive 203 (ICD 203), each of which stands for a range of probability.")
+    estimative_caption: str = "Likelihood terms and the probability each stands for"
+    likelihood_column: str = "Likelihood"
+    pair_column: str = "Or"
+    probability_column: str = "Probability"
+    confidence_intro: str = (
+        "Confidence is stated apart from likelihood. It says how good the information and "
+        "the reasoning behind a judgement are, not how likely the judgement is to be right:")
+    # What each confidence level means, after "High confidence" in the note.
+    confidence_high: str = (
+        "Well-corroborated information from proven sources, little "
+        "uncertainty in the reasoning; still not a certainty.")
+    confidence_moderate: str = (
+        "Credibly sourced and plausible information, not corroborated "
+        "enough for high confidence.")
+    confidence_low: str = (
+        "Scant, questionable or fragmented information, or reasoning that "
+        "rests on assumptions.")
 
 
 @dataclass(frozen=True)
@@ -263,12 +328,16 @@ class Document:
     ``notes_style`` is True when citations are footnotes (Chicago notes), False when they are
     in the text (APA, author-date); writers only need it to decide, e.g., heading text.
     ``labels`` are the words writers print around captions and recommendations.
+    ``pdf_standards`` is for the PDF writer alone.
     """
 
     meta: Metadata
     body: tuple[Block, ...]
     notes_style: bool = True
     labels: Labels = Labels()
+    # The standards the PDF is held to, as Typst names them: archival PDF/A-2a with
+    # accessible PDF/UA-1 unless the spec asks for UA-1 alone.
+    pdf_standards: tuple[str, ...] = ("a-2a", "ua-1")
 
     def walk_inlines(self) -> list[Inline]:
         """Every inline in reading order, descending into lists and blocks (for tests, counts)."""
@@ -298,6 +367,8 @@ def _block_inlines(block: Block) -> list[Inline]:
         return list(block.action) + list(block.evidence)
     if isinstance(block, KeyPoints):
         return [i for item in block.items for i in item]
+    if isinstance(block, KeyJudgements):
+        return [i for item in block.items for i in item.runs]
     if isinstance(block, Bibliography):
         return [i for e in block.entries for i in e.runs]
     return []

@@ -246,12 +246,12 @@ def check_references(
         for i, name in enumerate(table.excerpts):
             check_excerpt(name, f"{table.key}.excerpts[{i}]")
     by_id = spec.excerpts_by_id()
-    for rec in spec.recommendations:
-        for i, name in enumerate(rec.evidence):
+    for item in (*spec.key_judgements, *spec.recommendations):
+        for i, name in enumerate(item.evidence):
             named = evidence_named(name, by_id)
             if isinstance(named, str) and named not in known_sources:
-                ctx.problem(f"{rec.key}.evidence[{i}]", f"{name!r} is neither an excerpt id nor "
-                            f"a source id{o.suggest(name, ids + known_sources)}")
+                ctx.problem(f"{item.key}.evidence[{i}]", f"{name!r} is neither an excerpt id "
+                            f"nor a source id{o.suggest(name, ids + known_sources)}")
     for key, text in markdown_fields(spec):
         line = located.line(key)
         for cluster in parse_clusters(text):
@@ -320,6 +320,7 @@ def markdown_fields(spec: BriefSpec) -> list[tuple[str, str]]:
     """(key path, Markdown text) for every field of the spec that holds Markdown."""
     fields = [("summary", spec.summary)]
     fields += [(f"key_points[{i}]", t) for i, t in enumerate(spec.key_points)]
+    fields += [(f"{j.key}.judgement", j.judgement) for j in spec.key_judgements]
     fields += [(f"{s.key}.body", s.body) for s in spec.sections if s.body]
     fields += [(f"{r.key}.action", r.action) for r in spec.recommendations]
     # Table cells are inline Markdown too (assembly parses their citations).

@@ -13,12 +13,18 @@ from typing import Any
 
 from briefgen.charts.data import CHART_KINDS
 from briefgen.citations.styles import STYLES
+from briefgen.estimative import CONFIDENCE_LEVELS, LIKELIHOODS, likelihood_problem
 from briefgen.spec import options as o
 
 # The kinds the chart stage draws and the styles the formatter knows, so whatever the spec may
 # name is always one a build can use.
 CITATION_STYLES = tuple(STYLES)
 SCHEMA_URL = "https://briefgen.example/schema/brief.schema.json"
+# What the PDF is held to, as `pdf_standard:` names it: archival PDF/A-2a together with
+# accessible PDF/UA-1 by default, or PDF/UA-1 alone (a PDF/A file may not change later, which
+# a desk that stamps or signs its PDFs after the build cannot live with).
+PDF_STANDARDS = {"a-2a+ua-1": ("a-2a", "ua-1"), "ua-1": ("ua-1",)}
+DEFAULT_PDF_STANDARD = "a-2a+ua-1"
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,30 @@ class RecommendationSpec:
     marking: str = ""
 
 
+@dataclass(frozen=True)
+class KeyJudgementSpec:
+    """A key judgement: Markdown text, its likelihood as written (an ICD 203 term or its
+    pair, any case: estimative.py says which), its confidence, and the excerpt or source ids
+    behind it. A record of its own, so a field (a portion mark) can be added to it alone."""
+
+    judgement: str
+    likelihood: str
+    confidence: str
+    evidence: tuple[str, ...]
+    key: str
+    marking: str = ""
+
+
+@dataclass(frozen=True)
+class AbbreviationSpec:
+    """An abbreviation the spec spells out itself, for the Abbreviations section (one the
+    text defines, "Islamic State Khorasan (IS-K)", needs no entry)."""
+
+    term: str
+    expansion: str
+    key: str
+
+
 def evidence_named(name: str, excerpts_by_id: Mapping[str, ExcerptSpec]) -> ExcerptSpec | str:
     """What a recommendation's ``evidence:`` entry names: the excerpt with that id, else (a
     str) the source with that id. An excerpt id is looked up first, so an excerpt may share
@@ -194,6 +224,9 @@ class BriefSpec:
     evidence_annex: bool = False
     memo: MemoSpec = MemoSpec()
     classification: ClassificationSpec | None = None
+    key_judgements: tuple[KeyJudgementSpec, ...] = ()
+    abbreviations: tuple[AbbreviationSpec, ...] = ()
+    pdf_standard: str = DEFAULT_PDF_STANDARD
 
     def excerpts(self) -> list[ExcerptSpec]:
         """Every excerpt, evidence first, then by section, in document order."""
@@ -394,6 +427,39 @@ _CLASSIFICATION = o.Record(
     "page, the highest marking in the brief, in the words of the scheme.",
 )
 
+
+class _LikelihoodOption(o.Checked):
+    """ICD 203's likelihood terms and their pairs, in any case; editors are offered the
+    lowercase names."""
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": [n for e in LIKELIHOODS for n in e.names],
+                "description": "An ICD 203 likelihood term or its pair (any case)."}
+
+
+_KEY_JUDGEMENT = o.Record(
+    KeyJudgementSpec,
+    {
+        "judgement": o.Text(required=True, max_length=2000,
+                            help="Markdown: what is judged, without its likelihood or "
+                                 "confidence words (those are the next keys)."),
+        "likelihood": _LikelihoodOption(o.Text(required=True, max_length=100),
+                                        likelihood_problem),
+        "confidence": o.Choice(tuple(CONFIDENCE_LEVELS), required=True),
+        "evidence": o.ListOf(o.Text(max_length=100), help="Excerpt ids or source ids."),
+        "marking": MARKING,
+    },
+    help="A key judgement in ICD 203 estimative language.",
+)
+
+_ABBREVIATION = o.Record(
+    AbbreviationSpec,
+    {
+        "term": o.Text(required=True, max_length=50, strip=True),
+        "expansion": o.Text(required=True, max_length=300, strip=True),
+    },
+)
+
 BRIEF_FIELDS: dict[str, o.Option] = {
     "title": o.Text(required=True, max_length=300),
     "subtitle": o.Text(max_length=300),
@@ -420,6 +486,14 @@ BRIEF_FIELDS: dict[str, o.Option] = {
                                   "its source, paragraph and the hash of the text checked."),
     "memo": _MEMO,
     "classification": _CLASSIFICATION,
+    "key_judgements": o.ListOf(_KEY_JUDGEMENT, max_items=20,
+                               help="Printed at the top, each with its likelihood term and "
+                                    "confidence; an Estimative language note explains them."),
+    "abbreviations": o.ListOf(_ABBREVIATION, max_items=200,
+                              help="Abbreviations to list that the text does not spell out "
+                                   "as 'Expansion (ABBR)'."),
+    "pdf_standard": o.Choice(tuple(PDF_STANDARDS), default=DEFAULT_PDF_STANDARD,
+                             help="a-2a+ua-1 (archival and accessible; the default) or ua-1."),
 }
 
 BRIEF = o.Mapping(BRIEF_FIELDS)

@@ -20,6 +20,10 @@ SETTINGS = o.Mapping({
     "colours": o.MappingOf(o.Text(max_length=100),
                            help="Colours by name (accent, highlight, link, marking), #rrggbb."),
     "numbered_paragraphs": o.Flag(help="Number the top-level body paragraphs 1., 2., ..."),
+    "common_abbreviations": o.ListOf(
+        o.Text(max_length=20, strip=True), max_items=500,
+        help="Abbreviations every reader knows (UN, EU): never warned about as not spelled "
+             "out."),
 })
 
 

@@ -137,3 +137,24 @@ def test_a_caption_gets_its_portion_mark_only_when_it_has_one() -> None:
     marked = Table(1, "Causes", (TableCell((Text("Cause"),)),), (), mark="(OS)")
     source = BodySource(Document(Metadata(title="t"), (marked,)), {}).render()
     assert source.rstrip().endswith(', none, mark: "(OS)")')
+
+
+def test_key_judgements_and_glossaries_reach_the_template_as_data() -> None:
+    from briefgen.model.nodes import Glossary, GlossaryEntry, KeyJudgement, KeyJudgements
+
+    judgements = KeyJudgements((KeyJudgement('Likely (moderate "confidence"):',
+                                             (Text("#x] hostile"),), "likely", "moderate"),))
+    glossary = Glossary((GlossaryEntry("IS-K", "Islamic State #Khorasan"),))
+    source = BodySource(Document(Metadata(title="t"), (judgements, glossary)), {})
+    judgement_expr = source.block(judgements, _Context())
+    glossary_expr = source.block(glossary, _Context())
+    # The template's functions, stubbed, give back what they were handed.
+    prelude = ("let brief-judgements(items) = items.map(i => (i.lead, i.likelihood, "
+               "i.confidence, i.body.text)); let brief-glossary(entries) = "
+               "entries.map(((t, d)) => (t, d.text)); ")
+    assert json.loads(typst.eval(b"", "{ " + prelude + judgement_expr + " }",
+                                 ignore_system_fonts=True)) == [
+        ['Likely (moderate "confidence"):', "likely", "moderate", "#x] hostile"]]
+    assert json.loads(typst.eval(b"", "{ " + prelude + glossary_expr + " }",
+                                 ignore_system_fonts=True)) == [
+        ["IS-K", "Islamic State #Khorasan"]]

@@ -453,3 +453,39 @@ def test_typst_messages_name_the_template_folder_never_the_temporary_one(
     report = caught.value.report()
     assert str(missing / "no-such-asset.txt") in report
     assert "briefgen-typst-" not in report
+
+
+# ---------------------------------------------------------------- archival PDF
+
+_XMP_IDS = {"pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+            "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
+
+
+def xmp_ids(path: Path) -> dict[str, str]:
+    """The PDF/A and PDF/UA identification of the file's XMP ("pdfaid:part" -> "2")."""
+    from lxml import etree
+
+    xmp = PdfReader(path).xmp_metadata
+    assert xmp is not None
+    root = etree.fromstring(xmp.stream.get_data())
+    found = {}
+    for prefix, uri in _XMP_IDS.items():
+        for element in root.iter(f"{{{uri}}}*"):
+            found[f"{prefix}:{etree.QName(element).localname}"] = (element.text or "").strip()
+        for element in root.iter():
+            for name, value in element.attrib.items():  # the attribute form of XMP
+                if name.startswith(f"{{{uri}}}"):
+                    found[f"{prefix}:{etree.QName(name).localname}"] = value
+    return found
+
+
+def test_the_pdf_is_pdf_a_2a_and_pdf_ua_1_by_default(pdf: Path) -> None:
+    assert xmp_ids(pdf) == {"pdfaid:part": "2", "pdfaid:conformance": "A", "pdfuaid:part": "1"}
+
+
+def test_ua_1_alone_when_the_document_asks(tmp_path: Path, svg_file: Path,
+                                            template: Template) -> None:
+    out = tmp_path / "ua.pdf"
+    document = dataclasses.replace(sample_document(svg_file), pdf_standards=("ua-1",))
+    write_brief(TypstWriter(), document, template, out)
+    assert xmp_ids(out) == {"pdfuaid:part": "1"}

@@ -27,7 +27,9 @@ from briefgen.model.nodes import (
     Block,
     BlockQuote,
     Figure,
+    Glossary,
     Heading,
+    KeyJudgements,
     KeyPoints,
     Labels,
     Link,
@@ -113,6 +115,8 @@ class BodyRenderer:
             Table: self.table,
             Recommendation: self.recommendation,
             KeyPoints: self.key_points,
+            KeyJudgements: self.key_judgements,
+            Glossary: self.glossary,
             Bibliography: self.bibliography,
         }
 
@@ -257,6 +261,20 @@ class BodyRenderer:
             else:
                 p = self._add_paragraph(inner, S.KEY_POINTS)
             self.inlines(p, item, inner)
+
+    def key_judgements(self, judgements: KeyJudgements, ctx: Context) -> None:
+        for judgement in judgements.items:
+            p = self._add_paragraph(ctx, S.KEY_JUDGEMENT)
+            p.add_run(judgement.lead, style=self.styles.character(S.ESTIMATIVE_TERM))
+            p.add_run(" ")
+            self.inlines(p, judgement.runs, ctx)
+
+    def glossary(self, glossary: Glossary, ctx: Context) -> None:
+        for entry in glossary.entries:
+            p = self._add_paragraph(ctx, S.GLOSSARY)
+            p.add_run(entry.term, style=self.styles.character(S.GLOSSARY_TERM))
+            p.add_run("\t")
+            self.inlines(p, (Text(entry.definition),), ctx)
 
     def bibliography(self, bibliography: Bibliography, ctx: Context) -> None:
         for entry in bibliography.entries:

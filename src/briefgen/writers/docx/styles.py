@@ -36,6 +36,8 @@ KEY_POINTS_HEADING = "Key Points Heading"
 KEY_POINTS = "Key Points"  # bulleted items inside the key points box
 RECOMMENDATION_HEADING = "Recommendation Heading"  # "Recommendation N: title"
 RECOMMENDATION_DETAIL = "Recommendation Detail"  # "Lead<tab>UN DPO"
+KEY_JUDGEMENT = "Key Judgement"  # a key judgement, led by its term and confidence
+GLOSSARY = "Glossary"  # "IS-K<tab>Islamic State Khorasan": abbreviations, estimative terms
 BIBLIOGRAPHY = "Bibliography"
 FOOTNOTE_TEXT = "footnote text"  # Word's own (lower-case) name for "Footnote Text"
 HEADER = "Header"
@@ -50,6 +52,8 @@ FOOTNOTE_REFERENCE = "footnote reference"  # Word's name for "Footnote Reference
 HYPERLINK = "Hyperlink"
 RECOMMENDATION_LABEL = "Recommendation Label"  # "Lead", "Timeframe", ...
 VERBATIM = "Verbatim Char"  # inline code (pandoc's name)
+ESTIMATIVE_TERM = "Estimative Term"  # "Likely (moderate confidence):" before a judgement
+GLOSSARY_TERM = "Glossary Term"  # the term of a Glossary paragraph
 
 # ----------------------------------------------------------------- table styles
 TABLE = "Brief Table"
@@ -97,13 +101,16 @@ PARAGRAPH_STYLES: tuple[str, ...] = (
     KEY_POINTS,
     RECOMMENDATION_HEADING,
     RECOMMENDATION_DETAIL,
+    KEY_JUDGEMENT,
+    GLOSSARY,
     BIBLIOGRAPHY,
     FOOTNOTE_TEXT,
     HEADER,
     FOOTER,
     MARKING,
 )
-CHARACTER_STYLES: tuple[str, ...] = (FOOTNOTE_REFERENCE, HYPERLINK, RECOMMENDATION_LABEL, VERBATIM)
+CHARACTER_STYLES: tuple[str, ...] = (FOOTNOTE_REFERENCE, HYPERLINK, RECOMMENDATION_LABEL, VERBATIM,
+                                     ESTIMATIVE_TERM, GLOSSARY_TERM)
 TABLE_STYLES: tuple[str, ...] = (TABLE, KEY_POINTS_BOX)
 
 

@@ -43,12 +43,15 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 @dataclass(frozen=True)
 class CompileRequest:
-    """One compile: main.typ in ``build`` (Typst's root), PDF/UA-1 into ``output``."""
+    """One compile: main.typ in ``build`` (Typst's root), a PDF of ``pdf_standards`` into
+    ``output``."""
 
     build: Path
     output: Path
     font_dirs: tuple[str, ...]
     timestamp: int
+    # The PDF standards Typst holds the file to, as Typst names them ("a-2a", "ua-1").
+    pdf_standards: tuple[str, ...] = ("a-2a", "ua-1")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,8 @@ class CompilerProcess:
             proc = self._proc
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
             line = json.dumps({"build": str(request.build), "output": str(request.output),
-                               "fonts": list(request.font_dirs), "timestamp": request.timestamp})
+                               "fonts": list(request.font_dirs), "timestamp": request.timestamp,
+                               "standards": list(request.pdf_standards)})
             try:
                 proc.stdin.write(line.encode("utf-8") + b"\n")
                 proc.stdin.flush()
@@ -223,7 +227,8 @@ def serve() -> None:
                                       package_path=str(build / _NO_PACKAGES),
                                       package_cache_path=str(build / _NO_PACKAGES))
             pdf, warned = compiler.compile_with_warnings(
-                format="pdf", pdf_standards=["ua-1"], timestamp=request["timestamp"])
+                format="pdf", pdf_standards=list(request["standards"]),
+                timestamp=request["timestamp"])
             if not isinstance(pdf, bytes):
                 answer = {"ok": False, "message": "Typst returned pages, not one PDF"}
             else:

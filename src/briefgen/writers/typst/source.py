@@ -17,8 +17,10 @@ from briefgen.model.nodes import (
     BlockQuote,
     Document,
     Figure,
+    Glossary,
     Heading,
     Inline,
+    KeyJudgements,
     KeyPoints,
     Link,
     ListBlock,
@@ -167,6 +169,18 @@ class BodySource:
     def visit_keypoints(self, node: KeyPoints, ctx: _Context) -> str:
         items = _array([self.runs(item, ctx) for item in node.items])
         return f"brief-keypoints({typst_str(node.title)}, {items})"
+
+    def visit_keyjudgements(self, node: KeyJudgements, ctx: _Context) -> str:
+        items = _array([
+            f"(lead: {typst_str(j.lead)}, likelihood: {typst_str(j.likelihood)}, "
+            f"confidence: {typst_str(j.confidence)}, body: {self.runs(j.runs, ctx)})"
+            for j in node.items])
+        return f"brief-judgements({items})"
+
+    def visit_glossary(self, node: Glossary, ctx: _Context) -> str:
+        entries = _array([f"({typst_str(e.term)}, {self.runs((Text(e.definition),), ctx)})"
+                          for e in node.entries])
+        return f"brief-glossary({entries})"
 
     def visit_bibliography(self, node: Bibliography, ctx: _Context) -> str:
         entries = _array([self.runs(e.runs, ctx) for e in node.entries])

@@ -71,7 +71,8 @@ class DocxWriter:
         back_matter = place_cover(word, document.meta, styles, values, origin)
         numbered = bool(template.settings.get("numbered_paragraphs"))
         renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
-        renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels)
+        renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels,
+                                  document.cross_referenced())
         renderer.render(document.body, Context(container=word))
         _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer

@@ -20,7 +20,7 @@ from briefgen.model.nodes import (
     Text,
 )
 from briefgen.pipeline import BuildOptions, build_document, check
-from tests.conftest import BRIEFS
+from tests.conftest import BRIEFS, ROOTS
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +128,25 @@ def test_space_before_a_quotations_citation_is_decided_in_assembly(style: str) -
         else:  # the note mark sits close to the quotation
             assert isinstance(first, Note) and len(quote.citation) == 1
 
+
+
+def test_a_cross_reference_prints_the_number_and_label_of_its_target() -> None:
+    from briefgen.model.nodes import CrossRef, Table
+
+    doc = build_document(check(ROOTS / "cross-references" / "brief.yaml"), BuildOptions())
+    by_anchor = {b.anchor: b for b in doc.body if isinstance(b, (Figure, Table, Recommendation))}
+    labels = {Figure: doc.labels.figure, Table: doc.labels.table,
+              Recommendation: doc.labels.recommendation}
+    refs = [i for i in doc.walk_inlines() if isinstance(i, CrossRef)]
+    assert len(refs) >= 15
+    for ref in refs:
+        target = by_anchor[ref.anchor]
+        assert ref.number == target.number
+        assert ref.text == f"{labels[type(target)]} {target.number}"
+    # Only the blocks something refers to are targets; the first recommendation has no id.
+    assert doc.cross_referenced() == {r.anchor for r in refs}
+    assert by_anchor["rec-1"].anchor not in doc.cross_referenced()
+    # A caption that refers to a table keeps the reference, and its plain text prints it.
+    [chart] = [b for b in doc.body if isinstance(b, Figure) and b.caption_runs]
+    assert any(isinstance(r, CrossRef) for r in chart.caption_runs)
+    assert chart.caption.endswith("(see also Table 1)")

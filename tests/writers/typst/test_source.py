@@ -10,12 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.model.nodes import (
+    CrossRef,
     Document,
     Heading,
     Link,
     Metadata,
     Note,
     Paragraph,
+    Recommendation,
     Table,
     TableCell,
     Text,
@@ -128,3 +130,29 @@ def test_links_to_anchors_point_at_the_first_block_with_that_anchor() -> None:
     assert body.count('#label("sec")') == 1
     assert 'link(label("sec"), [#"see above"])' in body
     assert "nowhere" not in body and '#[#"gone"]' in body
+
+
+def test_a_cross_reference_links_to_its_target_with_the_models_words() -> None:
+    to_rec = CrossRef("recommendation", "rec-stock", 2, "Recommendation 2")
+    to_table = CrossRef("table", "tab-t", 1, "Table 1")
+    doc = Document(Metadata(title="t"), (
+        Paragraph((Text("See "), to_rec, Text(" and "), to_table)),
+        Table(1, "Deaths", (TableCell((Text("a"),)),), (), anchor="tab-t",
+              caption_runs=(Text("Deaths, as in "), to_rec)),
+        Recommendation(1, "Unreferred", (Text("x"),), anchor="rec-1"),
+        Recommendation(2, "Referred", (Text("y"),), anchor="rec-stock"),
+    ))
+    body = BodySource(doc, {}).render()
+    assert body.count('link(label("rec-stock"), "Recommendation 2")') == 2  # text, caption
+    assert 'link(label("tab-t"), "Table 1")' in body
+    # Only the recommendation a reference points at is labelled (so unreferred briefs keep
+    # their source); a caption with a reference is content, not a string.
+    assert '#label("rec-stock")' in body and '#label("rec-1")' not in body
+    assert 'brief-table(1, [#"Deaths, as in "#link(' in body
+
+
+def test_a_cross_reference_to_no_block_is_plain_text() -> None:
+    lost = CrossRef("figure", "fig-gone", 3, "Figure 3")
+    doc = Document(Metadata(title="t"), (Paragraph((lost,)),))
+    body = BodySource(doc, {}).render()
+    assert "fig-gone" not in body and '"Figure 3"' in body

@@ -254,8 +254,10 @@ class BodySource:
 
     def cross_reference(self, node: CrossRef) -> str:
         """"Figure 2" as a link to the labelled block, the model's words and number (Typst's
-        own @label would print its own counter's); plain text when no block has the label."""
-        text = typst_str(node.text)
+        own @label would print its own counter's); plain text when no block has the label.
+        The label and number never part at a line's end: their space does not break (the
+        DOCX cannot say so, its field shows the bookmark's own space once updated)."""
+        text = typst_str(node.text.replace(" ", "\u00a0"))
         if node.anchor in self._anchors:
             return f"link(label({typst_str(node.anchor)}), {text})"
         return text

@@ -10,6 +10,7 @@ from briefgen.assemble import format_date, is_rtl
 from briefgen.model.nodes import (
     Bibliography,
     BlockQuote,
+    CrossRef,
     Figure,
     Heading,
     KeyPoints,
@@ -17,6 +18,7 @@ from briefgen.model.nodes import (
     Note,
     Paragraph,
     Recommendation,
+    Table,
     Text,
 )
 from briefgen.pipeline import BuildOptions, build_document, check
@@ -131,8 +133,6 @@ def test_space_before_a_quotations_citation_is_decided_in_assembly(style: str) -
 
 
 def test_a_cross_reference_prints_the_number_and_label_of_its_target() -> None:
-    from briefgen.model.nodes import CrossRef, Table
-
     doc = build_document(check(ROOTS / "cross-references" / "brief.yaml"), BuildOptions())
     by_anchor = {b.anchor: b for b in doc.body if isinstance(b, (Figure, Table, Recommendation))}
     labels = {Figure: doc.labels.figure, Table: doc.labels.table,

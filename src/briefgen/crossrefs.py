@@ -1,4 +1,4 @@
-"""Cross-references to figures, tables and recommendations: what each target is, and what check refuses.
+"""Cross-references to figures, tables, recommendations: the targets, and what check refuses.
 
 ``[@fig:ID]``, ``[@tbl:ID]`` and ``[@rec:ID]`` name a chart, table or recommendation by its
 ``id:``; the brief prints the target's label and number ("Figure 2"). The targets are listed

@@ -3,8 +3,8 @@ fails the build fails with the same message.
 
 The inputs are the sample briefs with one thing changed where specs go wrong in practice:
 a citation's locator (its label, its number), an id (cited, quoted or traced), the citation
-style (in the spec, or the build's --style), a number in a chart or a cross-reference. Builds are DOCX only and
-run in this process; a fixed seed keeps the run the same in CI.
+style (in the spec, or the build's --style), a number in a chart or a cross-reference.
+Builds are DOCX only and run in this process; a fixed seed keeps the run the same in CI.
 """
 
 from __future__ import annotations

@@ -113,8 +113,9 @@ def with_references(text: str, refer: ReferFunction) -> tuple[Inline, ...]:
 def visible_text(text: str) -> str:
     """The words a reader sees of a one-paragraph Markdown string, as one plain string: no
     markup, no citation clusters (a note mark or an author-date citation is no figure of the
-    text), no cross-references ("Figure 2" is no figure either) and no link targets. A bare link (<https://...>) shows its target; it is left out
-    too, an address is not a figure either. Numbers in table cells are traced in this."""
+    text), no cross-references ("Figure 2" is no figure either) and no link targets. A bare
+    link (<https://...>) shows its target; it is left out too, an address is not a figure
+    either. Numbers in table cells are traced in this."""
     words: list[str] = []
     for run in parse_inline(text, lambda keys: ()):
         if isinstance(run, Link):

@@ -272,3 +272,39 @@ def test_a_reference_to_a_missing_id_builds_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "did you mean 'rec:stock'?" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_attached_to_a_report_with_another_brief_the_references_follow_their_own(
+        built: Path, tmp_path: Path) -> None:
+    # The report is another brief of the same shape (another title): once the fixture is
+    # attached, Word's SEQ fields number its figures and tables after the report's, and each
+    # REF field must still find its own brief's bookmark, not the report's of the same number.
+    folder = tmp_path / "project"
+    shutil.copytree(ROOT, folder)
+    report_spec = folder / "report.yaml"
+    report_spec.write_text(SPEC_TEXT.replace(f"title: \"{SPEC['title']}\"",
+                                             'title: "The report it goes into"', 1),
+                           encoding="utf-8")
+    run = [sys.executable, "-m", "briefgen"]
+    subprocess.run([*run, "build", str(report_spec), "-o", str(tmp_path), "--format", "docx"],
+                   cwd=REPO, check=True, capture_output=True, timeout=300)
+    merged = tmp_path / "merged.docx"
+    subprocess.run([*run, "attach", str(output(built, ".docx")), "--into",
+                    str(output(tmp_path, "-report.docx")), "-o", str(merged)],
+                   cwd=REPO, check=True, capture_output=True, timeout=300)
+    body = open_docx(str(merged)).element.body
+    marks = bookmarks(body)
+    targets = [instr.split()[1] for p in body.iter(qn("w:p")) for instr, _ in fields(p)
+               if instr.startswith("REF ")]
+    assert len(targets) == 2 * len(WRITTEN) and all(t in marks for t in targets)
+    assert len(set(targets)) == 2 * len(set(PRINTED.values()))  # each brief its own
+    text = readable(soffice_text(merged, tmp_path))
+    charts = sum(len(s.get("charts", [])) for s in SPEC["sections"])
+    tables = sum(len(s.get("tables", [])) for s in SPEC["sections"])
+    for phrase in phrases():
+        assert phrase in text  # the report's own
+        moved = re.sub(r"(Figure|Table) (\d+)", lambda m: f"{m.group(1)} "
+                       f"{int(m.group(2)) + (charts if m.group(1) == 'Figure' else tables)}",
+                       phrase)
+        assert moved in text  # the attached brief's, renumbered after the report's

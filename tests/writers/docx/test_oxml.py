@@ -73,12 +73,14 @@ def test_referenced_ids_are_those_the_xml_uses() -> None:
 
 
 def test_reference_bookmarks_are_hidden_valid_and_one_per_target() -> None:
-    names = {_oxml.reference_bookmark_name(kind, n)
-             for kind in ("figure", "table", "recommendation") for n in (1, 2, 10**30)}
-    assert len(names) == 9
+    names = {_oxml.reference_bookmark_name(kind, n, brief)
+             for kind in ("figure", "table", "recommendation") for n in (1, 2, 10**20)
+             for brief in ("", "3f289b89", "01114e16")}
+    assert len(names) == 27
     assert _oxml.reference_bookmark_name("figure", 2) == "_RefFig2"
+    assert _oxml.reference_bookmark_name("table", 1, "3f289b89") == "_RefTbl1_3f289b89"
     assert all(name.startswith("_Ref") and len(name) <= 40 and name.isascii()
-               and name[1:].isalnum() for name in names)
+               and name.replace("_", "").isalnum() for name in names)
 
 
 def test_a_ref_field_and_the_bookmark_it_names_read_back() -> None:
@@ -101,3 +103,19 @@ def test_a_ref_field_and_the_bookmark_it_names_read_back() -> None:
     assert "".join(t.text for t in inside) == "Table 1"
     [instruction] = again.paragraphs[1]._p.xpath(".//w:instrText")
     assert instruction.text.strip() == "REF _RefTbl1 \\h"
+
+
+def test_a_paragraph_bookmark_starts_after_one_already_at_its_start() -> None:
+    # Starts and ends in the same order: docxcompose renumbers each in its order.
+    word = docx.Document()
+    caption = word.add_paragraph()
+    _oxml.start_bookmark(caption, 1, "_RefFig1")
+    caption.add_run("Figure 1")
+    _oxml.end_bookmark(caption, 1)
+    caption.add_run(": a caption")
+    _oxml.add_bookmark(caption, 2, "fig-a")
+    p = _reopen(word).paragraphs[0]._p
+    starts = [e.get(qn("w:id")) for e in p.iter(qn("w:bookmarkStart"))]
+    ends = [e.get(qn("w:id")) for e in p.iter(qn("w:bookmarkEnd"))]
+    assert starts == ends == ["1", "2"]
+    assert [e.get(qn("w:name")) for e in p.iter(qn("w:bookmarkStart"))] == ["_RefFig1", "fig_a"]

@@ -165,15 +165,19 @@ def bookmark_name(anchor: str) -> str:
 def add_bookmark(paragraph: Paragraph, bookmark_id: int, anchor: str) -> None:
     """Wrap the paragraph's content in ``w:bookmarkStart``/``w:bookmarkEnd`` named for anchor.
 
-    Call after the paragraph's runs are written.
+    Call after the paragraph's runs are written. A bookmark that already starts where the
+    content does (a cross-reference's, around a caption's number) keeps starting first: its
+    end comes first too, and docxcompose (briefgen attach) renumbers the starts and the ends
+    of a document each in their order, which pairs them wrongly when one nests in another.
     """
     attrs = {qn("w:id"): str(bookmark_id)}
     start = OxmlElement("w:bookmarkStart", attrs={**attrs, qn("w:name"): bookmark_name(anchor)})
+    children = list(paragraph._p)
     ppr = paragraph._p.pPr
-    if ppr is None:
-        paragraph._p.insert(0, start)
-    else:
-        ppr.addnext(start)
+    at = children.index(ppr) + 1 if ppr is not None else 0
+    while at < len(children) and children[at].tag == qn("w:bookmarkStart"):
+        at += 1
+    paragraph._p.insert(at, start)
     paragraph._p.append(OxmlElement("w:bookmarkEnd", attrs=attrs))
 
 
@@ -182,12 +186,15 @@ def add_bookmark(paragraph: Paragraph, bookmark_id: int, anchor: str) -> None:
 _REFERENCE_BOOKMARK_PREFIX = "_Ref"
 
 
-def reference_bookmark_name(kind: str, number: int) -> str:
+def reference_bookmark_name(kind: str, number: int, brief: str = "") -> str:
     """The bookmark a REF field points at for figure, table or recommendation ``number``:
-    "_RefFig2", "_RefTbl1", "_RefRec3" (hidden, at most 40 characters, the same for the same
-    brief)."""
+    "_RefFig2", "_RefTbl1", "_RefRec3", then "_" and ``brief`` when given (letters and
+    digits that tell this brief from others: a report that holds two attached briefs then
+    holds two "Figure 2" bookmarks that a REF field cannot confuse). Hidden, and at most 40
+    characters, as Word requires."""
     short = {"figure": "Fig", "table": "Tbl", "recommendation": "Rec"}[kind]
-    return f"{_REFERENCE_BOOKMARK_PREFIX}{short}{int(number)}"[:40]
+    tag = f"_{brief}" if brief else ""
+    return f"{_REFERENCE_BOOKMARK_PREFIX}{short}{int(number)}{tag}"[:40]
 
 
 def start_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:

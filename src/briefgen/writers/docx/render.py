@@ -96,16 +96,19 @@ class BodyRenderer:
     ``text_width`` is the width of the text column, the most a picture or table may take;
     ``labels`` the model's words for captions and recommendations; ``referenced`` the
     anchors of the blocks cross-references point at (Document.cross_referenced), whose
-    label and number get the bookmark the references' REF fields name.
+    label and number get the bookmark the references' REF fields name; ``reference_tag``
+    ends those bookmarks' names, telling this brief's from another's in one report.
     """
 
     def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length,
-                 labels: Labels = Labels(), referenced: frozenset[str] = frozenset()) -> None:
+                 labels: Labels = Labels(), referenced: frozenset[str] = frozenset(),
+                 reference_tag: str = "") -> None:
         self.word = word
         self.styles = styles
         self.text_width = text_width
         self.labels = labels
         self.referenced = referenced
+        self.reference_tag = reference_tag
         self.counters = Counters()
         self._footnotes: StoryPart | None = None
         self._last_block_was_table = False
@@ -291,7 +294,8 @@ class BodyRenderer:
             elif isinstance(inline, Note):
                 self._note(paragraph, inline)
             elif isinstance(inline, CrossRef):
-                bookmark = _oxml.reference_bookmark_name(inline.kind, inline.number)
+                bookmark = _oxml.reference_bookmark_name(inline.kind, inline.number,
+                                                         self.reference_tag)
                 _oxml.add_reference_field(paragraph, bookmark, inline.text)
 
     def _text(
@@ -393,7 +397,8 @@ class BodyRenderer:
             return
         self.counters.bookmark += 1
         bookmark_id = self.counters.bookmark
-        _oxml.start_bookmark(paragraph, bookmark_id, _oxml.reference_bookmark_name(kind, number))
+        name = _oxml.reference_bookmark_name(kind, number, self.reference_tag)
+        _oxml.start_bookmark(paragraph, bookmark_id, name)
         yield
         _oxml.end_bookmark(paragraph, bookmark_id)
 

@@ -10,6 +10,7 @@ from briefgen.assemble import format_date, is_rtl
 from briefgen.model.nodes import (
     Bibliography,
     BlockQuote,
+    CrossRef,
     Figure,
     Heading,
     KeyPoints,
@@ -17,10 +18,11 @@ from briefgen.model.nodes import (
     Note,
     Paragraph,
     Recommendation,
+    Table,
     Text,
 )
 from briefgen.pipeline import BuildOptions, build_document, check
-from tests.conftest import BRIEFS
+from tests.conftest import BRIEFS, ROOTS
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +164,23 @@ def test_an_in_text_style_cites_the_evidence_a_space_after_the_judgement() -> No
     first = next(b for b in doc.body if isinstance(b, KeyJudgements)).items[0]
     text = "".join(r.text for r in first.runs if isinstance(r, Text))
     assert text.startswith("MINUSMA will ask") and "renewal. (" in text
+
+
+def test_a_cross_reference_prints_the_number_and_label_of_its_target() -> None:
+    doc = build_document(check(ROOTS / "cross-references" / "brief.yaml"), BuildOptions())
+    by_anchor = {b.anchor: b for b in doc.body if isinstance(b, (Figure, Table, Recommendation))}
+    labels = {Figure: doc.labels.figure, Table: doc.labels.table,
+              Recommendation: doc.labels.recommendation}
+    refs = [i for i in doc.walk_inlines() if isinstance(i, CrossRef)]
+    assert len(refs) >= 15
+    for ref in refs:
+        target = by_anchor[ref.anchor]
+        assert ref.number == target.number
+        assert ref.text == f"{labels[type(target)]} {target.number}"
+    # Only the blocks something refers to are targets; the first recommendation has no id.
+    assert doc.cross_referenced() == {r.anchor for r in refs}
+    assert by_anchor["rec-1"].anchor not in doc.cross_referenced()
+    # A caption that refers to a table keeps the reference, and its plain text prints it.
+    [chart] = [b for b in doc.body if isinstance(b, Figure) and b.caption_runs]
+    assert any(isinstance(r, CrossRef) for r in chart.caption_runs)
+    assert chart.caption.endswith("(see also Table 1)")

@@ -17,17 +17,25 @@ from pathlib import Path
 from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.classification import PortionMarks
 from briefgen.corpus.catalog import SourceRecord
+from briefgen.crossrefs import block_anchor, targets_by_reference
 from briefgen.estimative import likelihood_of
 from briefgen.evidence import Evidence
 from briefgen.glossaries import abbreviations_section, estimative_note
-from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
+from briefgen.markup.citekeys import CiteKey, CrossReferenceKey
+from briefgen.markup.markdown import (
+    parse_blocks,
+    parse_inline,
+    typeset,
+    visible_text,
+    with_references,
+)
 from briefgen.model.marks import marked
 from briefgen.model.nodes import (
     Bibliography,
     BibliographyEntry,
     Block,
     BlockQuote,
+    CrossRef,
     Document,
     Figure,
     Heading,
@@ -107,6 +115,7 @@ class _Assembler:
         self.citations = citations
         self.labels = labels
         self.excerpts = spec.excerpts_by_id()
+        self.targets = targets_by_reference(spec)
         self.figures = 0
         self.tables = 0
 
@@ -124,6 +133,23 @@ class _Assembler:
     def cite_keys(self, keys: tuple[CiteKey, ...]) -> tuple[Inline, ...]:
         # The spec's locators were checked (locators.py) before assembly; parsed once here.
         return self.cite([CitationRef(k.source_id, Locator.parse(k.locator)) for k in keys])
+
+    def refer(self, key: CrossReferenceKey) -> CrossRef:
+        """What a cross-reference prints: the label and number of its target, as the
+        target's caption or heading starts. Check refused a reference to no target."""
+        target = self.targets[(key.kind, key.id)]
+        label = {"figure": self.labels.figure, "table": self.labels.table,
+                 "recommendation": self.labels.recommendation}[target.kind]
+        return CrossRef(target.kind, target.anchor, target.number, f"{label} {target.number}")
+
+    def inline(self, text: str) -> Runs:
+        """A one-paragraph Markdown field as runs, its citations and cross-references resolved."""
+        return parse_inline(text, self.cite_keys, refer=self.refer)
+
+    def caption_runs(self, caption: str) -> Runs:
+        """A typeset caption as runs when it holds a cross-reference, else () (Figure's)."""
+        runs = with_references(caption, self.refer)
+        return runs if any(isinstance(r, CrossRef) for r in runs) else ()
 
     def ref_for_excerpt(self, excerpt: ExcerptSpec) -> CitationRef:
         match = self.evidence.for_excerpt(excerpt.key).match
@@ -178,7 +204,7 @@ class _Assembler:
         return self.marks.printed(key) if self.marks else ""
 
     def markdown(self, text: str) -> list[Block]:
-        return list(parse_blocks(text, self.cite_keys))
+        return list(parse_blocks(text, self.cite_keys, refer=self.refer))
 
     def excerpt(self, excerpt: ExcerptSpec) -> BlockQuote:
         rtl = is_rtl(excerpt.quote)
@@ -196,18 +222,20 @@ class _Assembler:
         self.figures += 1
         picture = self.charts[chart.key]
         names = list(dict.fromkeys(v.excerpt for s in chart.series for v in s.values if v.excerpt))
+        caption = self.caption_runs(typeset(chart.caption))
         return Figure(
             number=self.figures,
-            caption=typeset(chart.caption),
+            caption=_plain(caption) or typeset(chart.caption),
             alt=typeset(chart.alt),
             source=self.source_line(names),
             png=picture.png,
             svg=picture.svg,
             width_cm=picture.width_cm,
-            anchor=f"fig-{chart.id}" if chart.id else f"fig-{self.figures}",
+            anchor=block_anchor("figure", chart.id, self.figures),
             # Printed above the picture: charts/ draws no title inside it.
             title=typeset(chart.title),
             chart=chart.key,
+            caption_runs=caption,
         )
 
     def table(self, table: TableSpec) -> Table:
@@ -220,17 +248,19 @@ class _Assembler:
         header = tuple(TableCell((Text(typeset(c), bold=True),), a)
                        for c, a in zip(table.columns, aligns))
         rows = tuple(
-            tuple(TableCell(parse_inline(cell, self.cite_keys) if cell else (), a)
+            tuple(TableCell(self.inline(cell) if cell else (), a)
                   for cell, a in zip(row.cells, aligns))
             for row in table.rows
         )
+        caption = self.caption_runs(typeset(table.caption))
         return Table(
             number=self.tables,
-            caption=typeset(table.caption),
+            caption=_plain(caption) or typeset(table.caption),
             header=header,
             rows=rows,
             source=self.source_line(table.named_excerpts()),
-            anchor=f"tab-{table.id}" if table.id else f"tab-{self.tables}",
+            anchor=block_anchor("table", table.id, self.tables),
+            caption_runs=caption,
         )
 
     def build(self) -> Document:
@@ -239,7 +269,7 @@ class _Assembler:
         summary_mark = self.marks.printed_summary if self.marks else ""
         body += [marked(b, summary_mark) for b in self.markdown(spec.summary)]
         if spec.key_points:
-            items = tuple(parse_inline(p, self.cite_keys) for p in spec.key_points)
+            items = tuple(self.inline(p) for p in spec.key_points)
             body.append(marked(KeyPoints(labels.key_points, items), summary_mark))
         if spec.key_judgements:
             body.append(Heading(1, (Text(labels.key_judgements),), anchor="key-judgements"))
@@ -256,11 +286,12 @@ class _Assembler:
             body.append(marked(Recommendation(
                 number=n,
                 title=typeset(rec.title),
-                action=parse_inline(rec.action, self.cite_keys),
+                action=self.inline(rec.action),
                 lead=typeset(rec.lead),
                 timeframe=typeset(rec.timeframe),
                 indicator=typeset(rec.indicator),
                 evidence=self._evidence_runs(evidence),
+                anchor=block_anchor("recommendation", rec.id, n),
             ), self.mark(rec.key)))
         if spec.evidence_annex:
             # It repeats every quotation, so it is as high as the highest of them.
@@ -307,7 +338,7 @@ class _Assembler:
         written = " ".join(judgement.likelihood.lower().replace("-", " ").split())
         lead = self.labels.judgement_lead.format(likelihood=written[:1].upper() + written[1:],
                                                  confidence=judgement.confidence)
-        runs = list(parse_inline(judgement.judgement, self.cite_keys))
+        runs = list(self.inline(judgement.judgement))
         cited = self.cite(self.refs_for(judgement.evidence))
         if cited and not self.citations.uses_notes:
             cited = (Text(" "), *cited)
@@ -366,6 +397,11 @@ class _Assembler:
             runs.append(Text(self._short_source(source_id)))
             runs.extend(self.cite(cited))
         return tuple(runs)
+
+
+def _plain(runs: Runs) -> str:
+    """The text of caption runs as one string ("" for none): a reference as it prints."""
+    return "".join(r.text for r in runs if isinstance(r, (Text, CrossRef)))
 
 
 def _number_paragraphs(body: list[Block]) -> tuple[Block, ...]:

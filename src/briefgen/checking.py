@@ -16,6 +16,7 @@ from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.claims import Claim
+from briefgen.crossrefs import check_cross_references
 from briefgen.errors import ChartError, Problem, SourceError, SpecError, WarningsRefused
 from briefgen.evidence import Evidence, verify_evidence
 from briefgen.locators import check_locators
@@ -98,6 +99,7 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
                          f"quoted; name its text in file: in {catalog.path}")
                  for e in spec.excerpts() if e.source in catalog and not catalog.quotable(e.source)]
     problems += check_locators(spec, located, catalog)
+    problems += check_cross_references(spec, located)
     if template is None:
         problems += template_problems(spec, located)
     marks, marking_problems = portion_marks(spec, located, template)

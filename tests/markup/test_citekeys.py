@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefgen.markup.citekeys import CiteKey, inline_quotations, parse_clusters
+from briefgen.markup.citekeys import CiteKey, CrossReferenceKey, inline_quotations, parse_clusters
 
 
 def test_clusters_with_locators_and_several_keys() -> None:
@@ -28,3 +28,33 @@ def test_quotation_paired_with_following_citation_in_same_paragraph() -> None:
 
 def test_short_quoted_terms_are_not_quotations() -> None:
     assert inline_quotations('so-called “filthy nationalists” [@x]') == []
+
+
+def test_cross_references_are_told_apart_from_citations() -> None:
+    [only_refs, mixed, source] = parse_clusters(
+        "See [@fig:casualties; @tbl:by-year] and [@rec:police, para 2; @un-mali-future] or "
+        "[@un-mali-future]")
+    assert only_refs.keys == ()
+    assert only_refs.refs == (CrossReferenceKey("figure", "casualties"),
+                              CrossReferenceKey("table", "by-year"))
+    assert [r.written for r in only_refs.refs] == ["fig:casualties", "tbl:by-year"]
+    # Kept as written, so check can refuse a locator and a citation in the same brackets.
+    assert mixed.refs == (CrossReferenceKey("recommendation", "police", "para 2"),)
+    assert mixed.keys == (CiteKey("un-mali-future"),)
+    assert source.refs == () and source.keys == (CiteKey("un-mali-future"),)
+
+
+def test_only_the_three_prefixes_make_a_cross_reference() -> None:
+    [cluster] = parse_clusters("[@figure:x; @eq:y; @fig-z]")
+    assert cluster.refs == ()
+    assert [k.source_id for k in cluster.keys] == ["figure:x", "eq:y", "fig-z"]
+    [suppressed] = parse_clusters("[-@fig:x]")
+    assert suppressed.refs == (CrossReferenceKey("figure", "x", suppressed=True),)
+
+
+def test_a_quotation_is_paired_with_the_citation_not_the_cross_reference() -> None:
+    text = '“the roads close after heavy rain” ([@fig:roads]) [@meals-review-2023].\n'
+    [found] = inline_quotations(text)
+    assert found.source_id == "meals-review-2023"
+    [unsourced] = inline_quotations('“the roads close after heavy rain” [@tbl:roads].\n')
+    assert unsourced.source_id == ""

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.markup.citekeys import CiteKey
-from briefgen.markup.markdown import parse_blocks, parse_inline, typeset, visible_text
-from briefgen.model.nodes import Heading, Link, ListBlock, Note, Paragraph, Text
+from briefgen.markup.citekeys import CiteKey, CrossReferenceKey
+from briefgen.markup.markdown import (
+    parse_blocks,
+    parse_inline,
+    typeset,
+    visible_text,
+    with_references,
+)
+from briefgen.model.nodes import CrossRef, Heading, Link, ListBlock, Note, Paragraph, Text
 
 
 def note_cite(keys: tuple[CiteKey, ...]) -> tuple[Note, ...]:
@@ -66,6 +72,7 @@ def test_straight_quotes_and_dashes_are_typeset() -> None:
     ("[the 2019 survey](https://example.org/2018/report-7.pdf)", "the 2019 survey"),
     ("see <https://example.org/2018/report-7.pdf>", "see"),
     ("`code 5` stays", "code 5 stays"),
+    ("18 days ([@tbl:deliveries])", "18 days ()"),
     ("", ""),
 ])
 def test_visible_text_leaves_out_citations_and_link_targets(markdown: str, seen: str) -> None:
@@ -83,3 +90,39 @@ def test_plain_text_gets_the_typography_markdown_text_gets() -> None:
 
 def test_typeset_leaves_markdown_syntax_as_typed() -> None:
     assert typeset("*not emphasis* and [not a link](x)") == "*not emphasis* and [not a link](x)"
+
+
+def numbered(key: CrossReferenceKey) -> CrossRef:
+    """A stand-in for assembly's resolver: the id's length is the number."""
+    return CrossRef(key.kind, f"{key.kind}-{key.id}", len(key.id), f"{key.kind} {len(key.id)}")
+
+
+def test_a_cross_reference_prints_in_place_and_keeps_its_space_and_punctuation() -> None:
+    cited: list[tuple[CiteKey, ...]] = []
+
+    def cite(keys: tuple[CiteKey, ...]) -> tuple[Note, ...]:
+        cited.append(keys)
+        return (Note((Text("A note."),)),)
+
+    runs = parse_inline("As [@fig:abc] shows, [@tbl:ab; @rec:a]. Quoted [@src].", cite,
+                        refer=numbered)
+    assert runs == (
+        Text("As "), CrossRef("figure", "figure-abc", 3, "figure 3"), Text(" shows, "),
+        CrossRef("table", "table-ab", 2, "table 2"), Text(", "),
+        CrossRef("recommendation", "recommendation-a", 1, "recommendation 1"),
+        Text(". Quoted"), Text("."), Note((Text("A note."),)),
+    )
+    assert cited == [(CiteKey("src"),)]  # cross-references never reach the citation callback
+
+
+def test_without_a_resolver_cross_references_print_nothing() -> None:
+    runs = parse_inline("See [@fig:abc].", lambda keys: ())
+    assert all(isinstance(r, Text) for r in runs)
+    assert "".join(r.text for r in runs if isinstance(r, Text)) == "See ."
+
+
+def test_a_caption_resolves_cross_references_and_keeps_everything_else() -> None:
+    runs = with_references("Deaths (see [@tbl:ab]) [@src] *as typed*", numbered)
+    assert runs == (Text("Deaths (see "), CrossRef("table", "table-ab", 2, "table 2"),
+                    Text(") [@src] *as typed*"))
+    assert with_references("No reference here", numbered) == (Text("No reference here"),)

@@ -3,8 +3,8 @@ fails the build fails with the same message.
 
 The inputs are the sample briefs with one thing changed where specs go wrong in practice:
 a citation's locator (its label, its number), an id (cited, quoted or traced), the citation
-style (in the spec, or the build's --style) or a number in a chart. Builds are DOCX only and
-run in this process; a fixed seed keeps the run the same in CI.
+style (in the spec, or the build's --style), a number in a chart or a cross-reference.
+Builds are DOCX only and run in this process; a fixed seed keeps the run the same in CI.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ _LOCATED_CITE = re.compile(r"\[@[\w:./-]*\w, ([^\]\[;@\"\n]+)\]")
 _ID = re.compile(r"(?:\[-?@|\bsource: |\bexcerpt: )([\w-]*\w)")
 _CHART_NUMBER = re.compile(r"(?<=values: \[)[^\]]*(?=\])")
 _STYLE_LINE = re.compile(r"^citation_style:.*$", re.MULTILINE)
+# A chart's or a table's id: the key that follows it says which.
+_BLOCK_ID = re.compile(r"^\s+- id: ([\w-]+)\n\s+(kind|caption):", re.MULTILINE)
+_SUMMARY = re.compile(r"^summary: \|\n( +)", re.MULTILINE)
 
 labels = st.sampled_from(["para", "paras", "para.", "\u00b6", "paragraph", "p.", "pp.", "",
                           "sec.", "paragrph", "parra", "page"])
@@ -65,7 +68,7 @@ def changed_samples(draw: st.DrawFn) -> Input:
     sample = draw(st.sampled_from(sorted(SAMPLES)))
     text = SAMPLES[sample]
     change = draw(st.sampled_from(["locator", "id", "spec style", "style override",
-                                   "chart number"]))
+                                   "chart number", "cross-reference"]))
     if change == "locator":
         cites = list(_LOCATED_CITE.finditer(text))
         if cites:
@@ -84,6 +87,19 @@ def changed_samples(draw: st.DrawFn) -> Input:
                 else re.sub(r"^date:", f"{line}\ndate:", text, count=1, flags=re.MULTILINE))
     elif change == "style override":
         return Input(sample, text, draw(style_names))
+    elif change == "cross-reference":
+        # A reference opening the summary: to a chart or table the sample has, to a misspelt
+        # id, to the right id of the wrong kind, or to a recommendation (none has an id).
+        blocks = [("fig" if key == "kind" else "tbl", name)
+                  for name, key in _BLOCK_ID.findall(text)]
+        prefix, name = draw(st.sampled_from(blocks))
+        other = "tbl" if prefix == "fig" else "fig"
+        written = draw(st.sampled_from([f"{prefix}:{name}", f"{prefix}:{name[:-1]}",
+                                        f"{other}:{name}", f"rec:{name}"]))
+        summary = _SUMMARY.search(text)
+        assert summary is not None
+        text = (text[:summary.end()] + f"See [@{written}].\n{summary.group(1)}"
+                + text[summary.end():])
     else:
         lists = list(_CHART_NUMBER.finditer(text))
         if lists:

@@ -2,13 +2,15 @@
 
 The only module that imports markdown-it-py. Raw HTML is off: spec text is data, and a
 brief has no use for it. Citation clusters are found in text runs and handed to a callback
-that returns the runs to put in their place (a Note for note styles, text for author-date).
+that returns the runs to put in their place (a Note for note styles, text for author-date);
+cross-references ([@fig:ID]) to another, that returns the CrossRef to print.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -17,11 +19,15 @@ from markdown_it.rules_core.replacements import replace as typographic_replaceme
 from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.token import Token
 
-from briefgen.markup.citekeys import CiteKey, parse_clusters
+from briefgen.markup.citekeys import CiteKey, CrossReferenceKey, parse_clusters
 from briefgen.markup.links import link_target
 from briefgen.model.nodes import Block, Heading, Inline, Link, ListBlock, Note, Paragraph, Text
 
 CiteFunction = Callable[[tuple[CiteKey, ...]], tuple[Inline, ...]]
+# None where nothing is to be printed for a cross-reference (visible_text leaves it out).
+ReferFunction = Callable[[CrossReferenceKey], Inline]
+# Several cross-references in one pair of brackets ([@fig:a; @fig:b]) print apart by this.
+_REFERENCE_SEPARATOR = ", "
 
 # Pandoc moves a note mark after trailing punctuation ("text [@a]." -> "text.¹"); so do we.
 _PUNCT = re.compile(r"^[.,;:!?]+")
@@ -65,17 +71,20 @@ def typeset(text: str) -> str:
     return run.content
 
 
-def parse_blocks(text: str, cite: CiteFunction, heading_level: int = 2) -> tuple[Block, ...]:
-    """Markdown ``text`` as model blocks; ``#`` headings become ``heading_level`` and below."""
+def parse_blocks(text: str, cite: CiteFunction, heading_level: int = 2,
+                 refer: ReferFunction | None = None) -> tuple[Block, ...]:
+    """Markdown ``text`` as model blocks; ``#`` headings become ``heading_level`` and below.
+    ``refer`` gives what a cross-reference prints; None leaves cross-references out."""
     tokens = _parser().parse(text)
-    blocks, _ = _blocks(tokens, 0, len(tokens), cite, heading_level)
+    blocks, _ = _blocks(tokens, 0, len(tokens), _Resolvers(cite, refer), heading_level)
     return tuple(blocks)
 
 
-def parse_inline(text: str, cite: CiteFunction) -> tuple[Inline, ...]:
+def parse_inline(text: str, cite: CiteFunction,
+                 refer: ReferFunction | None = None) -> tuple[Inline, ...]:
     """A one-paragraph Markdown string as runs (several paragraphs are joined with a space)."""
     runs: list[Inline] = []
-    for block in parse_blocks(text, cite):
+    for block in parse_blocks(text, cite, refer=refer):
         if isinstance(block, (Paragraph, Heading)):
             if runs:
                 runs.append(Text(" "))
@@ -83,11 +92,30 @@ def parse_inline(text: str, cite: CiteFunction) -> tuple[Inline, ...]:
     return tuple(runs)
 
 
+def with_references(text: str, refer: ReferFunction) -> tuple[Inline, ...]:
+    """Plain ``text`` (a caption, typeset already) as runs, its cross-references replaced
+    by what ``refer`` gives and everything else kept as written, citation syntax included
+    (a caption is no Markdown field: it cites nothing)."""
+    runs: list[Inline] = []
+    pos = 0
+    for cluster in parse_clusters(text):
+        if not cluster.refs or cluster.keys:
+            continue  # check refuses a cross-reference among citations
+        if cluster.start > pos:
+            runs.append(Text(text[pos:cluster.start]))
+        runs += _references(cluster.refs, refer)
+        pos = cluster.end
+    if pos < len(text):
+        runs.append(Text(text[pos:]))
+    return tuple(runs)
+
+
 def visible_text(text: str) -> str:
     """The words a reader sees of a one-paragraph Markdown string, as one plain string: no
     markup, no citation clusters (a note mark or an author-date citation is no figure of the
-    text) and no link targets. A bare link (<https://...>) shows its target; it is left out
-    too, an address is not a figure either. Numbers in table cells are traced in this."""
+    text), no cross-references ("Figure 2" is no figure either) and no link targets. A bare
+    link (<https://...>) shows its target; it is left out too, an address is not a figure
+    either. Numbers in table cells are traced in this."""
     words: list[str] = []
     for run in parse_inline(text, lambda keys: ()):
         if isinstance(run, Link):
@@ -97,14 +125,22 @@ def visible_text(text: str) -> str:
     return "".join(words)
 
 
+@dataclass(frozen=True)
+class _Resolvers:
+    """What replaces citation clusters (``cite``) and cross-references (``refer``)."""
+
+    cite: CiteFunction
+    refer: ReferFunction | None
+
+
 def _blocks(
-    tokens: Sequence[Token], i: int, end: int, cite: CiteFunction, level: int
+    tokens: Sequence[Token], i: int, end: int, resolvers: _Resolvers, level: int
 ) -> tuple[list[Block], int]:
     out: list[Block] = []
     while i < end:
         tok = tokens[i]
         if tok.type in ("paragraph_open", "heading_open"):
-            runs = _inlines(tokens[i + 1].children or [], cite)
+            runs = _inlines(tokens[i + 1].children or [], resolvers)
             if tok.type == "heading_open":
                 depth = int(tok.tag[1:])
                 out.append(Heading(min(level + depth - 1, 3), runs))
@@ -117,7 +153,7 @@ def _blocks(
             j = i + 1
             while j < close:
                 item_close = _matching(tokens, j)
-                inner, _ = _blocks(tokens, j + 1, item_close, cite, level)
+                inner, _ = _blocks(tokens, j + 1, item_close, resolvers, level)
                 items.append(tuple(inner))
                 j = item_close + 1
             start = int(tok.attrGet("start") or 1) if tok.type == "ordered_list_open" else 1
@@ -125,7 +161,7 @@ def _blocks(
             i = close + 1
         elif tok.type == "blockquote_open":
             close = _matching(tokens, i)
-            inner, _ = _blocks(tokens, i + 1, close, cite, level)
+            inner, _ = _blocks(tokens, i + 1, close, resolvers, level)
             out.extend(inner)  # an unverified quote is not set as a quotation: keep it as text
             i = close + 1
         elif tok.type in ("fence", "code_block"):
@@ -146,7 +182,7 @@ def _matching(tokens: Sequence[Token], i: int) -> int:
     return len(tokens) - 1
 
 
-def _inlines(children: Sequence[Token], cite: CiteFunction) -> tuple[Inline, ...]:
+def _inlines(children: Sequence[Token], resolvers: _Resolvers) -> tuple[Inline, ...]:
     runs: list[Inline] = []
     bold = italic = False
     link: tuple[str, list[Text]] | None = None
@@ -180,7 +216,7 @@ def _inlines(children: Sequence[Token], cite: CiteFunction) -> tuple[Inline, ...
                 link[1].append(run)
             else:
                 runs.append(run)
-    return tuple(_with_citations(_merge(runs), cite))
+    return tuple(_with_citations(_merge(runs), resolvers))
 
 
 def _merge(runs: list[Inline]) -> list[Inline]:
@@ -198,7 +234,7 @@ def _merge(runs: list[Inline]) -> list[Inline]:
     return out
 
 
-def _with_citations(runs: list[Inline], cite: CiteFunction) -> list[Inline]:
+def _with_citations(runs: list[Inline], resolvers: _Resolvers) -> list[Inline]:
     out: list[Inline] = []
     for run in runs:
         if not isinstance(run, Text) or run.code or "@" not in run.text:
@@ -207,7 +243,13 @@ def _with_citations(runs: list[Inline], cite: CiteFunction) -> list[Inline]:
         pos = 0
         for cluster in parse_clusters(run.text):
             before = run.text[pos:cluster.start]
-            cited = cite(cluster.keys)
+            # A cross-reference prints where it stands, like the words around it.
+            refs = _references(cluster.refs, resolvers.refer) if cluster.refs else []
+            if refs:
+                out += [Text(before, run.bold, run.italic)] if before else []
+                before = ""
+                out += refs
+            cited = resolvers.cite(cluster.keys) if cluster.keys else ()
             notes = any(isinstance(c, Note) for c in cited)
             if notes:
                 before = before.rstrip()
@@ -223,4 +265,15 @@ def _with_citations(runs: list[Inline], cite: CiteFunction) -> list[Inline]:
         rest = run.text[pos:]
         if rest:
             out.append(Text(rest, run.bold, run.italic))
+    return out
+
+
+def _references(refs: Sequence[CrossReferenceKey], refer: ReferFunction | None) -> list[Inline]:
+    if refer is None:
+        return []
+    out: list[Inline] = []
+    for i, ref in enumerate(refs):
+        if i:
+            out.append(Text(_REFERENCE_SEPARATOR))
+        out.append(refer(ref))
     return out

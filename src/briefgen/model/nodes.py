@@ -42,7 +42,23 @@ class Note:
     runs: tuple[Union[Text, Link], ...]
 
 
-Inline = Union[Text, Link, Note]
+@dataclass(frozen=True)
+class CrossRef:
+    """A reference in the text to a numbered block of the brief: "Figure 2", "Table 1".
+
+    ``kind`` is "figure", "table" or "recommendation"; ``number`` the target's number and
+    ``anchor`` its anchor (the ``anchor`` of the Figure, Table or Recommendation referred
+    to). ``text`` is what is printed, the label and number the target's caption or heading
+    starts with, decided in assembly so that every writer prints the same.
+    """
+
+    kind: str
+    anchor: str
+    number: int
+    text: str
+
+
+Inline = Union[Text, Link, Note, CrossRef]
 Runs = tuple[Inline, ...]
 
 # ---------------------------------------------------------------- blocks
@@ -117,6 +133,9 @@ class Figure:
     title: str = ""
     chart: str = ""  # the key path of the spec chart it draws ("" for none), for the bundle
     mark: str = ""
+    # The caption as runs when it holds cross-references (CrossRef among Text); () when it
+    # is plain text, which writers print from ``caption`` (then the caption's whole text).
+    caption_runs: Runs = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +158,7 @@ class Table:
     source: Runs = ()
     anchor: str = ""
     mark: str = ""
+    caption_runs: Runs = ()  # as Figure's: the caption with its cross-references, or ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,7 @@ class Recommendation:
 
     Empty strings mean the spec did not give that field; writers leave the row out.
     ``evidence`` is the citation runs (notes) of the excerpts or sources behind it.
+    ``anchor`` names it for cross-references (CrossRef.anchor).
     """
 
     number: int
@@ -156,6 +177,7 @@ class Recommendation:
     timeframe: str = ""
     indicator: str = ""
     evidence: Runs = ()
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -350,6 +372,11 @@ class Document:
         """Every footnote in the order a reader meets them."""
         return [i for i in self.walk_inlines() if isinstance(i, Note)]
 
+    def cross_referenced(self) -> frozenset[str]:
+        """The anchors some CrossRef of the brief points at: the blocks a writer marks as
+        targets (a Word bookmark on the number, a Typst label), and only those."""
+        return frozenset(i.anchor for i in self.walk_inlines() if isinstance(i, CrossRef))
+
 
 def _block_inlines(block: Block) -> list[Inline]:
     if isinstance(block, (Heading, Paragraph)):
@@ -359,10 +386,10 @@ def _block_inlines(block: Block) -> list[Inline]:
     if isinstance(block, BlockQuote):
         return list(block.runs) + list(block.citation)
     if isinstance(block, Figure):
-        return list(block.source)
+        return list(block.caption_runs) + list(block.source)
     if isinstance(block, Table):
         cells = [c for row in (block.header, *block.rows) for c in row]
-        return [i for c in cells for i in c.runs] + list(block.source)
+        return list(block.caption_runs) + [i for c in cells for i in c.runs] + list(block.source)
     if isinstance(block, Recommendation):
         return list(block.action) + list(block.evidence)
     if isinstance(block, KeyPoints):

@@ -130,7 +130,8 @@ class SectionSpec:
 
 @dataclass(frozen=True)
 class RecommendationSpec:
-    """A recommendation; ``evidence`` holds excerpt ids or source ids."""
+    """A recommendation; ``evidence`` holds excerpt ids or source ids; ``id`` ("" for none)
+    is what a cross-reference [@rec:ID] names it by."""
 
     title: str
     action: str
@@ -139,6 +140,7 @@ class RecommendationSpec:
     indicator: str
     evidence: tuple[str, ...]
     key: str
+    id: str = ""
     marking: str = ""
 
 
@@ -269,6 +271,11 @@ def _row_of_cells(cells: list[str], key: str) -> RowSpec:
 # ------------------------------------------------------------------ declarations
 
 _ID_HELP = "An identifier other parts of the spec use to name this item."
+# Charts, tables and recommendations are named by cross-references too ([@fig:ID]).
+_BLOCK_ID_HELP = ("An identifier other parts of the spec use to name this item; a "
+                  "cross-reference [@{prefix}:ID] in any Markdown text or caption prints its "
+                  "number.")
+_CAPTION_HELP = "Plain text; may refer to others with [@fig:ID], [@tbl:ID] or [@rec:ID]."
 
 # A portion's marking, one of its scheme's marks; which scheme is the spec's classification:
 # and the check is classification.py's (the schemes are data files, not known here). Any
@@ -325,10 +332,11 @@ _SERIES = o.Mapping(
 _CHART = o.Record(
     ChartSpec,
     {
-        "id": o.Text(max_length=100, help=_ID_HELP),
+        "id": o.Text(max_length=100, help=_BLOCK_ID_HELP.format(prefix="fig")),
         "kind": o.Choice(CHART_KINDS, required=True),
         "title": o.Text(max_length=300),
-        "caption": o.Text(required=True, max_length=1000),
+        "caption": o.Text(required=True, max_length=1000,
+                          help=_CAPTION_HELP),
         "alt": o.Text(required=True, max_length=2000, help="Alt text: what the chart shows."),
         "unit": o.Text(max_length=100, help="What the values count, for the axis."),
         "categories": o.ListOf(o.Text(max_length=MAX_CHART_LABEL), max_items=MAX_CATEGORIES),
@@ -357,8 +365,9 @@ _ROW = o.AnyOf(
 _TABLE = o.Record(
     TableSpec,
     {
-        "id": o.Text(max_length=100, help=_ID_HELP),
-        "caption": o.Text(required=True, max_length=1000),
+        "id": o.Text(max_length=100, help=_BLOCK_ID_HELP.format(prefix="tbl")),
+        "caption": o.Text(required=True, max_length=1000,
+                          help=_CAPTION_HELP),
         "columns": o.ListOf(o.Text(max_length=200), required=True, min_items=1, max_items=20),
         "align": o.ListOf(o.Choice(("left", "right", "center")), max_items=20),
         "rows": o.ListOf(_ROW, required=True, min_items=1),
@@ -387,7 +396,8 @@ _SECTION = o.Record(
     SectionSpec,
     {
         "heading": o.Text(required=True, max_length=300),
-        "body": o.Text(help="Markdown, with citations as [@source-id] or [@source-id, para 4]."),
+        "body": o.Text(help="Markdown, with citations as [@source-id] or [@source-id, para 4], "
+                            "and cross-references as [@fig:ID], [@tbl:ID] or [@rec:ID]."),
         "excerpts": o.ListOf(_excerpt_option(True)),
         "charts": o.ListOf(_CHART, max_items=20),
         "tables": o.ListOf(_TABLE, max_items=20),
@@ -400,6 +410,7 @@ _SECTION = o.Record(
 _RECOMMENDATION = o.Record(
     RecommendationSpec,
     {
+        "id": o.Text(max_length=100, help=_BLOCK_ID_HELP.format(prefix="rec")),
         "title": o.Text(required=True, max_length=300),
         "action": o.Text(required=True, max_length=5000, help="Markdown."),
         "lead": o.Text(max_length=300, help="Who leads."),

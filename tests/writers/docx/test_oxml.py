@@ -7,6 +7,7 @@ import io
 
 import docx
 from docx.document import Document as WordDocument
+from docx.oxml.ns import nsmap, qn
 
 from briefgen.writers.docx import _oxml
 
@@ -69,3 +70,52 @@ def test_referenced_ids_are_those_the_xml_uses() -> None:
     link_id = link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
     assert link_id and link_id not in before
     assert _oxml.referenced_ids(word.part.element) == before | {link_id}
+
+
+def test_reference_bookmarks_are_hidden_valid_and_one_per_target() -> None:
+    names = {_oxml.reference_bookmark_name(kind, n, brief)
+             for kind in ("figure", "table", "recommendation") for n in (1, 2, 10**20)
+             for brief in ("", "3f289b89", "01114e16")}
+    assert len(names) == 27
+    assert _oxml.reference_bookmark_name("figure", 2) == "_RefFig2"
+    assert _oxml.reference_bookmark_name("table", 1, "3f289b89") == "_RefTbl1_3f289b89"
+    assert all(name.startswith("_Ref") and len(name) <= 40 and name.isascii()
+               and name.replace("_", "").isalnum() for name in names)
+
+
+def test_a_ref_field_and_the_bookmark_it_names_read_back() -> None:
+    word = docx.Document()
+    caption = word.add_paragraph()
+    _oxml.start_bookmark(caption, 7, "_RefTbl1")
+    caption.add_run("Table ")
+    _oxml.add_field(caption, "SEQ Table \\* ARABIC", "1")
+    _oxml.end_bookmark(caption, 7)
+    caption.add_run(": Deaths by year")
+    text = word.add_paragraph("As ")
+    _oxml.add_reference_field(text, "_RefTbl1", "Table 1")
+    text.add_run(" shows.")
+    again = _reopen(word)
+    assert again.paragraphs[1].text == "As Table 1 shows."  # the cached result is a run
+    start, end = again.paragraphs[0]._p.xpath("./w:bookmarkStart | ./w:bookmarkEnd")
+    assert start.get(qn("w:name")) == "_RefTbl1" and start.get(qn("w:id")) == end.get(qn("w:id"))
+    inside = start.xpath("./following-sibling::w:r[following-sibling::w:bookmarkEnd]//w:t",
+                         namespaces={"w": nsmap["w"]})
+    assert "".join(t.text for t in inside) == "Table 1"
+    [instruction] = again.paragraphs[1]._p.xpath(".//w:instrText")
+    assert instruction.text.strip() == "REF _RefTbl1 \\h"
+
+
+def test_a_paragraph_bookmark_starts_after_one_already_at_its_start() -> None:
+    # Starts and ends in the same order: docxcompose renumbers each in its order.
+    word = docx.Document()
+    caption = word.add_paragraph()
+    _oxml.start_bookmark(caption, 1, "_RefFig1")
+    caption.add_run("Figure 1")
+    _oxml.end_bookmark(caption, 1)
+    caption.add_run(": a caption")
+    _oxml.add_bookmark(caption, 2, "fig-a")
+    p = _reopen(word).paragraphs[0]._p
+    starts = [e.get(qn("w:id")) for e in p.iter(qn("w:bookmarkStart"))]
+    ends = [e.get(qn("w:id")) for e in p.iter(qn("w:bookmarkEnd"))]
+    assert starts == ends == ["1", "2"]
+    assert [e.get(qn("w:name")) for e in p.iter(qn("w:bookmarkStart"))] == ["_RefFig1", "fig_a"]

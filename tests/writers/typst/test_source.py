@@ -10,12 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.model.nodes import (
+    CrossRef,
     Document,
     Heading,
     Link,
     Metadata,
     Note,
     Paragraph,
+    Recommendation,
     Table,
     TableCell,
     Text,
@@ -158,3 +160,30 @@ def test_key_judgements_and_glossaries_reach_the_template_as_data() -> None:
     assert json.loads(typst.eval(b"", "{ " + prelude + glossary_expr + " }",
                                  ignore_system_fonts=True)) == [
         ["IS-K", "Islamic State #Khorasan"]]
+
+
+def test_a_cross_reference_links_to_its_target_with_the_models_words() -> None:
+    to_rec = CrossRef("recommendation", "rec-stock", 2, "Recommendation 2")
+    to_table = CrossRef("table", "tab-t", 1, "Table 1")
+    doc = Document(Metadata(title="t"), (
+        Paragraph((Text("See "), to_rec, Text(" and "), to_table)),
+        Table(1, "Deaths", (TableCell((Text("a"),)),), (), anchor="tab-t",
+              caption_runs=(Text("Deaths, as in "), to_rec)),
+        Recommendation(1, "Unreferred", (Text("x"),), anchor="rec-1"),
+        Recommendation(2, "Referred", (Text("y"),), anchor="rec-stock"),
+    ))
+    body = BodySource(doc, {}).render()
+    # The model's words, the label and number held together by a no-break space.
+    assert body.count('link(label("rec-stock"), "Recommendation\u00a02")') == 2  # text, caption
+    assert 'link(label("tab-t"), "Table\u00a01")' in body
+    # Only the recommendation a reference points at is labelled (so unreferred briefs keep
+    # their source); a caption with a reference is content, not a string.
+    assert '#label("rec-stock")' in body and '#label("rec-1")' not in body
+    assert 'brief-table(1, [#"Deaths, as in "#link(' in body
+
+
+def test_a_cross_reference_to_no_block_is_plain_text() -> None:
+    lost = CrossRef("figure", "fig-gone", 3, "Figure 3")
+    doc = Document(Metadata(title="t"), (Paragraph((lost,)),))
+    body = BodySource(doc, {}).render()
+    assert "fig-gone" not in body and '"Figure\u00a03"' in body

@@ -1,6 +1,6 @@
 """The raw WordprocessingML python-docx has no API for, kept in one place.
 
-Footnotes (the part, its separators, note marks), fields (SEQ, PAGE, NUMPAGES), bookmarks,
+Footnotes (the part, its separators, note marks), fields (SEQ, REF, PAGE, NUMPAGES), bookmarks,
 hyperlinks, right-to-left marks, picture and table alt text, repeating header rows, list
 restarts, and the text of a reference document's own paragraphs (where cover.py fills its
 placeholders). Each function edits the XML under one python-docx proxy or element and says
@@ -165,16 +165,55 @@ def bookmark_name(anchor: str) -> str:
 def add_bookmark(paragraph: Paragraph, bookmark_id: int, anchor: str) -> None:
     """Wrap the paragraph's content in ``w:bookmarkStart``/``w:bookmarkEnd`` named for anchor.
 
-    Call after the paragraph's runs are written.
+    Call after the paragraph's runs are written. A bookmark that already starts where the
+    content does (a cross-reference's, around a caption's number) keeps starting first: its
+    end comes first too, and docxcompose (briefgen attach) renumbers the starts and the ends
+    of a document each in their order, which pairs them wrongly when one nests in another.
     """
     attrs = {qn("w:id"): str(bookmark_id)}
     start = OxmlElement("w:bookmarkStart", attrs={**attrs, qn("w:name"): bookmark_name(anchor)})
+    children = list(paragraph._p)
     ppr = paragraph._p.pPr
-    if ppr is None:
-        paragraph._p.insert(0, start)
-    else:
-        ppr.addnext(start)
+    at = children.index(ppr) + 1 if ppr is not None else 0
+    while at < len(children) and children[at].tag == qn("w:bookmarkStart"):
+        at += 1
+    paragraph._p.insert(at, start)
     paragraph._p.append(OxmlElement("w:bookmarkEnd", attrs=attrs))
+
+
+# Word's own cross-reference bookmarks are "_Ref" and digits: the leading underscore hides
+# them from the Bookmark dialog (they are the document's machinery, not the author's).
+_REFERENCE_BOOKMARK_PREFIX = "_Ref"
+
+
+def reference_bookmark_name(kind: str, number: int, brief: str = "") -> str:
+    """The bookmark a REF field points at for figure, table or recommendation ``number``:
+    "_RefFig2", "_RefTbl1", "_RefRec3", then "_" and ``brief`` when given (letters and
+    digits that tell this brief from others: a report that holds two attached briefs then
+    holds two "Figure 2" bookmarks that a REF field cannot confuse). Hidden, and at most 40
+    characters, as Word requires."""
+    short = {"figure": "Fig", "table": "Tbl", "recommendation": "Rec"}[kind]
+    tag = f"_{brief}" if brief else ""
+    return f"{_REFERENCE_BOOKMARK_PREFIX}{short}{int(number)}{tag}"[:40]
+
+
+def start_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
+    """Append ``w:bookmarkStart`` named ``name`` to the paragraph: what is appended next, up
+    to ``end_bookmark`` with the same id, is the bookmark's text (what a REF field shows)."""
+    paragraph._p.append(OxmlElement(
+        "w:bookmarkStart", attrs={qn("w:id"): str(bookmark_id), qn("w:name"): name}))
+
+
+def end_bookmark(paragraph: Paragraph, bookmark_id: int) -> None:
+    """Append the ``w:bookmarkEnd`` closing ``start_bookmark``'s bookmark of that id."""
+    paragraph._p.append(OxmlElement("w:bookmarkEnd", attrs={qn("w:id"): str(bookmark_id)}))
+
+
+def add_reference_field(paragraph: Paragraph, bookmark: str, shown: str) -> Run:
+    """Append a ``REF bookmark \\h`` field showing ``shown``: Word replaces it with the
+    bookmark's text when fields update and follows it as a link (``\\h``); LibreOffice and
+    pandoc show ``shown`` until then. Returns the result run."""
+    return add_field(paragraph, f"REF {bookmark} \\h", shown)
 
 
 def add_hyperlink(paragraph: Paragraph, url: str) -> BaseOxmlElement:

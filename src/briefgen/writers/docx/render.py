@@ -8,7 +8,8 @@ sequential and the same for the same document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ from briefgen.model.nodes import (
     Bibliography,
     Block,
     BlockQuote,
+    CrossRef,
     Figure,
     Glossary,
     Heading,
@@ -94,15 +96,21 @@ class BodyRenderer:
     """Renders the blocks of a brief into a python-docx Document, styled by ``styles``.
 
     ``text_width`` is the width of the text column, the most a picture or table may take;
-    ``labels`` the model's words for captions and recommendations.
+    ``labels`` the model's words for captions and recommendations; ``referenced`` the
+    anchors of the blocks cross-references point at (Document.cross_referenced), whose
+    label and number get the bookmark the references' REF fields name; ``reference_tag``
+    ends those bookmarks' names, telling this brief's from another's in one report.
     """
 
     def __init__(self, word: WordDocument, styles: StyleSheet, text_width: Length,
-                 labels: Labels = Labels()) -> None:
+                 labels: Labels = Labels(), referenced: frozenset[str] = frozenset(),
+                 reference_tag: str = "") -> None:
         self.word = word
         self.styles = styles
         self.text_width = text_width
         self.labels = labels
+        self.referenced = referenced
+        self.reference_tag = reference_tag
         self.counters = Counters()
         self._footnotes: StoryPart | None = None
         self._last_block_was_table = False
@@ -187,14 +195,14 @@ class BodyRenderer:
         label = self.labels.figure
         _oxml.set_picture_description(run, figure.alt, f"{label} {figure.number}: {figure.caption}")
         self._caption(ctx, "Figure", label, figure.number, figure.caption, figure.anchor,
-                      figure.mark)
+                      figure.caption_runs, figure.mark)
         if figure.source:
             self.inlines(self._add_paragraph(ctx, S.SOURCE_LINE), figure.source, ctx)
 
     def table(self, table: Table, ctx: Context) -> None:
         label = self.labels.table
         caption = self._caption(ctx, "Table", label, table.number, table.caption, table.anchor,
-                                table.mark)
+                                table.caption_runs, table.mark)
         caption.paragraph_format.keep_with_next = True  # a caption above stays with its table
         rows = ((table.header,) if table.header else ()) + table.rows
         ncols = max((len(r) for r in rows), default=1)
@@ -225,7 +233,14 @@ class BodyRenderer:
 
     def recommendation(self, rec: Recommendation, ctx: Context) -> None:
         heading = self._add_paragraph(ctx, S.RECOMMENDATION_HEADING)
-        heading.add_run(f"{self.labels.recommendation} {rec.number}: {rec.title}")
+        numbered = f"{self.labels.recommendation} {rec.number}"
+        if rec.anchor in self.referenced:
+            # The label and number alone are the bookmark's text, what a REF field shows.
+            with self._reference_target(heading, "recommendation", rec.number):
+                heading.add_run(numbered)
+            heading.add_run(f": {rec.title}")
+        else:
+            heading.add_run(f"{numbered}: {rec.title}")
         self.inlines(self._add_paragraph(ctx, S.BODY), rec.action, ctx)
         values: tuple[Runs, ...] = (
             (Text(rec.lead),) if rec.lead else (),
@@ -296,6 +311,10 @@ class BodyRenderer:
                 self._link(paragraph, inline, base_rtl, lang)
             elif isinstance(inline, Note):
                 self._note(paragraph, inline)
+            elif isinstance(inline, CrossRef):
+                bookmark = _oxml.reference_bookmark_name(inline.kind, inline.number,
+                                                         self.reference_tag)
+                _oxml.add_reference_field(paragraph, bookmark, inline.text)
 
     def _text(
         self,
@@ -356,11 +375,15 @@ class BodyRenderer:
         return ctx.container.add_paragraph(style=self.styles.paragraph(style))
 
     def _caption(self, ctx: Context, sequence: str, label: str, number: int, text: str,
-                 anchor: str, mark: str = "") -> Paragraph:
+                 anchor: str, runs: Runs = (), mark: str = "") -> Paragraph:
         """ "Figure 3: text" in Caption style, the number a SEQ field Word can renumber.
 
         ``sequence`` is the name of Word's sequence ("Figure" or "Table"), whatever word
-        ``label`` prints; ``mark`` the portion mark before it ("" for none).
+        ``label`` prints. ``runs`` is the caption's text when it holds cross-references
+        (else ``text`` is, written as one run). When a cross-reference points at ``anchor``,
+        "Figure 3" is bookmarked for its REF field, as Word's own cross-references do.
+        ``mark`` is the portion mark before it ("" for none), outside the bookmark so that
+        a REF shows the number alone.
         """
         seen = self.counters.figures if sequence == "Figure" else self.counters.tables
         instruction = f"SEQ {sequence} \\* ARABIC"
@@ -375,12 +398,31 @@ class BodyRenderer:
         p = self._add_paragraph(ctx, S.CAPTION)
         if mark:
             p.add_run(f"{mark} ")
-        p.add_run(f"{label} ")
-        _oxml.add_field(p, instruction, str(number))
-        if text:
+        kind = "figure" if sequence == "Figure" else "table"
+        with self._reference_target(p, kind, number, anchor in self.referenced):
+            p.add_run(f"{label} ")
+            _oxml.add_field(p, instruction, str(number))
+        if runs:
+            self._runs(p, (Text(": "), *runs), False, "")
+        elif text:
             p.add_run(f": {text}")
         self._bookmark(p, anchor)
         return p
+
+    @contextmanager
+    def _reference_target(self, paragraph: Paragraph, kind: str, number: int,
+                          referenced: bool = True) -> Iterator[None]:
+        """Bookmark what the block appends to ``paragraph`` inside, when ``referenced``: the
+        bookmark a cross-reference to ``kind`` ``number`` names (_oxml.reference_bookmark_name)."""
+        if not referenced:
+            yield
+            return
+        self.counters.bookmark += 1
+        bookmark_id = self.counters.bookmark
+        name = _oxml.reference_bookmark_name(kind, number, self.reference_tag)
+        _oxml.start_bookmark(paragraph, bookmark_id, name)
+        yield
+        _oxml.end_bookmark(paragraph, bookmark_id)
 
     def _bookmark(self, paragraph: Paragraph, anchor: str) -> None:
         if anchor:
@@ -424,7 +466,7 @@ def column_widths(rows: Sequence[Sequence[TableCell]], ncols: int, total: int) -
 def _texts(runs: Runs) -> Iterable[str]:
     """The visible text of ``runs`` in order, leaving out notes (they sit at the page foot)."""
     for inline in runs:
-        if isinstance(inline, Text):
+        if isinstance(inline, (Text, CrossRef)):
             yield inline.text
         elif isinstance(inline, Link):
             yield from (t.text for t in inline.runs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -72,7 +73,8 @@ class DocxWriter:
         back_matter = place_cover(word, styles, values, origin)
         numbered = bool(template.settings.get("numbered_paragraphs"))
         renderer_class = NumberedParagraphRenderer if numbered else BodyRenderer
-        renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels)
+        renderer = renderer_class(word, styles, text_width(word.sections[-1]), document.labels,
+                                  document.cross_referenced(), reference_tag(document.meta))
         renderer.render(document.body, Context(container=word))
         _oxml.append_to_body(word.element.body, back_matter)
         even_pages = word.settings.odd_and_even_pages_header_footer
@@ -88,6 +90,14 @@ class DocxWriter:
             write_reproducible_zip(buffer.getvalue(), out, brief_datetime(document.meta.date))
         except OSError as exc:
             raise RenderError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+
+def reference_tag(meta: Metadata) -> str:
+    """Eight hex digits that tell this brief's cross-reference bookmarks from another's once
+    both are attached to one report (briefgen attach): from what names the brief (title,
+    subtitle, date, organisation), so the same brief always gets the same bookmarks."""
+    named = "\n".join((meta.title, meta.subtitle, meta.date, meta.organisation))
+    return hashlib.sha256(named.encode("utf-8")).hexdigest()[:8]
 
 
 def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> WordDocument:

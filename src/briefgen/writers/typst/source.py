@@ -15,6 +15,7 @@ from briefgen.model.nodes import (
     Bibliography,
     Block,
     BlockQuote,
+    CrossRef,
     Document,
     Figure,
     Glossary,
@@ -53,7 +54,8 @@ class BodySource:
     ``images`` maps each figure to the path of its picture inside the build folder.
     Heading levels are made to climb one step at a time (PDF/UA-1 forbids skipping one),
     which only changes a level the model got wrong. A link to "#anchor" becomes a link to
-    the block with that anchor; the only counter is the last heading level.
+    the block with that anchor, and so does a cross-reference (a recommendation is labelled
+    only when one points at it); the only counter is the last heading level.
     """
 
     def __init__(
@@ -62,7 +64,11 @@ class BodySource:
         self.document = document
         self.images = images
         self.numbered_paragraphs = numbered_paragraphs
-        self._anchors = {a for b in document.body if (a := getattr(b, "anchor", ""))}
+        self._referenced = document.cross_referenced()
+        # The anchors that become labels: every block's, but a recommendation's only when a
+        # cross-reference points at it.
+        self._anchors = {a for b in document.body if (a := getattr(b, "anchor", ""))
+                         and (not isinstance(b, Recommendation) or a in self._referenced)}
         self._last_level = 0
         self._labelled_anchors: set[str] = set()
 
@@ -127,7 +133,7 @@ class BodySource:
         # every figure that has none.
         title = f", title: {self.runs((Text(node.title),), ctx)}" if node.title else ""
         expr = (
-            f"brief-figure({int(node.number)}, {image}, {typst_str(node.caption)}, "
+            f"brief-figure({int(node.number)}, {image}, {self.caption(node, ctx)}, "
             f"{self.source_line(node.source, ctx)}{title}{_mark(node.mark)})"
         )
         return self._labelled(expr, node.anchor)
@@ -146,7 +152,7 @@ class BodySource:
             cells += ["[]"] * (width - len(cells))
             rows.append(_array(cells))
         expr = (
-            f"brief-table({int(node.number)}, {typst_str(node.caption)}, "
+            f"brief-table({int(node.number)}, {self.caption(node, ctx)}, "
             f"{_array(aligns)}, {_array(header)}, {_array(rows)}, "
             f"{self.source_line(node.source, ctx)}{_mark(node.mark)})"
         )
@@ -161,10 +167,11 @@ class BodySource:
         if node.evidence:
             values["evidence"] = self.runs(node.evidence, ctx)
         fields = ", ".join(f"{k}: {v}" for k, v in values.items()) or ":"
-        return (
+        expr = (
             f"brief-recommendation({int(node.number)}, {typst_str(node.title)}, "
             f"{self.runs(node.action, ctx)}, ({fields}))"
         )
+        return self._labelled(expr, node.anchor) if node.anchor in self._referenced else expr
 
     def visit_keypoints(self, node: KeyPoints, ctx: _Context) -> str:
         items = _array([self.runs(item, ctx) for item in node.items])
@@ -197,6 +204,10 @@ class BodySource:
             return f"table.cell(align: {align} + horizon, {body})"
         return body
 
+    def caption(self, node: Figure | Table, ctx: _Context) -> str:
+        """A caption: its runs when it holds cross-references, else its text as a string."""
+        return self.runs(node.caption_runs, ctx) if node.caption_runs else typst_str(node.caption)
+
     def source_line(self, runs: Runs, ctx: _Context) -> str:
         """The source line under a figure or table (it carries its own "Source:"), or none."""
         return self.runs(runs, ctx) if runs else "none"
@@ -214,6 +225,8 @@ class BodySource:
             return self.link(node, ctx)
         if isinstance(node, Note):
             return f"footnote({self.runs(node.runs, ctx)})"
+        if isinstance(node, CrossRef):
+            return self.cross_reference(node)
         raise TypeError(f"unknown inline node {type(node).__name__}")
 
     def text(self, node: Text, ctx: _Context) -> str:
@@ -252,6 +265,16 @@ class BodySource:
             # Typst breaks a bare URL at slashes and dots; a body would not break.
             return f"link({typst_str(url)})"
         return f"link({typst_str(url)}, {body})"
+
+    def cross_reference(self, node: CrossRef) -> str:
+        """"Figure 2" as a link to the labelled block, the model's words and number (Typst's
+        own @label would print its own counter's); plain text when no block has the label.
+        The label and number never part at a line's end: their space does not break (the
+        DOCX cannot say so, its field shows the bookmark's own space once updated)."""
+        text = typst_str(node.text.replace(" ", "\u00a0"))
+        if node.anchor in self._anchors:
+            return f"link(label({typst_str(node.anchor)}), {text})"
+        return text
 
     def _labelled(self, expr: str, anchor: str) -> str:
         """The block with its anchor as a Typst label (the first block with that anchor only:

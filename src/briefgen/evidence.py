@@ -201,7 +201,7 @@ def _trace_numbers(
         for row in table.rows:
             names = table.excerpts_of(row)
             for j, cell in enumerate(row.cells):
-                # The digits of a citation ([@ft-isisk-2021, para 20]) or a link target are
+                # The digits of a citation ([@ft-floods-2021, para 20]) or a link target are
                 # not figures the cell states.
                 for mention in numbers_in(visible_text(cell)):
                     if names:

@@ -64,7 +64,7 @@ CREATE INDEX IF NOT EXISTS terms_source ON terms (source_id);
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the index holds them: NFC, invisible characters dropped,
-    lower case, runs of letters and digits (so "IS-K's 2,200" is is, k, s, 2, 200)."""
+    lower case, runs of letters and digits (so "X-Ray's 2,200" is x, ray, s, 2, 200)."""
     return _TOKEN.findall(unicodedata.normalize("NFC", text).translate(_INVISIBLE).lower())
 
 
@@ -72,7 +72,7 @@ def quote_runs(quote: str) -> list[list[str]]:
     """The runs of words every paragraph that holds ``quote`` must hold, each run unbroken.
 
     Ellipses and brackets cut a quote into runs; a word touching a bracket ("[t]he",
-    "[IS-K]'s") is left out, since the bracket may change it.
+    "[the group]'s") is left out, since the bracket may change it.
     """
     text = _SIC.sub(" ", normalise(quote))
     runs: list[list[str]] = []

@@ -280,7 +280,8 @@ def _dates(sentence: str) -> tuple[tuple[str, ...], str]:
             found.append(f"-{number:02d}")
             written = written or _month_name(number)
     for year in _YEAR.finditer(sentence):
-        if year.start() not in years_used and not re.match(r"\s*(?:%|[-–]\d)", sentence[year.end():]):
+        after = sentence[year.end():]
+        if year.start() not in years_used and not re.match(r"\s*(?:%|[-–]\d)", after):
             found.append(year.group(1))
             written = written or year.group(1)
     return tuple(sorted(set(found))), written

@@ -20,11 +20,13 @@ link first, so a figure joins the event it shares most with.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 # --- the lexicon: general English counting words, no corpus's topics -------------------------
 
@@ -320,12 +322,37 @@ def _place(sentence: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure to group: its reading, who gives it, and what it is (``low``..``high``)."""
+    """One figure to group: its reading, who gives it, and what it is (``low``..``high``).
+    What its sentences say of its event is worked out once, when first asked for."""
 
     reading: Reading
     source_id: str
     low: float
     high: float
+
+    @cached_property
+    def features(self) -> frozenset[str]:
+        """What its own sentence says of its event: "t:" words and names, "d:" years and
+        months of years, "f:" the other (not round) figures given with it."""
+        r = self.reading
+        return frozenset({f"t:{t}" for t in (*r.names, *r.words)}
+                         | {f"d:{d}" for d in r.dates if not d.startswith("-")}
+                         | {f"f:{f}" for f in r.figures if _telling_figure(f)})
+
+    @cached_property
+    def anchors(self) -> frozenset[str]:
+        """The features that can tie it to another figure's event: names, dates, figures."""
+        names = {f"t:{n}" for n in self.reading.names}
+        return frozenset(f for f in self.features if f in names or not f.startswith("t:"))
+
+    @cached_property
+    def around(self) -> frozenset[str]:
+        """Its features and those of the sentence before."""
+        return self.features | frozenset(self.reading.nearby)
+
+    @cached_property
+    def qualifier_names(self) -> frozenset[str]:
+        return frozenset(normal_name(q) for q in self.reading.qualifiers) - {""}
 
 
 @dataclass(frozen=True)
@@ -364,56 +391,61 @@ def group_figures(figures: Sequence[Figure], terms: TermCounts | None = None
     return sorted(groups)
 
 
+#: A feature more figures than this share links none of them by itself: it is too common to
+#: tell events apart, and pairing them all would cost the square of their number.
+MAX_SHARING = 500
+
+
 def _average_linkage(figures: Sequence[Figure], weights: dict[str, float],
                      indexes: Sequence[int]) -> list[list[int]]:
     members: dict[int, list[int]] = {i: [i] for i in range(len(figures))}
-    sums: dict[tuple[int, int], float] = {}  # only pairs sharing something; others are 0
-    blocked: set[tuple[int, int]] = set()
-    for a in range(len(figures)):
-        for b in range(a + 1, len(figures)):
-            if not _compatible(figures[a], figures[b]):
-                blocked.add((a, b))
-                continue
+    # Only pairs whose sentences share something can link (see _shared): find them through
+    # their features rather than by trying every pair.
+    holders: dict[str, list[int]] = {}
+    for index, figure in enumerate(figures):
+        for feature in sorted(figure.features):
+            holders.setdefault(feature, []).append(index)
+    candidates: set[tuple[int, int]] = set()
+    for held in holders.values():
+        if len(held) <= MAX_SHARING:
+            candidates.update((a, b) for n, a in enumerate(held) for b in held[n + 1:])
+    sums: dict[tuple[int, int], float] = {}  # pairs sharing something; all others are 0
+    for a, b in sorted(candidates):
+        if _compatible(figures[a], figures[b]):
             score = _shared(figures[a], figures[b], weights)
             if score > 0:
                 sums[(a, b)] = score
-    while True:
-        best: tuple[float, int, int] | None = None
-        for (a, b), total in sums.items():
-            if (a, b) in blocked:
-                continue
-            average = total / (len(members[a]) * len(members[b]))
-            if average >= LINK_THRESHOLD and (best is None or (-average, a, b) < (-best[0],
-                                                                                 best[1],
-                                                                                 best[2])):
-                best = (average, a, b)
-        if best is None:
-            break
-        _, keep, gone = best
+    # Best pair first, from a heap; an entry is stale once either group has changed.
+    version = dict.fromkeys(members, 0)
+    heap = [(-total, a, b, 0, 0) for (a, b), total in sums.items() if total >= LINK_THRESHOLD]
+    heapq.heapify(heap)
+    while heap:
+        negative, keep, gone, version_keep, version_gone = heapq.heappop(heap)
+        if (keep not in members or gone not in members or version[keep] != version_keep
+                or version[gone] != version_gone):
+            continue
+        if not all(_compatible(figures[x], figures[y])
+                   for x in members[keep] for y in members[gone]):
+            continue  # asked again if either group changes
         members[keep] = sorted(members[keep] + members.pop(gone))
+        version[keep] += 1
+        sums.pop((keep, gone), None)
         for other in list(members):
             if other == keep:
                 continue
             pair_keep, pair_gone = _pair(other, keep), _pair(other, gone)
-            if pair_gone in blocked or pair_keep in blocked:
-                blocked.add(pair_keep)
             total = sums.pop(pair_keep, 0.0) + sums.pop(pair_gone, 0.0)
             if total > 0:
                 sums[pair_keep] = total
-        sums.pop(_pair(keep, gone), None)
+                average = total / (len(members[keep]) * len(members[other]))
+                if average >= LINK_THRESHOLD:
+                    a, b = pair_keep
+                    heapq.heappush(heap, (-average, a, b, version[a], version[b]))
     return [[indexes[i] for i in group] for group in members.values()]
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
-
-
-def _features(figure: Figure) -> set[str]:
-    """What the figure's own sentence says of its event."""
-    r = figure.reading
-    return ({f"t:{t}" for t in (*r.names, *r.words)}
-            | {f"d:{d}" for d in r.dates if not d.startswith("-")}
-            | {f"f:{f}" for f in r.figures if _telling_figure(f)})
 
 
 def _telling_figure(written: str) -> bool:
@@ -433,13 +465,13 @@ def _weights(figures: Sequence[Figure], terms: TermCounts | None) -> dict[str, f
     hold it, or (without ``terms``) N figures and df those whose sentences have it."""
     features: set[str] = set()
     for figure in figures:
-        features |= _features(figure) | set(figure.reading.nearby)
+        features |= figure.around
     if terms is not None:
         total = max(terms.paragraphs, 1)
         return {f: math.log(1 + total / max(terms.counts.get(f, 0), 1)) for f in features}
     counts: Counter[str] = Counter()
     for figure in figures:
-        counts.update(_features(figure) | set(figure.reading.nearby))
+        counts.update(figure.around)
     return {f: math.log(1 + len(figures) / df) for f, df in counts.items()}
 
 
@@ -448,14 +480,11 @@ def _shared(a: Figure, b: Figure, weights: dict[str, float]) -> float:
     those one has only in the sentence before count NEARBY_WEIGHT. Nothing unless the two
     sentences themselves share a name, a date or another figure: common words alone ("the
     attack that killed") do not make one event."""
-    own_a, own_b = _features(a), _features(b)
-    both = own_a & own_b
-    names = {f"t:{n}" for n in (*a.reading.names, *b.reading.names)}
-    if not any(f in names or not f.startswith("t:") for f in both):
+    both = a.features & b.features
+    if not both & (a.anchors | b.anchors):
         return 0.0
-    near_a, near_b = own_a | set(a.reading.nearby), own_b | set(b.reading.nearby)
     return (sum(weights[f] for f in both)
-            + NEARBY_WEIGHT * sum(weights[f] for f in (near_a & near_b) - both))
+            + NEARBY_WEIGHT * sum(weights[f] for f in (a.around & b.around) - both))
 
 
 def _compatible(a: Figure, b: Figure) -> bool:
@@ -464,8 +493,7 @@ def _compatible(a: Figure, b: Figure) -> bool:
         return False
     if a.source_id == b.source_id and (a.low, a.high) != (b.low, b.high):
         return False
-    qa = {normal_name(q) for q in a.reading.qualifiers} - {""}
-    qb = {normal_name(q) for q in b.reading.qualifiers} - {""}
+    qa, qb = a.qualifier_names, b.qualifier_names
     if qa and qb and not qa & qb:
         return False
     return _dates_agree(a.reading.dates, b.reading.dates)
@@ -487,7 +515,7 @@ def _same_time(x: str, y: str) -> bool:
 
 
 def sentence_terms(sentence: str, figures: Iterable[str]) -> set[str]:
-    """The features a sentence holds, as ``_features`` names them: for TermCounts."""
+    """The features a sentence holds, as Figure.features names them: for TermCounts."""
     names, words = _event_words(sentence, 0, 0)
     dates, _ = _dates(sentence)
     return ({f"t:{t}" for t in (*names, *words)} | {f"d:{d}" for d in dates

@@ -81,12 +81,13 @@ def test_a_desks_own_topic_names_its_group(tmp_path: Path) -> None:
         "  - id: ferry-deaths\n"
         "    name: \"Ferry sinking, June 2024: killed\"\n"
         "    context: [[Sela Mara]]\n"
-        "    counted: [passengers, people]\n", encoding="utf-8")
+        "    counted: [passengers, people died]\n", encoding="utf-8")
     groups = _json(tmp_path / "corpus" / "sources.yaml", "--disagreements")
     declared = [g for g in groups if g["topic"] == "ferry-deaths"]
     assert len(declared) == 1
     assert declared[0]["label"] == "Ferry sinking, June 2024: killed"
-    assert _by_source(declared[0]) == {"orune-ferry-inquiry": 63, "orune-weekly": 71}
+    assert [(c["source"], c["value"], c["text"]) for c in declared[0]["claims"]] == [
+        ("orune-ferry-inquiry", 63, "63 passengers"), ("orune-weekly", 71, "71 people died")]
     # The declared topic's figures are not listed a second time by the automatic pass.
     automatic = [g for g in groups if g["topic"] is None]
     assert not any({63, 71} & set(_by_source(g).values()) for g in automatic)

@@ -14,8 +14,9 @@ words), other content words, dates (month and year) and the other figures given 
 ``group_figures`` joins figures of one measure whose events share enough of these (each
 shared feature weighs more the rarer it is in the corpus) and that nothing sets apart:
 dates in different months or years, qualifiers with no name in common, or one source giving
-two different figures (a source does not disagree with itself). Joining goes strongest
-link first, so a figure joins the event it shares most with.
+two different figures (a source does not disagree with itself). Groups join by average
+linkage, the closest first: a figure joins the group whose figures it shares most with on
+average, not one it shares a single word with.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ nearly no nor not now of off on once only onto or other our out over own per sam
 since so some such than that the their them then there these they this those though through
 thus to too under until up upon very was we were what when where which while who whom whose
 why will with within without would yet you your including included according said says
-reported estimated estimates remained however while although out according
+reported estimated estimates remained however
 """.split())
 
 _COUNTING_WORDS = frozenset(w for phrase in (*COUNTED, *VERBS) for word in phrase.split()
@@ -115,9 +116,9 @@ class Reading:
     number and noun, as written; ``names``, ``words``, ``dates`` ("YYYY-MM",
     "YYYY", "-MM") and ``figures`` (the other numbers given with it) describe the event.
     ``nearby`` are the names and words ("t:...") of the sentence before, which count for
-    less. ``place`` is a name the sentence puts after "in", "at", "near" or "on"
-    ("" if none); ``place_written`` and ``date_written`` are a place and a date as printed,
-    for labels.
+    less. ``place_written`` is the first name the sentence puts after "in", "at", "near",
+    "on" or "across", with that word ("on Lake X"), and ``date_written`` its first date as
+    printed ("March 2025"); both "" if none, and both only for labels.
     """
 
     measure: str
@@ -128,7 +129,6 @@ class Reading:
     dates: tuple[str, ...]
     figures: tuple[str, ...]
     nearby: tuple[str, ...]
-    place: str
     place_written: str
     date_written: str
 
@@ -227,7 +227,7 @@ def read_number(sentence: str, start: int, end: int, context: str,
     names, words = _event_words(sentence, start, end)
     context_names, context_words = _event_words(context, 0, 0)
     dates, date_written = _dates(sentence)
-    place, place_written = _place(sentence)
+    place_written = _place(sentence)
     return Reading(
         measure=measure, noun=noun,
         qualifiers=tuple(sorted({re.sub(r"['’]s$", "", q) for q in qualifiers})),
@@ -236,7 +236,6 @@ def read_number(sentence: str, start: int, end: int, context: str,
         dates=dates, figures=tuple(sorted(set(other_figures))),
         nearby=tuple(sorted(f"t:{t}" for t in (set(context_names) | set(context_words))
                             - _COUNTING_WORDS)),
-        place=place,
         place_written=place_written, date_written=date_written)
 
 
@@ -305,16 +304,16 @@ _PLACE = re.compile(r"\b(in|at|near|on|across)\s+(?:the\s+)?"
                     r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)")
 
 
-def _place(sentence: str) -> tuple[str, str]:
-    """The first name the sentence puts after a word of place: normalised, and as written
-    with its preposition ("on Lake Orune")."""
+def _place(sentence: str) -> str:
+    """The first name the sentence puts after a word of place, as written with its
+    preposition ("on Lake Orune"); "" if none."""
     for match in _PLACE.finditer(sentence):
         written = re.sub(r"['’]s$", "", match.group(2))
         first = written.split()[0].lower()
         if first in _MONTHS or first in _WEEKDAYS or first in _FUNCTION:
             continue
-        return normal_name(written.split()[-1]), f"{match.group(1)} {written}"
-    return "", ""
+        return f"{match.group(1)} {written}"
+    return ""
 
 
 # --- grouping --------------------------------------------------------------------------------

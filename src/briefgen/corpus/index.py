@@ -34,7 +34,9 @@ from briefgen.corpus.text import Paragraph, SourceText
 from briefgen.corpus.topics import DeclaredTopics, load_topics
 from briefgen.errors import SourceError
 
-#: Bump when what is stored changes (tokens, paragraphs, claims); older indexes are rebuilt.
+#: Bump when what is stored changes (tokens, paragraphs, claims, terms, or how a sentence's
+#: figure is read: corpus.counting.read_number); older indexes are rebuilt. How claims are
+#: grouped is decided when they are read out, so changing it needs no bump.
 INDEX_VERSION = "2"
 
 _INVISIBLE = {ord(c): None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"}

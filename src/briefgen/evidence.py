@@ -147,10 +147,11 @@ def corpus_claims(catalog: SourceCatalog, topics: Sequence[Topic] = ()) -> Corpu
     for source_id in catalog.ids():
         if not catalog.get(source_id).file:
             continue
-        before = ""
+        before, published = "", catalog.get(source_id).date
         for paragraph in catalog.text(source_id).paragraphs:
-            found += claims_in(paragraph.text, source_id, paragraph.number, topics, before)
-            for term in paragraph_terms(paragraph.text):
+            found += claims_in(paragraph.text, source_id, paragraph.number, topics, before,
+                               published)
+            for term in paragraph_terms(paragraph.text, published):
                 counts[term] = counts.get(term, 0) + 1
             paragraphs += 1
             before = paragraph.text

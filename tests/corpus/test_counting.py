@@ -7,15 +7,16 @@ import pytest
 from briefgen.corpus.counting import Figure, Reading, TermCounts, group_figures, read_number
 
 
-def reading(sentence: str, number: str, context: str = "") -> Reading:
+def reading(sentence: str, number: str, context: str = "", published: str = "") -> Reading:
     start = sentence.index(number)
-    found = read_number(sentence, start, start + len(number), context, [])
+    found = read_number(sentence, start, start + len(number), context, [], published)
     assert found is not None, sentence
     return found
 
 
-def figure(source: str, sentence: str, number: str, value: float) -> Figure:
-    return Figure(reading(sentence, number), source, value, value)
+def figure(source: str, sentence: str, number: str, value: float,
+           published: str = "") -> Figure:
+    return Figure(reading(sentence, number, published=published), source, value, value)
 
 
 # Every feature rare: one paragraph in forty holds it.
@@ -42,6 +43,31 @@ def test_names_places_and_dates_come_from_the_sentence() -> None:
     found = reading("Floods in Veldora Province in March 2025 killed 112 people.", "112")
     assert {"veldora", "province"} <= set(found.names)
     assert found.dates == ("2025-03",) and found.place_written == "in Veldora Province"
+
+
+@pytest.mark.parametrize(("published", "dates"), [
+    ("", ("-03",)),              # an undated source: March of any year
+    ("2025-04-02", ("2025-03",)),
+    ("2025-02-10", ("2024-03",)),  # a March still to come is last year's
+    ("2025", ("2025-03",)),
+])
+def test_a_month_without_its_year_is_of_the_sources_year(
+    published: str, dates: tuple[str, ...]
+) -> None:
+    found = reading("The March floods killed 112 people.", "112", published=published)
+    assert found.dates == dates and found.date_written == "March"
+
+
+def test_the_same_month_of_other_years_is_another_event() -> None:
+    figures = [
+        figure("a", "The March floods in Veldora Province killed 112 people.", "112", 112,
+               published="2025-03-20"),
+        figure("b", "The March floods in Veldora Province killed 45 people.", "45", 45,
+               published="2019-04-01"),
+        figure("c", "The March floods in Veldora Province killed 128 people.", "128", 128,
+               published="2025-03-25"),
+    ]
+    assert group_figures(figures, TERMS) == [[0, 2], [1]]
 
 
 def test_figures_of_one_event_from_two_sources_are_grouped() -> None:

@@ -183,10 +183,12 @@ def _matchers(topics: Iterable[Topic]) -> list[_Matcher]:
 
 
 def claims_in(text: str, source_id: str = "", paragraph: int = 0,
-              topics: Iterable[Topic] = (), before: str = "") -> list[Claim]:
+              topics: Iterable[Topic] = (), before: str = "", published: str = ""
+              ) -> list[Claim]:
     """The claims one paragraph makes, in order of the text: for each number, the claims of
     the declared ``topics`` it counts for, or else the one its sentence makes (if any).
-    ``before`` is the paragraph before: its last sentence is the context of the first."""
+    ``before`` is the paragraph before: its last sentence is the context of the first.
+    ``published`` is the source's date (the catalog's), which dates a month without a year."""
     matchers = _matchers(topics)
     mentions = [m for m in numbers_in(text) if not _is_year(m, text)]
     sentences = _sentences(text)
@@ -237,7 +239,7 @@ def claims_in(text: str, source_id: str = "", paragraph: int = 0,
         previous = (text[sentences[which - 1][0]:sentences[which - 1][1]] if which else
                     before[_sentences(before)[-1][0]:] if before else "")
         reading = read_number(sentence, low_mention.start - sentence_start,
-                              high_mention.end - sentence_start, previous, others)
+                              high_mention.end - sentence_start, previous, others, published)
         if reading is None:
             continue
         end = high_mention.end + _counted_length(after, reading.noun)
@@ -247,14 +249,14 @@ def claims_in(text: str, source_id: str = "", paragraph: int = 0,
     return claims
 
 
-def paragraph_terms(text: str) -> set[str]:
+def paragraph_terms(text: str, published: str = "") -> set[str]:
     """The features (names, words, dates, figures) of a paragraph's sentences, for the
-    TermCounts that weigh what claims share."""
+    TermCounts that weigh what claims share; ``published`` as for ``claims_in``."""
     mentions = [m for m in numbers_in(text) if not _is_year(m, text)]
     terms: set[str] = set()
     for start, end in _sentences(text):
         figures = [_format(m.value) for m in mentions if start <= m.start <= end]
-        terms |= sentence_terms(text[start:end], figures)
+        terms |= sentence_terms(text[start:end], figures, published)
     return terms
 
 

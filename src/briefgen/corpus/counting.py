@@ -155,13 +155,14 @@ def _clause_words(text: str) -> list[str]:
 
 
 def read_number(sentence: str, start: int, end: int, context: str,
-                other_figures: Sequence[str]) -> Reading | None:
+                other_figures: Sequence[str], published: str = "") -> Reading | None:
     """What the number at ``start``..``end`` of ``sentence`` counts, or None when its
     sentence does not say (no counted noun or counting verb: "one of the", "item 2", "two
     separate bombings": a number followed by a noun counts that noun).
 
     ``context`` is the sentence before, for the event's names and words; ``other_figures``
-    the other numbers of the sentence, as written.
+    the other numbers of the sentence, as written; ``published`` the source's date
+    (YYYY-MM-DD, YYYY-MM, YYYY or ""), which dates a month written without its year.
     """
     after = sentence[end:]
     head = sentence[:start]
@@ -226,7 +227,7 @@ def read_number(sentence: str, start: int, end: int, context: str,
     measure = f"{counted} {verb}" if verb else counted
     names, words = _event_words(sentence, start, end)
     context_names, context_words = _event_words(context, 0, 0)
-    dates, date_written = _dates(sentence)
+    dates, date_written = _dates(sentence, published)
     place_written = _place(sentence)
     return Reading(
         measure=measure, noun=noun,
@@ -260,9 +261,18 @@ def _event_words(text: str, start: int, end: int) -> tuple[list[str], list[str]]
     return names, words
 
 
-def _dates(sentence: str) -> tuple[tuple[str, ...], str]:
+def _dates(sentence: str, published: str = "") -> tuple[tuple[str, ...], str]:
     """The months and years ``sentence`` names ("2021-08", "2021", "-05"), and the first as
-    written ("August 2021")."""
+    written ("August 2021").
+
+    A month written without a year is of the year the source was ``published`` in, or of the
+    year before when it comes later in the year than the source ("in November" in a piece of
+    March 2025 is November 2024); "-05" when the source is undated. News writes the year
+    when it is not the current one; a month is compared, never printed, so a wrong guess can
+    only keep two figures apart or together, not change what is shown.
+    """
+    source_year, _, rest = published.partition("-")
+    source_month = int(rest[:2]) if rest[:2].isdigit() else 12
     found: list[str] = []
     written = ""
     years_used: set[int] = set()
@@ -278,7 +288,11 @@ def _dates(sentence: str) -> tuple[tuple[str, ...], str]:
             found.append(f"{year.group(1)}-{number:02d}")
             written = written or f"{_month_name(number)} {year.group(1)}"
         else:
-            found.append(f"-{number:02d}")
+            if source_year.isdigit():
+                year_of = int(source_year) - (1 if number > source_month else 0)
+                found.append(f"{year_of}-{number:02d}")
+            else:
+                found.append(f"-{number:02d}")
             written = written or _month_name(number)
     for year in _YEAR.finditer(sentence):
         after = sentence[year.end():]
@@ -513,10 +527,10 @@ def _same_time(x: str, y: str) -> bool:
             and (not month_x or not month_y or month_x == month_y))
 
 
-def sentence_terms(sentence: str, figures: Iterable[str]) -> set[str]:
+def sentence_terms(sentence: str, figures: Iterable[str], published: str = "") -> set[str]:
     """The features a sentence holds, as Figure.features names them: for TermCounts."""
     names, words = _event_words(sentence, 0, 0)
-    dates, _ = _dates(sentence)
+    dates, _ = _dates(sentence, published)
     return ({f"t:{t}" for t in (*names, *words)} | {f"d:{d}" for d in dates
                                                     if not d.startswith("-")}
             | {f"f:{f}" for f in figures if _telling_figure(f)})

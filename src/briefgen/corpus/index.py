@@ -227,8 +227,8 @@ def _reading(stored: str) -> Reading | None:
 
 
 def _fingerprints(catalog: SourceCatalog, topics: DeclaredTopics) -> dict[str, str]:
-    """Each quotable source's fingerprint: its file's sha256, what picks its article, and
-    the topics its claims were read with."""
+    """Each quotable source's fingerprint: its file's sha256, what picks its article, its
+    date, and the topics its claims were read with."""
     file_hashes: dict[str, str] = {}
     prints: dict[str, str] = {}
     for source_id in catalog.ids():
@@ -238,8 +238,9 @@ def _fingerprints(catalog: SourceCatalog, topics: DeclaredTopics) -> dict[str, s
         if record.file not in file_hashes:
             file_hashes[record.file] = hashlib.sha256(_source_bytes(catalog, record.file)
                                                       ).hexdigest()
+        # The date too: it dates the months a source writes without a year (claims_in).
         key = "\0".join([INDEX_VERSION, topics.digest, file_hashes[record.file], record.start,
-                         *record.drop_lines])
+                         record.date, *record.drop_lines])
         prints[source_id] = hashlib.sha256(key.encode()).hexdigest()
     return prints
 
@@ -273,13 +274,14 @@ def _refresh(db: sqlite3.Connection, catalog: SourceCatalog, topics: DeclaredTop
             db.execute("DELETE FROM terms WHERE source_id = ?", (source_id,))
             db.execute("DELETE FROM sources WHERE source_id = ?", (source_id,))
         for source_id in fresh:
-            _add_source(db, catalog.text(source_id), topics)
+            _add_source(db, catalog.text(source_id), topics, catalog.get(source_id).date)
             db.execute("INSERT INTO sources VALUES (?, ?)", (source_id, wanted[source_id]))
     removed = tuple(sid for sid in stale if sid not in wanted)
     return IndexUpdate(tuple(fresh), removed, len(wanted) - len(fresh))
 
 
-def _add_source(db: sqlite3.Connection, text: SourceText, topics: DeclaredTopics) -> None:
+def _add_source(db: sqlite3.Connection, text: SourceText, topics: DeclaredTopics,
+                published: str) -> None:
     terms: dict[str, int] = {}
     before = ""
     for paragraph in text.paragraphs:
@@ -292,8 +294,8 @@ def _add_source(db: sqlite3.Connection, text: SourceText, topics: DeclaredTopics
             [(c.source_id, c.topic, c.low, c.high, c.qualifier, c.text, c.paragraph, c.start,
               c.end, _stored_reading(c.reading))
              for c in claims_in(paragraph.text, text.source_id, paragraph.number,
-                                topics.topics, before)])
-        for term in paragraph_terms(paragraph.text):
+                                topics.topics, before, published)])
+        for term in paragraph_terms(paragraph.text, published):
             terms[term] = terms.get(term, 0) + 1
         before = paragraph.text
     db.executemany("INSERT INTO terms VALUES (?, ?, ?)",

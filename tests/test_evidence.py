@@ -12,7 +12,7 @@ from briefgen.evidence import verify_evidence
 from briefgen.spec.loader import load_chart_data, load_spec
 from briefgen.spec.schema import BriefSpec
 from briefgen.spec.yamlsource import LocatedYaml
-from tests.conftest import SEEDS
+from tests.conftest import ROOTS, SEEDS
 
 BASE = """\
 title: T
@@ -226,3 +226,45 @@ def test_under_strict_a_number_naming_no_excerpt_is_an_error_where_it_stands(
     problems = err.value.problems
     assert [(p.file, p.line) for p in problems] == _expected_places(data)
     assert all("names no excerpt it comes from; " in p.message for p in problems)
+
+
+# --- disagreements the corpus's sentences show, with no topic declared -----------------------
+
+FLOOD = """\
+title: T
+date: 2025-04-01
+summary: The floods were deadly [@veldora-sitrep].
+sections:
+  - heading: H
+    excerpts:
+      - source: veldora-sitrep
+        quote: "The floods in Veldora Province in March 2025 killed at least 112 people"
+recommendations: [{title: t, action: a}]
+"""
+
+
+def test_citing_a_figure_others_give_differently_warns_with_no_topic_declared(
+    tmp_path: Path
+) -> None:
+    catalog = SourceCatalog.load(ROOTS / "figures-corpus" / "sources.yaml")
+    spec, located = load(tmp_path, FLOOD)
+    [warning] = verify_evidence(spec, located, catalog).warnings
+    assert "b.yaml:8 sections[0].excerpts[0].quote: warning: the brief cites at least 112 for " \
+        "'people killed in Veldora Province, March 2025', but other sources give 128 (128) " \
+        "[@castria-herald-floods, para 1]" in warning
+    assert "veldora-armed-groups" not in warning  # it gives 112 too
+
+
+def test_a_malformed_topics_file_stops_the_check_at_its_line(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOTS / "figures-corpus", tmp_path / "corpus")
+    (tmp_path / "corpus" / "figures.yaml").write_text("topics:\n  - id: x\n    name: X\n",
+                                                       encoding="utf-8")
+    catalog = SourceCatalog.load(tmp_path / "corpus" / "sources.yaml")
+    spec, located = load(tmp_path, FLOOD)
+    with pytest.raises(SourceError) as err:
+        verify_evidence(spec, located, catalog)
+    [problem] = err.value.problems
+    assert (problem.line, problem.key) == (2, "topics[0]")
+    assert problem.file == str(tmp_path / "corpus" / "figures.yaml")

@@ -383,7 +383,7 @@ class _Assembler:
         if not refs:
             return ()
         if not self.citations.uses_notes:
-            # An author-date citation names the source itself: "(“Isis-K,” n.d., para. 2)".
+            # An author-date citation names the source itself: "(“Floods,” n.d., para. 2)".
             return self.cite(refs)
         # Each source named once, its note after it; the note says where in the source
         # ("Ibid., paras. 3, 13."), so the line does not repeat the paragraphs.

@@ -15,7 +15,7 @@ from briefgen.charts import ChartData, ChartStyle, check_colours, template_chart
 from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.claims import Claim
+from briefgen.corpus.claims import CorpusClaims
 from briefgen.crossrefs import check_cross_references
 from briefgen.errors import ChartError, Problem, SourceError, SpecError, WarningsRefused
 from briefgen.evidence import Evidence, verify_evidence
@@ -143,7 +143,7 @@ def refused_source_links(spec: BriefSpec, catalog: SourceCatalog) -> list[Proble
             if sid in catalog and catalog.get(sid).url and link_target(catalog.get(sid).url) is None]
 
 
-def indexed_claims(catalog: SourceCatalog) -> list[Claim] | None:
+def indexed_claims(catalog: SourceCatalog) -> CorpusClaims | None:
     """The corpus's numeric claims from its cached index, so a large corpus is not re-read
     on every check; None (evidence then reads the texts) when the cache cannot be used."""
     from briefgen.corpus.index import CorpusIndex
@@ -153,7 +153,7 @@ def indexed_claims(catalog: SourceCatalog) -> list[Claim] | None:
     except (SourceError, OSError):
         return None
     try:
-        return index.claims()
+        return index.corpus_claims()
     finally:
         index.close()
 

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.claims import Claim, claims_in, numbers_in, occurs, topic
+from briefgen.corpus.claims import Claim, CorpusClaims, claims_in, group_claims, numbers_in, \
+    occurs, paragraph_terms
+from briefgen.corpus.counting import TermCounts
 from briefgen.corpus.quotes import QuoteMatch, closest_passage, normalise, verify_quote
+from briefgen.corpus.topics import Topic, load_topics
 from briefgen.errors import Problem, SourceError
 from briefgen.markup.citekeys import inline_quotations
 from briefgen.markup.markdown import visible_text
@@ -81,7 +84,7 @@ def verify_evidence(
     located: LocatedYaml,
     catalog: SourceCatalog,
     strict: bool = False,
-    claims: Sequence[Claim] | None = None,
+    claims: CorpusClaims | None = None,
 ) -> Evidence:
     """Verify all excerpts, inline quotations and chart and table numbers; raise SourceError
     listing every failure.
@@ -128,21 +131,31 @@ def verify_evidence(
             f"{located.file}: {count} number{'s' if count != 1 else ''} not traced to "
             f"{'their excerpts' if count != 1 else 'its excerpt'}", data_problems)
     quotes = [*excerpts.values(), *inline]
+    topics = load_topics(catalog.path.parent).topics
     if claims is None:
-        claims = corpus_claims(catalog)
-    warnings += _disagreements(quotes, claims, located)
+        claims = corpus_claims(catalog, topics)
+    warnings += _disagreements(quotes, claims, topics, located)
     return Evidence(excerpts, tuple(inline), tuple(data), tuple(unsourced), tuple(warnings))
 
 
-def corpus_claims(catalog: SourceCatalog) -> list[Claim]:
-    """Every numeric claim of every quotable source, read from the texts (no index)."""
+def corpus_claims(catalog: SourceCatalog, topics: Sequence[Topic] = ()) -> CorpusClaims:
+    """Every numeric claim of every quotable source, read from the texts (no index), with
+    the figure ``topics`` declared beside the catalog, and the counts of its terms."""
     found: list[Claim] = []
+    counts: dict[str, int] = {}
+    paragraphs = 0
     for source_id in catalog.ids():
         if not catalog.get(source_id).file:
             continue
+        before, published = "", catalog.get(source_id).date
         for paragraph in catalog.text(source_id).paragraphs:
-            found += claims_in(paragraph.text, source_id, paragraph.number)
-    return found
+            found += claims_in(paragraph.text, source_id, paragraph.number, topics, before,
+                               published)
+            for term in paragraph_terms(paragraph.text, published):
+                counts[term] = counts.get(term, 0) + 1
+            paragraphs += 1
+            before = paragraph.text
+    return CorpusClaims(tuple(found), TermCounts(paragraphs, counts))
 
 
 _BRACKETED = re.compile(r"\[[^\[\]]*\]")
@@ -189,7 +202,7 @@ def _trace_numbers(
         for row in table.rows:
             names = table.excerpts_of(row)
             for j, cell in enumerate(row.cells):
-                # The digits of a citation ([@ft-isisk-2021, para 20]) or a link target are
+                # The digits of a citation ([@ft-floods-2021, para 20]) or a link target are
                 # not figures the cell states.
                 for mention in numbers_in(visible_text(cell)):
                     if names:
@@ -225,22 +238,28 @@ def _where(spec: BriefSpec, located: LocatedYaml, key: str) -> Problem:
     return Problem(located.file, located.line(key), key, "")
 
 
-def _disagreements(quotes: Iterable[VerifiedQuote], claims: Sequence[Claim],
-                   located: LocatedYaml) -> list[str]:
-    """A warning per topic where the brief cites some figures and leaves out others that
+def _disagreements(quotes: Iterable[VerifiedQuote], corpus: CorpusClaims,
+                   topics: Sequence[Topic], located: LocatedYaml) -> list[str]:
+    """A warning per group of figures (a declared topic, or figures counting the same thing
+    about the same event) where the brief cites some figures and leaves out others that
     other sources give."""
-    cited: dict[str, list[tuple[VerifiedQuote, Claim]]] = {}
+    claims = corpus.claims
+    groups = group_claims(claims, topics, corpus.terms)
+    group_of = {_claim_key(c): index for index, group in enumerate(groups)
+                for c in group.claims}
+    cited: dict[int, list[tuple[VerifiedQuote, Claim]]] = {}
     for quote in quotes:
         match = quote.match
         for claim in claims:
             if (claim.source_id == match.source_id and claim.paragraph == match.paragraph
-                    and match.start <= claim.start and claim.end <= match.end):
-                cited.setdefault(claim.topic, []).append((quote, claim))
+                    and match.start <= claim.start and claim.end <= match.end
+                    and _claim_key(claim) in group_of):
+                cited.setdefault(group_of[_claim_key(claim)], []).append((quote, claim))
     warnings = []
-    for key, uses in cited.items():
+    for index, uses in cited.items():
         figures = {(c.low, c.high) for _, c in uses}
         places = {(c.source_id, c.paragraph) for _, c in uses}
-        others = [c for c in claims if c.topic == key and (c.low, c.high) not in figures
+        others = [c for c in groups[index].claims if (c.low, c.high) not in figures
                   and (c.source_id, c.paragraph) not in places]
         if not others:
             continue
@@ -250,9 +269,13 @@ def _disagreements(quotes: Iterable[VerifiedQuote], claims: Sequence[Claim],
         cites = ", ".join(dict.fromkeys(c.figure for _, c in uses))
         warnings.append(str(Problem(
             located.file, located.line(quote.key), quote.key,
-            f"warning: the brief cites {cites} for {topic(key).name!r}, but other sources "
+            f"warning: the brief cites {cites} for {groups[index].label!r}, but other sources "
             f"give {listed}")))
     return warnings
+
+
+def _claim_key(claim: Claim) -> tuple[str, int, int, str]:
+    return (claim.source_id, claim.paragraph, claim.start, claim.topic)
 
 
 def manifest(spec: BriefSpec, evidence: Evidence, catalog: SourceCatalog) -> dict[str, Any]:

@@ -95,3 +95,24 @@ def test_only_changed_sources_are_read_again(tmp_path: Path) -> None:
     assert [m.source_id for m in changed.find("A zebra crossed the Hindu Kush")] == [
         "ft-isisk-2021"]
     changed.close()
+
+
+def test_claims_are_read_again_when_the_topics_change(tmp_path: Path) -> None:
+    from tests.conftest import ROOTS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOTS / "figures-corpus", corpus)
+    cache = tmp_path / "cache"
+    first = CorpusIndex.open(SourceCatalog.load(corpus / "sources.yaml"), cache)
+    assert not any(c.topic for c in first.claims())
+    first.close()
+    (corpus / "figures.yaml").write_text(
+        "topics:\n  - id: ferry-deaths\n    name: Ferry\n    context: [Sela Mara]\n"
+        "    counted: [passengers, people died]\n", encoding="utf-8")
+    again = CorpusIndex.open(SourceCatalog.load(corpus / "sources.yaml"), cache)
+    assert len(again.update.indexed) == 6  # every source: its claims depend on the topics
+    assert {(c.source_id, c.low) for c in again.claims() if c.topic == "ferry-deaths"} == {
+        ("orune-ferry-inquiry", 63), ("orune-weekly", 71)}
+    counts = again.corpus_claims().terms
+    assert counts.paragraphs == again.paragraph_count() and counts.counts["t:orune"] >= 2
+    again.close()

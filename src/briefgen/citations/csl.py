@@ -101,8 +101,8 @@ def short_title(title: str) -> str:
     rule here is mechanical and predictable: drop the subtitle (after ": "); if more than four
     words remain, drop a leading article, then end at the first clause break (comma, semicolon,
     dash, question mark) within the first four words, or else after four words, never ending on
-    an article, preposition or conjunction. "ISIS-K: The Renewed Threat ..." -> "ISIS-K";
-    "In Afghanistan, Can the Taliban Defeat IS-K by Itself?" -> "In Afghanistan".
+    an article, preposition or conjunction. "Floods: The Renewed Threat ..." -> "Floods";
+    "In the Delta, Can the Army Hold the Line by Itself?" -> "In the Delta".
     """
     main = re.split(r":\s", title, maxsplit=1)[0].strip()
     words = main.split()

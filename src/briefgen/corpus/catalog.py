@@ -212,7 +212,7 @@ class SourceCatalog:
 
 def _check_id(text: str) -> str | None:
     return None if _ID.match(text) else (
-        "expected lowercase letters, digits and single hyphens (like 'un-mali-future') but "
+        "expected lowercase letters, digits and single hyphens (like 'un-flood-report') but "
         f"received {text!r}")
 
 

@@ -6,19 +6,24 @@ Two jobs, one reading of numbers:
   occurs in an excerpt in one of its written forms: 2,200 / 2200 / 2.2 thousand; either side
   of a ratio or range (13-2, 13:2, 2,000 to 3,000); an ordinal (the 12th); a small number
   written as a word (four peacekeepers).
-* ``claims_in(text)`` finds the figures a source gives for a few things briefs keep citing,
-  listed in TOPICS, so that ``briefgen figures`` can show where sources disagree and a build
-  can warn when a brief cites one figure of several. The topics are a table, not a model:
-  each says which words must surround a number for it to count, so every claim can be
-  explained by pointing at the sentence it came from.
+* ``claims_in(text)`` finds the figures a source gives, so that ``briefgen figures`` can
+  show where sources disagree and a build can warn when a brief cites one figure of several.
+  A figure counts for a topic a desk declared (corpus.topics: the words that must surround
+  it), or else for what its sentence says it counts (corpus.counting: the counted noun, its
+  verb, the names, places and dates around it). Either way every claim can be explained by
+  pointing at the sentence it came from.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from briefgen.corpus.counting import COUNTED, Figure, Reading, TermCounts, group_figures, \
+    group_label, read_number, sentence_terms
+from briefgen.corpus.topics import Topic, phrase_pattern
 
 # A number as printed: 15,209 / 2200 / 2.2 / 12th / -3.5. Not a piece of a longer number:
 # "200" is not read out of "2,200", nor "20" out of "2.20".
@@ -106,67 +111,21 @@ def occurs(value: float, text: str) -> NumberMention | None:
 
 # --- claims ----------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Topic:
-    """Something sources give figures for, and how to recognise a figure for it.
-
-    A number counts for the topic when every ``context`` pattern occurs in its sentence or the
-    sentence before (a toll is often given one sentence after the attack is named), when it is
-    followed by one of ``counted`` (the thing counted: "fighters") or preceded by one of
-    ``verbs`` ("killed"), and when ``exclude`` does not occur in its own sentence.
-    """
-
-    key: str
-    name: str
-    context: tuple[str, ...]
-    counted: str = ""
-    verbs: str = ""
-    exclude: str = ""
-
-
-_KILLED = r"(?:killed|killing)"
-_ISK = r"(?:IS-?K|ISIS-K|Isis-K|ISKP|ISIL-K)"
-
-#: The things our briefs cite figures for. Add a row to follow another figure.
-TOPICS: tuple[Topic, ...] = (
-    Topic("airport-deaths", "Kabul airport attack, August 2021: Afghans killed",
-          # The FT, writing the next day, calls it "Thursday's attacks".
-          context=(r"airport|Thursday['’]s attacks?", _KILLED),
-          counted=r"(?:Afghans|civilians|people)\b"),
-    Topic("airport-us-deaths", "Kabul airport attack, August 2021: US service members killed",
-          context=(r"airport|Thursday['’]s attacks?", _KILLED),
-          counted=r"(?:US|American)\s+(?:service\s*(?:members|people)|soldiers|troops)\b"),
-    Topic("isk-fighters", "IS-K's strength: fighters or members",
-          context=(rf"{_ISK}|ISIS|Isis|Islamic State",),
-          # Only IS-K's own: "28 Taliban members" in the same sentence is not its strength.
-          counted=rf"(?:{_ISK}\s+)?(?:fighters|members)\b"),
-    Topic("school-deaths", "Girls' school attack, Kabul, May 2021: killed",
-          context=(r"school",), verbs=_KILLED,
-          # A tally over many attacks, or the maternity-ward attack named beside the school,
-          # is not this attack's toll.
-          exclude=r"maternity|\d+\s+attacks\b"),
-    Topic("hospital-deaths", "Military hospital attack, Kabul, November 2021: killed",
-          context=(r"military hospital",), verbs=_KILLED),
-    Topic("minusma-personnel", "MINUSMA: authorised personnel",
-          context=(r"MINUSMA|UN|United Nations|in-country",),
-          counted=r"(?:authori[sz]ed\s+)?(?:uniformed\s+)?personnel\b"),
-    Topic("minusma-fatalities", "MINUSMA: fatalities since 2013",
-          context=(r"MINUSMA|UN\b|peacekeep",),
-          counted=r"(?:fatalities|UN peacekeepers)\b"),
-)
-
 _QUALIFIER = (r"(?:at least|about|around|approximately|nearly|almost|roughly|some|over|"
-              r"more than|up to|just|only)")
+              r"more than|up to|just|only|an estimated|estimated)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z“\"‘(])")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)$")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A figure a source gives for a topic: ``low``..``high`` (equal for one number).
+    """A figure a source gives: ``low``..``high`` (equal for one number).
 
-    ``qualifier`` is how the source hedges it ("at least", "nearly", "" for none); ``text`` the
-    words as printed ("at least 79 Afghans"); ``start``/``end`` their span in the paragraph.
+    ``topic`` is the id of the declared topic it counts for, or "" when only its sentence
+    says what it counts: then ``reading`` is what the sentence says (corpus.counting), and
+    None for a declared topic's claim. ``qualifier`` is how the source hedges it ("at
+    least", "nearly", "" for none); ``text`` the words as printed ("at least 79 people");
+    ``start``/``end`` their span in the paragraph.
     """
 
     topic: str
@@ -178,6 +137,7 @@ class Claim:
     paragraph: int
     start: int
     end: int
+    reading: Reading | None = None
 
     @property
     def figure(self) -> str:
@@ -200,68 +160,192 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """A topic's phrases, compiled once."""
+
+    topic: Topic
+    context: tuple[re.Pattern[str], ...]
+    counted: re.Pattern[str] | None
+    verbs: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
+def _matchers(topics: Iterable[Topic]) -> list[_Matcher]:
+    def compiled(phrases: tuple[str, ...], prefix: str = "", suffix: str = ""
+                 ) -> re.Pattern[str] | None:
+        return re.compile(prefix + phrase_pattern(phrases) + suffix) if phrases else None
+
+    return [_Matcher(t, tuple(re.compile(phrase_pattern(group)) for group in t.context),
+                     compiled(t.counted, r"\s+"), compiled(t.verbs, "", r"\s*$"),
+                     compiled(t.exclude))
+            for t in topics]
+
+
 def claims_in(text: str, source_id: str = "", paragraph: int = 0,
-              topics: Iterable[Topic] = TOPICS) -> list[Claim]:
-    """The claims one paragraph makes about ``topics``, in order of the text."""
-    topics = tuple(topics)
+              topics: Iterable[Topic] = (), before: str = "", published: str = ""
+              ) -> list[Claim]:
+    """The claims one paragraph makes, in order of the text: for each number, the claims of
+    the declared ``topics`` it counts for, or else the one its sentence makes (if any).
+    ``before`` is the paragraph before: its last sentence is the context of the first.
+    ``published`` is the source's date (the catalog's), which dates a month without a year."""
+    matchers = _matchers(topics)
     mentions = [m for m in numbers_in(text) if not _is_year(m, text)]
     sentences = _sentences(text)
     claims: list[Claim] = []
     used: set[tuple[str, int]] = set()
+    claimed: set[int] = set()
+    skip = -1
     for index, mention in enumerate(mentions):
+        if mention.start <= skip:
+            continue  # the second number of a range already claimed
         # A range "2,000 to 3,000" is one claim, made by its second number's context.
         nxt = mentions[index + 1] if index + 1 < len(mentions) else None
         low_mention, high_mention = mention, mention
         if nxt is not None and re.fullmatch(r"\s*(?:to|-|–|—)\s*", text[mention.end:nxt.start]):
             high_mention = nxt
         which = next(i for i, (s, e) in enumerate(sentences) if s <= mention.start <= e)
-        sentence = text[sentences[which][0]:sentences[which][1]]
-        window = text[sentences[max(0, which - 1)][0]:sentences[which][1]]
-        before = text[sentences[which][0]:mention.start]
+        sentence_start, sentence_end = sentences[which]
+        sentence = text[sentence_start:sentence_end]
+        window = text[sentences[max(0, which - 1)][0]:sentence_end]
+        before = text[sentence_start:mention.start]
         qualifier_match = re.search(rf"(?i)\b({_QUALIFIER})\s*$", before)
         qualifier = qualifier_match.group(1).lower() if qualifier_match else ""
-        start = qualifier_match.start() + sentences[which][0] if qualifier_match else mention.start
-        before_claim = text[sentences[which][0]:start]
-        after = text[high_mention.end:sentences[which][1]]
-        for topic in topics:
-            if (topic.key, mention.start) in used:
+        start = qualifier_match.start() + sentence_start if qualifier_match else mention.start
+        before_claim = text[sentence_start:start]
+        after = text[high_mention.end:sentence_end]
+        for matcher in matchers:
+            topic = matcher.topic
+            if (topic.id, mention.start) in used:
                 continue
-            if not all(re.search(pattern, window) for pattern in topic.context):
+            if not all(pattern.search(window) for pattern in matcher.context):
                 continue
-            if topic.exclude and re.search(topic.exclude, sentence):
+            if matcher.exclude and matcher.exclude.search(sentence):
                 continue
-            counted = re.match(rf"\s+{topic.counted}", after) if topic.counted else None
-            verb = re.search(rf"\b{topic.verbs}\s*$", before_claim) if topic.verbs else None
+            counted = matcher.counted.match(after) if matcher.counted else None
+            verb = matcher.verbs.search(before_claim) if matcher.verbs else None
             if counted is None and verb is None:
                 continue
             end = high_mention.end + (counted.end() if counted else 0)
-            used.add((topic.key, high_mention.start))
-            claims.append(Claim(topic.key, low_mention.value, high_mention.value, qualifier,
+            used.add((topic.id, high_mention.start))
+            claimed.update((mention.start, high_mention.start))
+            claims.append(Claim(topic.id, low_mention.value, high_mention.value, qualifier,
                                 text[start:end], source_id, paragraph, start, end))
+        if mention.start in claimed or _ORDINAL.search(mention.text) or _in_a_date(mention, text):
+            continue
+        others = [_format(m.value) for m in mentions
+                  if sentence_start <= m.start <= sentence_end
+                  and m.start not in (low_mention.start, high_mention.start)]
+        previous = (text[sentences[which - 1][0]:sentences[which - 1][1]] if which else
+                    before[_sentences(before)[-1][0]:] if before else "")
+        reading = read_number(sentence, low_mention.start - sentence_start,
+                              high_mention.end - sentence_start, previous, others, published)
+        if reading is None:
+            continue
+        end = high_mention.end + _counted_length(after, reading.noun)
+        skip = high_mention.start
+        claims.append(Claim("", low_mention.value, high_mention.value, qualifier,
+                            text[start:end], source_id, paragraph, start, end, reading))
     return claims
 
 
+def paragraph_terms(text: str, published: str = "") -> set[str]:
+    """The features (names, words, dates, figures) of a paragraph's sentences, for the
+    TermCounts that weigh what claims share; ``published`` as for ``claims_in``."""
+    mentions = [m for m in numbers_in(text) if not _is_year(m, text)]
+    terms: set[str] = set()
+    for start, end in _sentences(text):
+        figures = [_format(m.value) for m in mentions if start <= m.start <= end]
+        terms |= sentence_terms(text[start:end], figures, published)
+    return terms
+
+
+def _counted_length(after: str, noun: str) -> int:
+    """How far after the number its counted words run ("13 X service members"), 0 if the
+    noun is not written after it."""
+    if not noun:
+        return 0
+    match = re.match(r"(?:\s+[\w'’-]+){0,4}?\s+" + r"\s+".join(map(re.escape, noun.split()))
+                     + r"(?!\w)", after, re.IGNORECASE)
+    return match.end() if match else 0
+
+
+_MONTH_NAMES = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
+
+
+def _in_a_date(mention: NumberMention, text: str) -> bool:
+    """A day of a month: "August 26", "26 April", "May 9 2021", "9/11"."""
+    return bool(re.search(rf"\b{_MONTH_NAMES}\s*$", text[:mention.start])
+                or re.match(rf"\s*(?:of\s+)?{_MONTH_NAMES}(?!\w)", text[mention.end:]))
+
+
 def _is_year(mention: NumberMention, text: str) -> bool:
-    """A year is a date, not a figure: "in 2015", "May 2021", "Aug. 26, 2021"."""
+    """A year is a date, not a figure: "in 2015", "May 2021", "Aug. 26, 2021"; but not
+    "2000 fighters"."""
     value = mention.value
     if not (1900 <= value <= 2100 and value == int(value) and "," not in mention.text):
         return False
-    return not re.match(r"\s+(?:fighters|members|people|personnel)", text[mention.end:])
+    words = re.findall(r"[\w'’-]+", text[mention.end:mention.end + 40].lower())
+    # "2000 fighters" is a count; "in 2019 displaced" and "2019 dead" are still years.
+    return not (text[mention.end:mention.end + 1].isspace()
+                and any(COUNTED.get(" ".join(words[:n]), ("", "x"))[1] == ""
+                        for n in (1, 2, 3)))
 
 
-def group_claims(claims: Iterable[Claim], topics: Iterable[Topic] = TOPICS
-                 ) -> list[tuple[Topic, list[Claim], bool]]:
-    """(topic, its claims, whether sources disagree) for every topic with a claim, in table
-    order. Sources disagree when two of them give different figures."""
+@dataclass(frozen=True)
+class FigureGroup:
+    """Claims that give a figure for the same thing: a declared topic's (``topic`` its id),
+    or those the automatic pass found counting the same thing about the same event
+    (``topic`` ""). ``label`` says what is counted; ``disagree`` whether sources differ."""
+
+    topic: str
+    label: str
+    claims: tuple[Claim, ...]
+    disagree: bool
+
+
+def group_claims(claims: Iterable[Claim], topics: Iterable[Topic] = (),
+                 terms: TermCounts | None = None) -> list[FigureGroup]:
+    """Every declared topic with a claim, in the file's order, then every group the automatic
+    pass finds with claims from more than one source, in the order of its first claim.
+    Claims keep the order they came in; ``terms`` weigh what claims share (see
+    counting.group_figures)."""
+    claims = list(claims)
     by_topic: dict[str, list[Claim]] = {}
     for claim in claims:
-        by_topic.setdefault(claim.topic, []).append(claim)
+        if claim.topic:
+            by_topic.setdefault(claim.topic, []).append(claim)
     out = []
     for topic in topics:
-        found = by_topic.get(topic.key, [])
+        found = by_topic.get(topic.id, [])
         if found:
-            out.append((topic, found, disagree(found)))
+            out.append(FigureGroup(topic.id, topic.name, tuple(found), disagree(found)))
+    out += automatic_groups(claims, terms)
     return out
+
+
+def automatic_groups(claims: Sequence[Claim], terms: TermCounts | None = None
+                     ) -> list[FigureGroup]:
+    """The groups of claims no topic declared, each with claims from two sources or more."""
+    unclaimed = [c for c in claims if not c.topic and c.reading is not None]
+    figures = [Figure(c.reading, c.source_id, c.low, c.high) for c in unclaimed
+               if c.reading is not None]
+    groups = []
+    for members in group_figures(figures, terms):
+        found = [unclaimed[i] for i in members]
+        if len({c.source_id for c in found}) < 2:
+            continue
+        label = group_label([c.reading for c in found if c.reading is not None])
+        groups.append(FigureGroup("", label, tuple(found), disagree(found)))
+    return groups
+
+
+@dataclass(frozen=True)
+class CorpusClaims:
+    """Every claim of a corpus, in catalog order, and the counts of its terms."""
+
+    claims: tuple[Claim, ...]
+    terms: TermCounts
 
 
 def disagree(claims: Iterable[Claim]) -> bool:
@@ -269,11 +353,3 @@ def disagree(claims: Iterable[Claim]) -> bool:
     claims = list(claims)
     return any(a.source_id != b.source_id and (a.low, a.high) != (b.low, b.high)
                for a in claims for b in claims)
-
-
-def topic(key: str) -> Topic:
-    """The topic of ``key``; KeyError if there is none."""
-    for candidate in TOPICS:
-        if candidate.key == key:
-            return candidate
-    raise KeyError(key)

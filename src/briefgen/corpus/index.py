@@ -9,13 +9,15 @@ verifies against holds the quote's runs of words (a property test checks this).
 
 The index lives under $XDG_CACHE_HOME/briefgen/index/, one SQLite file per catalog. Each
 source is keyed by a fingerprint of its file's bytes (sha256) and of the catalog fields that
-decide its paragraphs (start, drop_lines), so opening the index re-reads only the sources
-that changed, were added, or were removed.
+decide its paragraphs (start, drop_lines), and of the figure topics declared beside the
+catalog (figures.yaml: they decide its claims), so opening the index re-reads only the
+sources that changed, were added, or were removed, and every source when the topics change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import unicodedata
@@ -25,13 +27,17 @@ from pathlib import Path
 
 from briefgen.confine import SOURCE, RefusedFile, read_confined
 from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.claims import Claim, claims_in
+from briefgen.corpus.claims import Claim, CorpusClaims, claims_in, paragraph_terms
+from briefgen.corpus.counting import Reading, TermCounts
 from briefgen.corpus.quotes import NearMiss, QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.corpus.text import Paragraph, SourceText
+from briefgen.corpus.topics import DeclaredTopics, load_topics
 from briefgen.errors import SourceError
 
-#: Bump when what is stored changes (tokens, paragraphs, claims); older indexes are rebuilt.
-INDEX_VERSION = "1"
+#: Bump when what is stored changes (tokens, paragraphs, claims, terms, or how a sentence's
+#: figure is read: corpus.counting.read_number); older indexes are rebuilt. How claims are
+#: grouped is decided when they are read out, so changing it needs no bump.
+INDEX_VERSION = "2"
 
 _INVISIBLE = {ord(c): None for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"}
 _TOKEN = re.compile(r"[^\W_]+")
@@ -50,14 +56,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(tokens, tokenize = 'unicode6
 CREATE TABLE IF NOT EXISTS claims (
     source_id TEXT NOT NULL, topic TEXT NOT NULL, low REAL NOT NULL, high REAL NOT NULL,
     qualifier TEXT NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, reading TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_source ON claims (source_id);
+CREATE TABLE IF NOT EXISTS terms (
+    source_id TEXT NOT NULL, term TEXT NOT NULL, paragraphs INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS terms_source ON terms (source_id);
 """
 
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as the index holds them: NFC, invisible characters dropped,
-    lower case, runs of letters and digits (so "IS-K's 2,200" is is, k, s, 2, 200)."""
+    lower case, runs of letters and digits (so "X-Ray's 2,200" is x, ray, s, 2, 200)."""
     return _TOKEN.findall(unicodedata.normalize("NFC", text).translate(_INVISIBLE).lower())
 
 
@@ -65,7 +74,7 @@ def quote_runs(quote: str) -> list[list[str]]:
     """The runs of words every paragraph that holds ``quote`` must hold, each run unbroken.
 
     Ellipses and brackets cut a quote into runs; a word touching a bracket ("[t]he",
-    "[IS-K]'s") is left out, since the bracket may change it.
+    "[the group]'s") is left out, since the bracket may change it.
     """
     text = _SIC.sub(" ", normalise(quote))
     runs: list[list[str]] = []
@@ -102,15 +111,20 @@ class CorpusIndex:
     """The searchable paragraphs of every quotable source of one catalog."""
 
     def __init__(self, connection: sqlite3.Connection, catalog: SourceCatalog,
-                 update: IndexUpdate) -> None:
+                 update: IndexUpdate, topics: DeclaredTopics) -> None:
         """Use ``CorpusIndex.open``."""
         self._db = connection
         self.catalog = catalog
         self.update = update
+        self.topics = topics
 
     @classmethod
     def open(cls, catalog: SourceCatalog, index_dir: Path | None = None) -> CorpusIndex:
-        """The index of ``catalog``, brought up to date: only changed sources are re-read."""
+        """The index of ``catalog``, brought up to date: only changed sources are re-read.
+
+        SourceError when the figure topics beside the catalog are wrong (each problem located).
+        """
+        topics = load_topics(catalog.path.parent)
         folder = index_dir or default_index_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -123,15 +137,17 @@ class CorpusIndex:
             db.executescript(_SCHEMA)
             version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if version is None or version[0] != INDEX_VERSION:
+                # Dropped, not emptied: an older index's claims table has other columns.
                 db.executescript("DELETE FROM sources; DELETE FROM paragraphs; DELETE FROM words;"
-                                 " DELETE FROM claims;")
+                                 " DELETE FROM terms; DROP TABLE claims;")
+                db.executescript(_SCHEMA)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
                 db.commit()
-            update = _refresh(db, catalog)
+            update = _refresh(db, catalog, topics)
         except sqlite3.DatabaseError as exc:
             raise SourceError(f"the corpus index {path} cannot be used ({exc}); delete it and "
                               "run again to rebuild it") from None
-        return cls(db, catalog, update)
+        return cls(db, catalog, update, topics)
 
     def close(self) -> None:
         self._db.close()
@@ -166,12 +182,19 @@ class CorpusIndex:
         return near[:limit]
 
     def claims(self) -> list[Claim]:
-        """Every numeric claim (see figures.TOPICS) of the corpus, in catalog order."""
+        """Every numeric claim of the corpus (see corpus.claims), in catalog order."""
         order = {sid: i for i, sid in enumerate(self.catalog.ids())}
         rows = self._db.execute('SELECT topic, low, high, qualifier, text, source_id, paragraph, '
-                                'start, "end" FROM claims').fetchall()
-        found = [Claim(*row) for row in rows]
-        return sorted(found, key=lambda c: (order.get(c.source_id, 0), c.paragraph, c.start))
+                                'start, "end", reading FROM claims').fetchall()
+        found = [Claim(*row[:-1], reading=_reading(row[-1])) for row in rows]
+        return sorted(found, key=lambda c: (order.get(c.source_id, 0), c.paragraph, c.start,
+                                            c.topic))
+
+    def corpus_claims(self) -> CorpusClaims:
+        """Every claim, with how many paragraphs hold each term (to weigh what claims share)."""
+        counts = dict(self._db.execute(
+            "SELECT term, sum(paragraphs) FROM terms GROUP BY term ORDER BY term").fetchall())
+        return CorpusClaims(tuple(self.claims()), TermCounts(self.paragraph_count(), counts))
 
     def paragraph_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM paragraphs").fetchone()[0])
@@ -188,8 +211,24 @@ class CorpusIndex:
             "ON p.id = words.rowid WHERE words MATCH ?", (query,))
 
 
-def _fingerprints(catalog: SourceCatalog) -> dict[str, str]:
-    """Each quotable source's fingerprint: its file's sha256 and what picks its article."""
+def _stored_reading(reading: Reading | None) -> str:
+    if reading is None:
+        return ""
+    return json.dumps({name: list(value) if isinstance(value, tuple) else value
+                       for name, value in vars(reading).items()}, sort_keys=True)
+
+
+def _reading(stored: str) -> Reading | None:
+    if not stored:
+        return None
+    values = json.loads(stored)
+    return Reading(**{name: tuple(value) if isinstance(value, list) else value
+                      for name, value in values.items()})
+
+
+def _fingerprints(catalog: SourceCatalog, topics: DeclaredTopics) -> dict[str, str]:
+    """Each quotable source's fingerprint: its file's sha256, what picks its article, its
+    date, and the topics its claims were read with."""
     file_hashes: dict[str, str] = {}
     prints: dict[str, str] = {}
     for source_id in catalog.ids():
@@ -199,8 +238,9 @@ def _fingerprints(catalog: SourceCatalog) -> dict[str, str]:
         if record.file not in file_hashes:
             file_hashes[record.file] = hashlib.sha256(_source_bytes(catalog, record.file)
                                                       ).hexdigest()
-        key = "\0".join([INDEX_VERSION, file_hashes[record.file], record.start,
-                         *record.drop_lines])
+        # The date too: it dates the months a source writes without a year (claims_in).
+        key = "\0".join([INDEX_VERSION, topics.digest, file_hashes[record.file], record.start,
+                         record.date, *record.drop_lines])
         prints[source_id] = hashlib.sha256(key.encode()).hexdigest()
     return prints
 
@@ -217,8 +257,9 @@ def _source_bytes(catalog: SourceCatalog, file: str) -> bytes:
                           ) from None
 
 
-def _refresh(db: sqlite3.Connection, catalog: SourceCatalog) -> IndexUpdate:
-    wanted = _fingerprints(catalog)
+def _refresh(db: sqlite3.Connection, catalog: SourceCatalog, topics: DeclaredTopics
+             ) -> IndexUpdate:
+    wanted = _fingerprints(catalog, topics)
     stored = dict(db.execute("SELECT source_id, fingerprint FROM sources").fetchall())
     stale = [sid for sid in stored if wanted.get(sid) != stored[sid]]
     fresh = [sid for sid in wanted if stored.get(sid) != wanted[sid]]
@@ -230,21 +271,32 @@ def _refresh(db: sqlite3.Connection, catalog: SourceCatalog) -> IndexUpdate:
                        "(SELECT id FROM paragraphs WHERE source_id = ?)", (source_id,))
             db.execute("DELETE FROM paragraphs WHERE source_id = ?", (source_id,))
             db.execute("DELETE FROM claims WHERE source_id = ?", (source_id,))
+            db.execute("DELETE FROM terms WHERE source_id = ?", (source_id,))
             db.execute("DELETE FROM sources WHERE source_id = ?", (source_id,))
         for source_id in fresh:
-            _add_source(db, catalog.text(source_id))
+            _add_source(db, catalog.text(source_id), topics, catalog.get(source_id).date)
             db.execute("INSERT INTO sources VALUES (?, ?)", (source_id, wanted[source_id]))
     removed = tuple(sid for sid in stale if sid not in wanted)
     return IndexUpdate(tuple(fresh), removed, len(wanted) - len(fresh))
 
 
-def _add_source(db: sqlite3.Connection, text: SourceText) -> None:
+def _add_source(db: sqlite3.Connection, text: SourceText, topics: DeclaredTopics,
+                published: str) -> None:
+    terms: dict[str, int] = {}
+    before = ""
     for paragraph in text.paragraphs:
         cursor = db.execute("INSERT INTO paragraphs (source_id, number, text) VALUES (?, ?, ?)",
                             (text.source_id, paragraph.number, paragraph.text))
         db.execute("INSERT INTO words (rowid, tokens) VALUES (?, ?)",
                    (cursor.lastrowid, " ".join(tokens(paragraph.text))))
         db.executemany(
-            'INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [(c.source_id, c.topic, c.low, c.high, c.qualifier, c.text, c.paragraph, c.start,
-              c.end) for c in claims_in(paragraph.text, text.source_id, paragraph.number)])
+              c.end, _stored_reading(c.reading))
+             for c in claims_in(paragraph.text, text.source_id, paragraph.number,
+                                topics.topics, before, published)])
+        for term in paragraph_terms(paragraph.text, published):
+            terms[term] = terms.get(term, 0) + 1
+        before = paragraph.text
+    db.executemany("INSERT INTO terms VALUES (?, ?, ?)",
+                   [(text.source_id, term, count) for term, count in sorted(terms.items())])

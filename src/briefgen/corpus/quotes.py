@@ -9,22 +9,22 @@ The conventions a quotation may use, and nothing more:
   dash, "…" or "...", and any whitespace (non-breaking spaces and line breaks included) all
   compare equal. Case is not free, except as brackets allow.
 * A quote must occur within ONE paragraph, and must start and end at word edges: "200
-  fighters" is not a quote of "2,200 fighters", nor "he said" of "she said", nor "ISIS" of
-  "ISIS-K" (a hyphen joins words; a dash, spaced or not, separates them).
+  fighters" is not a quote of "2,200 fighters", nor "he said" of "she said", nor "Saint" of
+  "Saint-Denis" (a hyphen joins words; a dash, spaced or not, separates them).
 * Terminal punctuation of the whole quote (". , ; :") is the writer's, and is ignored.
 * An ellipsis ("…", "...", ". . .") joins parts that must occur in that order within the
   paragraph; whatever lies between is left out.
 * Square brackets are the writer's:
     - ``[sic]`` is ignored;
-    - one letter in brackets at the start of a word (``[t]he``, ``[A]fghanistan``) is a change
+    - one letter in brackets at the start of a word (``[t]he``, ``[N]orthern``) is a change
       of case: it matches that letter in either case and nothing else;
-    - any other bracket (``[IS-K]``, ``[to]``, ``[the group's]``) is the writer's words. At
+    - any other bracket (``[the militia]``, ``[to]``, ``[the group's]``) is the writer's words. At
       that spot it matches its own words (in any case), or up to WILDCARD_WORDS (4) words of
       one sentence of the source that it replaces, or nothing (the writer added words). The words it stands for
       may not contain a digit or a negation ("not", "never", "n't", ...), so brackets cannot
       change a number or a "not"; and a bracket whose own words hold a negation must match
       them, so "[not]" cannot add one. Brackets side by side ("[a] [b]") count as one.
-* A quote that copies the source's own brackets or ellipsis literally (the Mali article's
+* A quote that copies the source's own brackets or ellipsis literally (a seed article's
   "all necessary means… [to] deter threats") matches as plain text: every quote is first
   tried literally, and only then with the conventions above.
 
@@ -142,8 +142,8 @@ def _find(parts: tuple[_Part, ...], folded: LazyFolded, original: str) -> tuple[
     number of parts. Taking each part's first match loses nothing: a later match of a part
     only leaves less room for the parts after it.
 
-    A match that would cut a hyphenated word is passed over: "ISIS" is not a quote of
-    "ISIS-K". That is judged on the original, because folding makes every dash a hyphen
+    A match that would cut a hyphenated word is passed over: "Saint" is not a quote of
+    "Saint-Denis". That is judged on the original, because folding makes every dash a hyphen
     and a dash (— –) separates words where a hyphen joins them.
     """
     text = folded.text
@@ -218,8 +218,8 @@ def _wildcard_ends(text: str, at: int) -> Iterator[int]:
             return
         found = _NON_SPACE.match(text, at)
         word_end = found.end() if found is not None else at
-        # As the last word it may end anywhere in the run ("[IS-K]'s" claims "ISIS-K" of
-        # "ISIS-K's"), longest first.
+        # As the last word it may end anywhere in the run ("[the city]'s" claims "Saint-Denis" of
+        # "Saint-Denis's"), longest first.
         yield from range(word_end, at, -1)
         # As one more word it is the whole run, does not end a sentence, and a space follows.
         if (count == WILDCARD_WORDS - 1 or text[word_end - 1] in _SENTENCE_END

@@ -153,7 +153,7 @@ def _fodt(title: str, author: str, created: str) -> str:
     sentences = list(HARBOUR + GLASSWORKS)
     sentences[1] = sentences[1].replace("a retired captain", "a retired captain"
                                         "[note: Captain Aurel Dunmore, master of the Gull.]")
-    sentences[12] = sentences[12].replace("were producing", "were[note: According to the "
+    sentences[13] = sentences[13].replace("were producing", "were[note: According to the "
                                           "guild ledger.] producing")
     body = "".join(para(p) for p in _paragraphs(sentences, 3))
     return f'''<?xml version="1.0" encoding="UTF-8"?>

@@ -124,7 +124,8 @@ def _footnotes_source() -> str:
     marked = [before + f"#footnote[{note}]" + after for before, note, after in FOOTNOTED]
     others = [s for s in HARBOUR if not any(s.startswith(f[0]) for f in FOOTNOTED)]
     body = [marked[0] + " " + " ".join(others[:3]), marked[1] + " " + " ".join(others[3:5]),
-            " ".join(others[5:7]) + " " + marked[2]] + _paragraphs(others[7:] + list(RAILWAY[:6]), 3)
+            " ".join(others[5:7]) + " " + marked[2]]
+    body += _paragraphs(others[7:] + list(RAILWAY[:6]), 3)
     return _document("Minutes of the Veloria Harbour Commission", ("Commission of Veloria",),
                      (2022, 1, 9)) + (
         '#set par(justify: true, first-line-indent: (amount: 1.5em, all: true))\n'

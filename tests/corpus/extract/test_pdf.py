@@ -244,3 +244,21 @@ def test_limits_are_enforced_with_a_message(pdfs: PdfFixtures,
 def test_authors_are_split_into_people_and_organisations(stated: str,
                                                          people: list[Person]) -> None:
     assert [pdf_reader._person(n) for n in pdf_reader._split_names(stated)] == people
+
+
+def test_damaged_pdfs_give_a_source_error_or_text_never_a_traceback(
+        pdfs: PdfFixtures, tmp_path: Path) -> None:
+    original = pdfs.report.read_bytes()
+    damaged = tmp_path / "damaged.pdf"
+    # Bytes overwritten through the file, as a bad disk or a broken download leaves them.
+    for seed in range(12):
+        data = bytearray(original)
+        for k in range(1 + seed * 3):
+            data[(seed * 7919 + k * 104729) % len(data)] ^= 0x5A
+        damaged.write_bytes(bytes(data))
+        try:
+            result = read_pdf(damaged)
+        except SourceError as exc:
+            assert str(exc).startswith(str(damaged))
+        else:
+            assert result.kind == "pdf"

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import logging
 import re
 import statistics
 import unicodedata
@@ -64,6 +65,8 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 _SOFT_HYPHEN = "\u00ad"
 _HYPHENS = "-\u2010"
 _NOTE_SYMBOLS = set("*\u2020\u2021\u00a7\u00b6#")
+# What a footnote mark follows: the end of a word, or the punctuation after it.
+_BEFORE_MARK = ".,;:!?)\u201d\u2019'\"]"
 _SUPERSCRIPT_DIGITS = set("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
 _LONE_PAGE_NUMBER = re.compile(
     r"^[\W_]*(?:page\s*|p\.\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$",
@@ -92,6 +95,17 @@ def read_pdf(path: Path) -> Extracted:
     SourceError when the file is not a PDF or is damaged, needs a password, has no text layer
     (a scan), or runs past MAX_PAGES / MAX_CHARACTERS.
     """
+    # pdfminer logs every repair it makes to a damaged file; the reader says what matters.
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return _open_and_read(path)
+    finally:
+        logger.setLevel(level)
+
+
+def _open_and_read(path: Path) -> Extracted:
     try:
         pdf = pdfplumber.open(path)
     except PdfminerException as exc:
@@ -384,7 +398,7 @@ def _drop_note_marks(layout: _PageLayout, links: list[tuple[float, float, float,
             after = glyphs[j] if j < len(glyphs) else None
             glued = (before is not None and not before.text.isspace()
                      and run[0].x0 - before.x1 < 0.15 * row.size
-                     and (before.text[-1].islower() or before.text[-1] in ".,;:!?)\u201d\u2019'\"]"))
+                     and (before.text[-1].islower() or before.text[-1] in _BEFORE_MARK))
             ends = (after is None or after.text.isspace() or after.text[0] in ".,;:!?)\u201d\u2019"
                     or after.x0 - run[-1].x1 > 0.15 * row.size)
             if glued and ends and _is_mark(run, row, links, note_starts):

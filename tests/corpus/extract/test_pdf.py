@@ -262,3 +262,20 @@ def test_damaged_pdfs_give_a_source_error_or_text_never_a_traceback(
             assert str(exc).startswith(str(damaged))
         else:
             assert result.kind == "pdf"
+
+
+def test_without_metadata_the_title_is_the_largest_type_on_page_one(tmp_path: Path) -> None:
+    import typst
+
+    source = tmp_path / "bare.typ"
+    source.write_text(
+        '#set document(date: none)\n#set page(width: 120mm, height: 150mm)\n'
+        '#text(size: 22pt)[Orlen Station Accounts]\n\n' + " ".join(RAILWAY[:4]) + "\n",
+        encoding="utf-8")
+    pdf = tmp_path / "bare.pdf"
+    typst.compile(str(source), output=str(pdf))
+    result = read_pdf(pdf)
+    assert result.title == "Orlen Station Accounts"
+    assert result.authors == () and result.date == ""
+    assert "title from the largest type near the top of page 1" in result.notes
+    assert result.csl_type == "document"

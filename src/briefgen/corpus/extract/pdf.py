@@ -67,7 +67,7 @@ _HYPHENS = "-\u2010"
 _NOTE_SYMBOLS = set("*\u2020\u2021\u00a7\u00b6#")
 # What a footnote mark follows: the end of a word, or the punctuation after it.
 _BEFORE_MARK = ".,;:!?)\u201d\u2019'\"]"
-_SUPERSCRIPT_DIGITS = set("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
+_SUPERSCRIPT_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 _LONE_PAGE_NUMBER = re.compile(
     r"^[\W_]*(?:page\s*|p\.\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$",
     re.IGNORECASE)
@@ -243,7 +243,7 @@ def _read(path: Path, pdf: Any) -> Extracted:
                           "out.pdf`) and add the result")
     furniture = _drop_furniture(layouts)
     body_size = _body_size(layouts)
-    for layout, page in zip(layouts, pdf.pages):
+    for layout in layouts:
         layout.footnotes = _drop_footnotes(layout, body_size)
         layout.lines = _reading_order(layout.rows)
     pages = _paragraphs(layouts, body_size)
@@ -306,8 +306,6 @@ def _glyphs(page: Any, chars: Sequence[dict[str, Any]]) -> list[_Glyph]:
             # glyph to U+00AD even in "narrow-gauge", so at a line end it is weighed like any
             # other hyphen (_drop_hyphen), which drops it unless the halves are words.
             text = "-"
-        if text in _SUPERSCRIPT_DIGITS or text == "\u00b9":
-            text = unicodedata.normalize("NFKC", text) + "\u0000"   # marks a superscript
         if unicodedata.category(text[0]) in {"Cc", "Cf"} and text not in {_SOFT_HYPHEN, "\t"}:
             continue
         matrix = c.get("matrix") or (1, 0, 0, 1, 0, 0)
@@ -348,7 +346,7 @@ def _glyph_text(glyphs: Sequence[_Glyph]) -> str:
                 parts.append(" ")
         parts.append(g.text)
         previous = g
-    return "".join(parts).replace("\u0000", "")
+    return "".join(parts)
 
 
 def _internal_links(page: Any) -> list[tuple[float, float, float, float]]:
@@ -378,9 +376,13 @@ def _drop_note_marks(layout: _PageLayout, links: list[tuple[float, float, float,
     """
     note_starts = set()
     for row in layout.rows:
-        match = re.match(r"\s*(\d{1,3}|[*\u2020\u2021\u00a7\u00b6]{1,2})\D", row.text)
+        match = re.match(r"\s*(\d{1,3}|[%s]{1,3}|[*\u2020\u2021\u00a7\u00b6]{1,2})\D"
+                         % _SUPERSCRIPT_DIGITS, row.text)
         if match:
-            note_starts.add((match.group(1), row.baseline))
+            mark = match.group(1)
+            if mark[0] in _SUPERSCRIPT_DIGITS:
+                mark = "".join(str(_SUPERSCRIPT_DIGITS.index(ch)) for ch in mark)
+            note_starts.add((mark, row.baseline))
     dropped = 0
     for row in layout.rows:
         glyphs = row.glyphs
@@ -413,14 +415,18 @@ def _drop_note_marks(layout: _PageLayout, links: list[tuple[float, float, float,
 
 
 def _mark_glyph(g: _Glyph) -> bool:
-    t = g.text.replace("\u0000", "")
-    return len(t) == 1 and (t.isdigit() or t in _NOTE_SYMBOLS)
+    return len(g.text) == 1 and (g.text.isdigit() or g.text in _NOTE_SYMBOLS)
+
+
+def _number(run: list[_Glyph]) -> str:
+    """The mark's text with superscript digits as digits ("\u00b9" is the note "1")."""
+    return "".join(str(_SUPERSCRIPT_DIGITS.index(g.text)) if g.text in _SUPERSCRIPT_DIGITS
+                   else g.text for g in run)
 
 
 def _is_mark(run: list[_Glyph], row: _Row, links: list[tuple[float, float, float, float]],
              note_starts: set[tuple[str, float]]) -> bool:
-    if any("\u0000" in g.text for g in run):
-        return True
+    # "km\u00b2" is glued and superscript too: a superscript character alone is no mark.
     if all(g.size < 0.85 * row.size for g in run) and \
             all(row.baseline - g.baseline > 0.12 * row.size for g in run):
         return True
@@ -429,7 +435,7 @@ def _is_mark(run: list[_Glyph], row: _Row, links: list[tuple[float, float, float
     if any(x0 - 0.5 <= x <= x1 + 0.5 and top - 1 <= y <= bottom + 1
            for x0, top, x1, bottom in links):
         return True
-    number = "".join(g.text for g in run)
+    number = _number(run)
     return any(n == number and baseline > row.baseline + row.size for n, baseline in note_starts)
 
 
@@ -827,6 +833,8 @@ def _metadata(pdf: Any) -> dict[str, Any]:
 def _xmp(doc: Any) -> ElementTree.Element | None:
     try:
         stream = resolve1(doc.catalog.get("Metadata"))
+        if len(getattr(stream, "rawdata", None) or b"") > MAX_XMP_BYTES:
+            return None
         data = stream.get_data() if stream is not None else None
     except Exception:  # noqa: BLE001 - an unreadable XMP packet is no XMP
         return None

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus.extract.sentences import GLASSWORKS, HARBOUR, RAILWAY
+from tests.corpus.extract.sentences import FOREWORD, GLASSWORKS, HARBOUR, RAILWAY
 
 
 @dataclass(frozen=True)
 class PdfFixtures:
     """The compiled test files, by what they exercise."""
 
-    report: Path          # cover without a number, body from 1, running header and footer
+    report: Path          # unnumbered cover, foreword on page i, body from 1, header and footer
     columns: Path         # two columns, hyphenated and justified, title across both
     hyphenated: Path      # one narrow justified column with hyphenation, "well-" broken
     footnotes: Path       # footnote marks mid-sentence, footnotes at the page bottom
@@ -68,11 +68,16 @@ def _report_source() -> str:
         '#align(center + horizon)[#text(size: 24pt, weight: "bold")'
         '[The Kessmark Glassworks Revival] #v(1em) '
         '#text(size: 14pt)[Imke Tarvassen and Odo Brannick]]\n'
-        '#set page(numbering: "1", '
+        # Reset on the page before, so the first numbered page's header counts from it too.
+        '#counter(page).update(0)\n'
+        '#set page(numbering: "i", '
         'header: context [#set text(size: 9pt); Kessmark Heritage Review #h(1fr) '
         'Page #counter(page).display()], '
         'footer: context align(center)[#set text(size: 9pt); #counter(page).display()])\n'
-        '#counter(page).update(1)\n'
+        '#heading(outlined: false)[Foreword]\n'
+        + " ".join(FOREWORD) + "\n"
+        '#counter(page).update(0)\n'
+        '#set page(numbering: "1")\n'
         '#heading[The works reopen]\n'
         + "\n\n".join(body[:4])
         + '\n\n#heading[The railway]\n'

@@ -92,3 +92,10 @@ HARBOUR = (
     "The commission's records end abruptly in the autumn of its fortieth year, when the "
     "harbour was transferred to the provincial authority.",
 )
+
+FOREWORD = (
+    "This review was begun at the request of the Kessmark heritage trust, which wished to know "
+    "how the works had survived two floods and a fire.",
+    "Its authors thank the archivists of the provincial library for their patience with "
+    "requests that were often vague and always urgent.",
+)

@@ -15,11 +15,11 @@ from briefgen.corpus.extract import pdf as pdf_reader
 from briefgen.corpus.extract.pdf import read_pdf
 from briefgen.errors import SourceError
 from tests.corpus.extract.conftest import FOOTNOTED, WELL_KNOWN, PdfFixtures
-from tests.corpus.extract.sentences import GLASSWORKS, HARBOUR, RAILWAY
+from tests.corpus.extract.sentences import FOREWORD, GLASSWORKS, HARBOUR, RAILWAY
 
 # The sentences each fixture prints (footnote marks aside), by fixture.
 SENTENCES = {
-    "report": GLASSWORKS + RAILWAY,
+    "report": FOREWORD + GLASSWORKS + RAILWAY,
     "columns": RAILWAY + GLASSWORKS[:8],
     "hyphenated": GLASSWORKS + (WELL_KNOWN,),
     "footnotes": HARBOUR + RAILWAY[:6],
@@ -110,7 +110,12 @@ def test_page_furniture_is_left_out(extracted: dict[str, Extracted]) -> None:
 def test_an_unnumbered_cover_then_a_body_numbered_from_one(
         pdfs: PdfFixtures, extracted: dict[str, Extracted]) -> None:
     result = extracted["report"]
-    assert [page.label for page in result.pages][:3] == ["", "1", "2"]
+    assert [page.label for page in result.pages][:4] == ["", "i", "1", "2"]
+    assert result.pages[1].paragraphs[0] == "Foreword"
+    # The labels are the numbers printed in the running header.
+    for label, text in zip(PdfReader(pdfs.report).page_labels[1:],
+                           _pdftotext_pages(pdfs.report)[1:]):
+        assert f"Kessmark Heritage Review Page {label} " in text
     assert result.pages[0].paragraphs[0] == "The Kessmark Glassworks Revival"
     assert result.paginated and result.csl_type == "report"
     # Without page labels, the physical page numbers.
@@ -224,8 +229,9 @@ def test_unreadable_pdfs_are_refused_with_what_to_do(
 
 def test_limits_are_enforced_with_a_message(pdfs: PdfFixtures,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 3)
-    with pytest.raises(SourceError, match="4 pages, more than the 3"):
+    pages = len(PdfReader(pdfs.report).pages)
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", pages - 1)
+    with pytest.raises(SourceError, match=f"{pages} pages, more than the {pages - 1}"):
         read_pdf(pdfs.report)
     monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2000)
     monkeypatch.setattr(pdf_reader, "MAX_CHARACTERS", 1000)

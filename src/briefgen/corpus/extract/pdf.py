@@ -442,7 +442,14 @@ def _is_mark(run: list[_Glyph], row: _Row, links: list[tuple[float, float, float
 # -- furniture and footnotes -------------------------------------------------------------------
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split())).casefold()
+    """A row's text with its page number, arabic or roman ("Page 3", "Page iv"), as "#"."""
+    return _with_number_as(text, "#").casefold()
+
+
+def _with_number_as(text: str, placeholder: str) -> str:
+    words = [re.sub(r"\d+", placeholder, w) for w in text.split()]
+    return " ".join(placeholder if re.fullmatch(r"[ivxlcdm]{1,7}", w, re.IGNORECASE) else w
+                    for w in words)
 
 
 def _drop_furniture(layouts: list[_PageLayout]) -> list[str]:
@@ -474,7 +481,7 @@ def _drop_furniture(layouts: list[_PageLayout]) -> list[str]:
             key = _furniture_key(row.text)
             if key in repeated and abs(row.baseline - repeated[key]) <= 3:
                 drop.append(row)
-                dropped[" ".join(row.text.split()) if "#" not in key else key] = None
+                dropped["page numbers" if key == "#" else _with_number_as(row.text, "N")] = None
             elif position in (0, len(edges(layout)) - 1) and \
                     _LONE_PAGE_NUMBER.match(row.text.strip()):
                 drop.append(row)

@@ -14,7 +14,7 @@ from briefgen.corpus.extract import Extracted, extract
 from briefgen.corpus.extract import pdf as pdf_reader
 from briefgen.corpus.extract.pdf import read_pdf
 from briefgen.errors import SourceError
-from tests.corpus.extract.conftest import FOOTNOTED, WELL_KNOWN, PdfFixtures
+from tests.corpus.extract.pdf_fixtures import FOOTNOTED, WELL_KNOWN, PdfFixtures
 from tests.corpus.extract.sentences import FOREWORD, GLASSWORKS, HARBOUR, RAILWAY
 
 # The sentences each fixture prints (footnote marks aside), by fixture.

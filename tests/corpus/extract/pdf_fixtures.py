@@ -251,3 +251,20 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> PdfFixtures:
         truncated=truncated,
         not_a_pdf=not_a_pdf,
     )
+
+
+def three_columns_source() -> str:
+    """A page in three columns (a newsletter), the harbour sentences one after the other."""
+    return _document("Harbour Newsletter", ("Odo Brannick",), (2020, 5, 1)) + (
+        '#set par(justify: true, first-line-indent: (amount: 1em, all: true))\n'
+        '#set page(width: 210mm, height: 160mm, margin: 15mm, columns: 3)\n'
+        + "\n\n".join(_paragraphs(NEWSLETTER, 2)) + "\n")
+
+
+#: The newsletter's sentences: enough to fill its three columns.
+NEWSLETTER = HARBOUR + RAILWAY[:7]
+
+
+def compile_typst(folder: Path, name: str, source: str) -> Path:
+    """``source`` compiled to ``folder/name.pdf`` by Typst."""
+    return _typst(folder, name, source)

@@ -549,7 +549,7 @@ def _gutter(rows: list[_Row]) -> tuple[float, float] | None:
     left = min(row.x0 for row in rows)
     right = max(row.x1 for row in rows)
     width = right - left
-    if width <= 0:
+    if not 0 < width < 20_000:      # a page is at most 200 inches (14,400 pt) wide
         return None
     steps = int(width) + 1
     coverage = [0] * steps
@@ -587,37 +587,47 @@ def _crosses(row: _Row, g0: float, g1: float) -> bool:
 
 
 def _reading_order(rows: list[_Row]) -> list[_Line]:
-    """Rows cut at the gutter and put in reading order: each column band left half first."""
-    gutter = _gutter(rows)
+    """Rows cut at the gutters and put in reading order, each column of a band in turn."""
     lines: list[_Line] = []
-    block = 0
-    band_left: list[_Row] = []
-    band_right: list[_Row] = []
+    for block, members in enumerate(_column_blocks(rows, 0), start=1):
+        lines.extend(_line(row, block) for row in members)
+    return _merge_blocks(lines)
+
+
+def _column_blocks(rows: list[_Row], depth: int) -> list[list[_Row]]:
+    """The rows as blocks in reading order: a column is a block, so is a row across columns.
+
+    A column found at one gutter may hold another (three columns): each half is searched
+    again, a few levels deep.
+    """
+    gutter = _gutter(rows) if depth < 3 else None
+    if gutter is None:
+        # A page without columns: every row its own block until _merge_blocks joins them.
+        return [rows] if depth else [[row] for row in rows]
+    blocks: list[list[_Row]] = []
+    left_rows: list[_Row] = []
+    right_rows: list[_Row] = []
 
     def flush() -> None:
-        nonlocal block
-        for half in (band_left, band_right):
+        for half in (left_rows, right_rows):
             if half:
-                block += 1
-                lines.extend(_line(row, block) for row in half)
-        band_left.clear()
-        band_right.clear()
+                blocks.extend(_column_blocks(list(half), depth + 1))
+            half.clear()
 
+    middle = (gutter[0] + gutter[1]) / 2
     for row in rows:
-        if gutter is None or _crosses(row, *gutter):
+        if _crosses(row, *gutter):
             flush()
-            block += 1
-            lines.append(_line(row, block))
+            blocks.append([row])
             continue
-        middle = (gutter[0] + gutter[1]) / 2
         left = [g for g in row.glyphs if g.x1 <= middle]
         right = [g for g in row.glyphs if g.x1 > middle]
         if _has_text(left):
-            band_left.append(_Row(left, row.baseline, row.size))
+            left_rows.append(_Row(left, row.baseline, row.size))
         if _has_text(right):
-            band_right.append(_Row(right, row.baseline, row.size))
+            right_rows.append(_Row(right, row.baseline, row.size))
     flush()
-    return _merge_blocks(lines)
+    return blocks
 
 
 def _has_text(glyphs: list[_Glyph]) -> bool:

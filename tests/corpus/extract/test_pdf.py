@@ -300,3 +300,17 @@ def test_three_columns_are_read_one_after_another(tmp_path: Path) -> None:
     layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                             capture_output=True, text=True).stdout
     assert any(len(re.findall(r"\S\s{3,}(?=\S)", line)) >= 2 for line in layout.splitlines())
+
+
+def test_a_pdf_locked_only_against_editing_is_read(pdfs: PdfFixtures, tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdfs.columns))
+    writer.encrypt(user_password="", owner_password="railway-owner")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as f:
+        writer.write(f)
+    assert PdfReader(locked).is_encrypted
+    result = read_pdf(locked)
+    assert _pages_holding(result, RAILWAY[0]) == ["1"]
+    assert any("owner password" in note for note in result.notes)

@@ -23,8 +23,20 @@ gives every glyph with its position, size and font, which is what rebuilding the
    of the text ("well-known"), and otherwise goes (a typesetter broke a word that occurs once);
    ligatures unfolded, whitespace collapsed.
 
-Pages carry their printed labels (/PageLabels) or physical numbers. Nothing is guessed: a field
-the file does not state stays "", and ``notes`` say where each stated field came from.
+Pages carry their printed labels (/PageLabels), else physical numbers; a page the labels leave
+unnumbered (a cover) has the label "", as the file says: there is no printed page to cite.
+Title and authors come from XMP (dc:title, dc:creator), then the document information, then
+(title only) the largest type near the top of page 1; a title that is a file name ("Microsoft
+Word - draft.docx") does not count. The date is XMP dc:date, xmp:CreateDate, then CreationDate:
+the day the PDF was made, which for a report is its publication as near as the file states it.
+The type is "report" when the file numbers its pages as printed (page labels are what report
+software writes) or its title or first page calls it a report, paper, study, review...;
+otherwise "document" (a letter, a statement, a two-page note). Nothing is guessed: a field the
+file does not state stays "", and ``notes`` say where each stated field came from.
+
+A PDF that needs a password, has no text layer (a scan) or is damaged is refused with a
+SourceError saying what to do; one encrypted with an owner password only opens without one and
+is read. Reading is bounded (MAX_PAGES, MAX_CHARACTERS, MAX_PAGE_CHARACTERS).
 """
 
 from __future__ import annotations
@@ -263,6 +275,8 @@ def _read(path: Path, pdf: Any) -> Extracted:
                      "of the text")
     if cid_glyphs:
         notes.append(f"{cid_glyphs} glyphs without a Unicode mapping left out")
+    if getattr(pdf.doc, "encryption", None):
+        notes.append("encrypted with an owner password only (it opens without one): read")
     if pages_without_text:
         notes.append("pages without text (pictures only): " + ", ".join(pages_without_text))
     first_text = " ".join(p for page in pages[:2] for p in page.paragraphs[:6])

@@ -9,7 +9,8 @@ gives every glyph with its position, size and font, which is what rebuilding the
    that is smaller and raised, or is an internal link (Typst, LibreOffice and LaTeX link a mark
    to its note), or repeats the number a footnote at the page bottom starts with;
 3. page furniture dropped: rows repeated at the same height on most pages (digits ignored, so
-   "Page 3" and "Page 4" are one row), and a lone page number at the top or bottom;
+   "Page 3" and "Page 4" are one row), a lone page number at the top or bottom, and a short
+   top or bottom row that starts or ends with the page's own number (a chapter's running head);
 4. footnotes dropped: smaller rows at the page bottom below a rule or a gap. They are left out
    rather than kept as paragraphs because the last paragraph of a page must be the one a
    sentence across the page break runs on from (``continues``), and their marks are gone from
@@ -55,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
 from pdfminer.pdftypes import resolve1
 from pdfminer.psparser import PSLiteral
 from pdfplumber.utils.exceptions import PdfminerException
@@ -216,6 +217,7 @@ class _PageLayout:
     lines: list[_Line] = field(default_factory=list)
     footnotes: int = 0
     marks: int = 0
+    rules: list[float] = field(default_factory=list)    # heights of horizontal rules
 
 
 def _read(path: Path, pdf: Any) -> Extracted:
@@ -229,7 +231,7 @@ def _read(path: Path, pdf: Any) -> Extracted:
     cid_glyphs = 0
     pages_without_text: list[str] = []
     for number, page in enumerate(pdf.pages):
-        chars = _layout_chars(page)
+        chars, rules = _layout_objects(page)
         if len(chars) > MAX_PAGE_CHARACTERS:
             raise SourceError(f"{path}: page {number + 1} has {len(chars)} characters, more "
                               f"than the {MAX_PAGE_CHARACTERS} a page of prose may have")
@@ -242,7 +244,7 @@ def _read(path: Path, pdf: Any) -> Extracted:
         glyphs = [g for g in glyphs if not g.text.startswith("(cid:")]
         if not any(g.text.strip() for g in glyphs):
             pages_without_text.append(labels[number] or str(number + 1))
-        layout = _PageLayout(labels[number], _rows(glyphs))
+        layout = _PageLayout(labels[number], _rows(glyphs), rules=rules)
         layout.marks = _drop_note_marks(layout, _internal_links(page))
         layouts.append(layout)
         page.close()        # pdfplumber caches every object of a page until then
@@ -305,13 +307,15 @@ def _page_labels(doc: Any, count: int) -> tuple[list[str], bool]:
     return [label.strip() for label in labels], True
 
 
-def _layout_chars(page: Any) -> list[LTChar]:
-    """The page's glyphs as pdfminer lays them out.
+def _layout_objects(page: Any) -> tuple[list[LTChar], list[float]]:
+    """The page's glyphs as pdfminer lays them out, and the heights of its horizontal rules.
 
     Read from the layout rather than ``page.chars``: pdfplumber turns each glyph into a dict
     of some thirty attributes, which took 40% of the reading time; these need six.
     """
     chars: list[LTChar] = []
+    rules: list[float] = []
+    height, top_offset = float(page.height), float(page.mediabox[1])
     stack: list[Any] = [page.layout]
     while stack:
         item = stack.pop()
@@ -319,7 +323,9 @@ def _layout_chars(page: Any) -> list[LTChar]:
             chars.append(item)
         elif isinstance(item, LTContainer):
             stack.extend(reversed(list(item)))
-    return chars
+        elif isinstance(item, (LTLine, LTRect)) and item.height < 2 and item.width > 10:
+            rules.append(height - float(item.y1) + top_offset)
+    return chars, rules
 
 
 def _glyphs(page: Any, chars: Sequence[LTChar]) -> list[_Glyph]:
@@ -411,10 +417,11 @@ def _drop_note_marks(layout: _PageLayout, links: list[tuple[float, float, float,
     or the number a row further down the page starts with (the note itself).
     """
     note_starts = set()
+    body_size = _body_size([layout])
     for row in layout.rows:
         match = re.match(r"\s*(\d{1,3}|[%s]{1,3}|[*\u2020\u2021\u00a7\u00b6]{1,2})\D"
                          % _SUPERSCRIPT_DIGITS, row.text)
-        if match:
+        if match and row.size < 0.9 * body_size:
             mark = match.group(1)
             if mark[0] in _SUPERSCRIPT_DIGITS:
                 mark = "".join(str(_SUPERSCRIPT_DIGITS.index(ch)) for ch in mark)
@@ -434,7 +441,9 @@ def _drop_note_marks(layout: _PageLayout, links: list[tuple[float, float, float,
             run = glyphs[i:j]
             before = glyphs[i - 1] if i else None
             after = glyphs[j] if j < len(glyphs) else None
-            glued = (before is not None and not before.text.isspace()
+            numbered = (before is not None and before.text == "." and i > 1
+                        and glyphs[i - 2].text.isdigit())     # "2.2", "3.5": no mark
+            glued = (before is not None and not before.text.isspace() and not numbered
                      and run[0].x0 - before.x1 < 0.15 * row.size
                      and (before.text[-1].islower() or before.text[-1] in _BEFORE_MARK))
             ends = (after is None or after.text.isspace() or after.text[0] in ".,;:!?)\u201d\u2019"
@@ -522,8 +531,24 @@ def _drop_furniture(layouts: list[_PageLayout]) -> list[str]:
                     _LONE_PAGE_NUMBER.match(row.text.strip()):
                 drop.append(row)
                 dropped["page numbers"] = None
+            elif position in (0, len(edges(layout)) - 1) and len(row.text.split()) <= 2 and \
+                    any(abs(row.baseline - b) <= 1 for b in repeated.values()):
+                # Where the other pages have their number, a number whatever its text says
+                # (Typst's text layer reads its footer "i" as "n").
+                drop.append(row)
+                dropped["page numbers"] = None
+            elif position in (0, len(edges(layout)) - 1) and _names_its_page(row, layout.label):
+                # A running head that changes with the chapter, "Chapter 2: Sources 17".
+                drop.append(row)
+                dropped["running heads ending in the page number"] = None
         layout.rows = [row for row in layout.rows if all(row is not d for d in drop)]
     return list(dropped)
+
+
+def _names_its_page(row: _Row, label: str) -> bool:
+    """Whether a short row at the page's edge begins or ends with the page's own number."""
+    words = row.text.split()
+    return bool(label) and 1 < len(words) <= 12 and label in (words[0], words[-1])
 
 
 def _body_size(layouts: list[_PageLayout]) -> float:
@@ -539,7 +564,9 @@ def _drop_footnotes(layout: _PageLayout, body_size: float) -> int:
     """Take the footnotes at the page bottom out; the number of rows dropped.
 
     They are the rows at the bottom set smaller than the body, with more than a line's
-    space (the separator rule sits in it) between them and the text above.
+    space between them and the text above, and a separator rule in that space or a note
+    number opening them (small print at a page bottom without either, a code example or a
+    caption, is text).
     """
     rows = layout.rows
     start = len(rows)
@@ -549,6 +576,12 @@ def _drop_footnotes(layout: _PageLayout, body_size: float) -> int:
         return 0
     above, first = rows[start - 1], rows[start]
     if first.baseline - above.baseline < 1.6 * above.size:
+        return 0
+    ruled = any(above.baseline < rule < first.baseline - 0.5 * first.size
+                for rule in layout.rules)
+    numbered = re.match(r"\s*(?:\d{1,3}|[%s]{1,3}|[*\u2020\u2021\u00a7\u00b6])"
+                        % _SUPERSCRIPT_DIGITS, first.text)
+    if not ruled and not numbered:
         return 0
     layout.rows = rows[:start]
     return len(rows) - start
@@ -649,20 +682,23 @@ def _has_text(glyphs: list[_Glyph]) -> bool:
 
 
 def _merge_blocks(lines: list[_Line]) -> list[_Line]:
-    """Consecutive one-line blocks on a page without columns are one block (one text column)."""
+    """One-line blocks (rows of a page without columns) joined into text columns.
+
+    A line joins the block above it when it starts at the block's left edge or ends at its
+    right edge (an indented first line, a paragraph's short last line); a set-in quotation,
+    narrower on both sides, starts a block of its own, so its lines are not taken for short.
+    """
+    edges: dict[int, tuple[float, float]] = {}
+    counts = Counter(line.block for line in lines)
     for previous, line in zip(lines, lines[1:]):
-        if line.block != previous.block and abs(line.x0 - previous.x0) < 50 and \
-                abs(line.x1 - previous.x1) < 200 and line.baseline > previous.baseline and \
-                _single(lines, line.block):
-            old = line.block
-            for other in lines:
-                if other.block == old:
-                    other.block = previous.block
+        if line.block == previous.block or counts[line.block] != 1 or \
+                line.baseline <= previous.baseline:
+            continue
+        left, right = edges.get(previous.block, (previous.x0, previous.x1))
+        if abs(line.x0 - left) < 2 or abs(line.x1 - right) < 2:
+            line.block = previous.block
+            edges[previous.block] = (min(left, line.x0), max(right, line.x1))
     return lines
-
-
-def _single(lines: list[_Line], block: int) -> bool:
-    return sum(1 for line in lines if line.block == block) == 1
 
 
 def _line(row: _Row, block: int) -> _Line:
@@ -712,7 +748,7 @@ def _breaks(a: _Line, b: _Line, edges: dict[int, _Edges]) -> bool:
     if abs(a.size - b.size) > 0.8 or a.bold != b.bold:
         return True
     ea, eb = edges[a.block], edges[b.block]
-    if a.block == b.block and b.baseline - a.baseline > 1.45 * ea.pitch:
+    if b.baseline - a.baseline > 1.45 * ea.pitch:
         return True
     if b.x0 - eb.left > 0.6 * b.size and b.x0 - eb.left < (eb.right - eb.left) / 2:
         return True

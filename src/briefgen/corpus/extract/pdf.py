@@ -271,6 +271,9 @@ def _read(path: Path, pdf: Any) -> Extracted:
                  else "page numbers are the physical pages (the PDF has no page labels)")
     if furniture:
         notes.append("left out as page furniture: " + "; ".join(f'"{f}"' for f in furniture))
+    marks = sum(layout.marks for layout in layouts)
+    if marks:
+        notes.append(f"{marks} footnote marks taken out of the sentences they stood in")
     footnotes = sum(layout.footnotes for layout in layouts)
     if footnotes:
         notes.append(f"{footnotes} lines of small print at page bottoms (footnotes) left out "

@@ -4,7 +4,7 @@ The web pages are written by hand, as news sites, blogs and think tanks write th
 roots/web/ (reviewable as pages). The Word files are made here: one saved by python-docx, one
 with tracked changes written through python-docx's element API, one saved by LibreOffice from
 a flat OpenDocument file, and hostile ones built from the python-docx one. All content is
-invented.
+invented. The PDFs are compiled with Typst and LibreOffice in pdf_fixtures.py.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+
+from tests.corpus.extract.pdf_fixtures import pdfs  # the PDFs, compiled once per session
+
+__all__ = ["pdfs"]
 
 WEB = Path(__file__).parent / "roots" / "web"
 

@@ -138,7 +138,7 @@ def corpus_claims(catalog: SourceCatalog) -> list[Claim]:
     """Every numeric claim of every quotable source, read from the texts (no index)."""
     found: list[Claim] = []
     for source_id in catalog.ids():
-        if not catalog.get(source_id).file:
+        if not catalog.quotable(source_id):
             continue
         for paragraph in catalog.text(source_id).paragraphs:
             found += claims_in(paragraph.text, source_id, paragraph.number)

@@ -89,7 +89,8 @@ def parse_stored(source_id: str, raw: bytes) -> SourceText:
     except UnicodeDecodeError as error:
         raise StoredTextError(raw[: error.start].count(b"\n") + 1,
                               f"not UTF-8 (byte {error.start})") from None
-    lines = text.splitlines()
+    # Not str.splitlines: that also ends a line at a form feed, the page mark itself.
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     position = 0
     if lines and lines[0].startswith(FORMAT_LINE):
         while position < len(lines) and lines[position].strip():

@@ -1,11 +1,14 @@
 """Text and title out of plain files (.txt, .md): the reader that needs no library.
 
-A .txt file is read as the catalog has always read a seed: its first line that is not
-furniture is the title, and the text after it is split into paragraphs. A .md file's title is
-its first line when that is a ``# Title`` heading (else it has none), and its other headings
-are paragraphs without their ``#`` marks. Paragraphs end at blank lines; the lines of one
-paragraph (a hard-wrapped text) are joined with a space, so a file laid out one paragraph per
-line, as the seeds are, gives one paragraph per line. Neither kind has pages.
+A .txt file is read exactly as the catalog has always read a seed: its first line that is
+not furniture is the title, and every later line that is not furniture is a paragraph, so a
+text added with `sources add` numbers its paragraphs as it would registered by hand (scraped
+seeds put paragraphs on consecutive lines, so lines cannot be joined without renumbering).
+
+A .md file is Markdown: its title is its first line when that is a ``# Title`` heading (else
+it has none), paragraphs end at blank lines and the lines of one (hard-wrapped text) are
+joined with a space; other headings are paragraphs without their ``#`` marks. Save a
+hard-wrapped plain text as .md to have its paragraphs joined. Neither kind has pages.
 """
 
 from __future__ import annotations
@@ -64,8 +67,12 @@ def read_plain(path: Path) -> Extracted:
 
 
 def _blocks(lines: list[str], markdown: bool) -> list[tuple[str, int]]:
-    """The paragraphs of ``lines``, each with the line it starts on: runs of non-blank lines
-    joined by a space. In Markdown a heading is a block of its own, blank lines or not."""
+    """The paragraphs of ``lines``, each with the line it starts on: each non-blank line of a
+    text file; in Markdown, runs of non-blank lines joined by a space, a heading a block of its
+    own, blank lines or not."""
+    if not markdown:
+        return [(line.strip(), number) for number, line in enumerate(lines, start=1)
+                if line.strip()]
     blocks: list[tuple[str, int]] = []
     run: list[str] = []
     start = 0

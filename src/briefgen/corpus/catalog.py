@@ -344,7 +344,10 @@ _SOURCE = o.Record(
 )
 
 # The catalog, declared once: loading checks and types it with the spec's own machinery.
-CATALOG_SCHEMA = o.Mapping({"sources": o.ListOf(_SOURCE, required=True, max_items=MAX_SOURCES)})
+# ``sources:`` with nothing under it is the empty catalog, which `sources add` and `sources
+# import` append block-style entries to.
+CATALOG_SCHEMA = o.Mapping({"sources": o.ListOf(_SOURCE, required=True, max_items=MAX_SOURCES,
+                                                null=[])})
 
 
 @dataclass(frozen=True)

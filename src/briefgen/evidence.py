@@ -91,6 +91,7 @@ def verify_evidence(
     corpus's numeric claims (an index has them); None reads them from every source.
     """
     problems: list[Problem] = []
+    misplaced = 0  # quotations found, but not on the page their citation names
     excerpts: dict[str, VerifiedQuote] = {}
     for excerpt in spec.excerpts():
         verified = _verify(excerpt.quote, excerpt.source, f"{excerpt.key}.quote", located, catalog,
@@ -109,17 +110,21 @@ def verify_evidence(
                     wrong = quoted_pages_problem(quotation.locator, verified.match.pages,
                                                  catalog.page_labels(quotation.source_id))
                     if wrong:
+                        misplaced += 1
                         problems.append(Problem(
                             located.file, line_in_text(text, quotation.start, located.line(key)),
                             key, f"citation [@{quotation.source_id}, {quotation.locator}]: "
                             f"{wrong}"))
     if problems:
-        count = len(problems)
-        raise SourceError(
-            f"{located.file}: {count} quotation{'s' if count != 1 else ''} not found in "
-            f"{'their sources' if count != 1 else 'its source'}",
-            problems,
-        )
+        count = len(problems) - misplaced
+        said = []
+        if count:
+            said.append(f"{count} quotation{'s' if count != 1 else ''} not found in "
+                        f"{'their sources' if count != 1 else 'its source'}")
+        if misplaced:
+            said.append(f"{misplaced} quotation{'s' if misplaced != 1 else ''} cited at a page "
+                        f"{'they are' if misplaced != 1 else 'it is'} not on")
+        raise SourceError(f"{located.file}: {'; '.join(said)}", problems)
     data, unsourced, data_problems = _trace_numbers(spec, located, excerpts)
     warnings = []
     for key, value in unsourced:

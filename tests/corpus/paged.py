@@ -71,3 +71,58 @@ def write_paged_project(root: Path) -> Path:
     catalog = seeds / "sources.yaml"
     catalog.write_text(CATALOG.replace("{sha256}", digest), encoding="utf-8")
     return catalog
+
+
+#: A brief that quotes the report by page (and the plain source by paragraph).
+SPEC = """\
+title: "Mission pages"
+date: 2023-06-01
+authors: ["Sahel Desk"]
+summary: |
+  The council wanted "a review of the mandate before the end of the year" [@mission-report, pp. 1–2].
+sections:
+  - heading: "Pages"
+    body: |
+      "A second paragraph stands on page two alone" [@mission-report, p. 2].
+
+      The plain source agrees [@plain-source, para 1].
+    excerpts:
+      - id: police
+        source: mission-report
+        quote: "Page three speaks of police numbers."
+recommendations:
+  - title: "Read the report"
+    action: "Read it."
+    evidence: [police]
+"""
+
+#: A brief that cites only the plain source.
+PLAIN_SPEC = """\
+title: "Plain only"
+date: 2023-06-01
+authors: ["Sahel Desk"]
+summary: |
+  The plain source says "something worth quoting here" [@plain-source, para 1].
+sections:
+  - heading: "Text"
+    body: |
+      Nothing else [@plain-source].
+    excerpts:
+      - id: worth
+        source: plain-source
+        quote: "The plain source says something worth quoting here."
+recommendations:
+  - title: "Quote it"
+    action: "Quote it."
+    evidence: [worth]
+"""
+
+
+def write_paged_briefs(root: Path) -> tuple[Path, Path]:
+    """briefs/paged.yaml (cites the report) and briefs/plain.yaml (does not) under ``root``."""
+    briefs = root / "briefs"
+    briefs.mkdir(parents=True, exist_ok=True)
+    paged, plain = briefs / "paged.yaml", briefs / "plain.yaml"
+    paged.write_text(SPEC, encoding="utf-8")
+    plain.write_text(PLAIN_SPEC, encoding="utf-8")
+    return paged, plain

@@ -148,3 +148,19 @@ def test_malformed_entries_fail_the_catalog(tmp_path: Path, entry: str, key: str
     with pytest.raises(SourceError) as raised:
         SourceCatalog.load(path)
     assert [(p.key, says in p.message) for p in raised.value.problems] == [(key, True)]
+
+
+@pytest.mark.parametrize("name", ["text", "file"])
+def test_a_stored_text_or_original_linked_from_outside_is_refused(tmp_path: Path,
+                                                                  name: str) -> None:
+    project = tmp_path / "project"
+    path = write_paged_project(project)
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes((project / "seeds" / "report.pdf").read_bytes())
+    target = project / "seeds" / ("report.pdf.text.txt" if name == "text" else "report.pdf")
+    if name == "text":
+        secret.write_bytes(target.read_bytes())
+    target.unlink()
+    target.symlink_to(secret)
+    [problem] = SourceCatalog.load(path).broken("mission-report")
+    assert problem.key == f"sources[1].{name}" and "outside" in problem.message

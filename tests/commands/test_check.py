@@ -213,7 +213,7 @@ def test_fail_on_warning_fails_the_specs_that_warn_and_passes_the_others() -> No
 
 
 def _paged(tmp_path: Path, spec_text: str | None = None) -> Path:
-    from tests.corpus.paged import SPEC, write_paged_briefs, write_paged_project
+    from tests.corpus.paged import write_paged_briefs, write_paged_project
 
     write_paged_project(tmp_path)
     paged, _plain = write_paged_briefs(tmp_path)

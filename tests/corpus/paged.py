@@ -79,7 +79,8 @@ title: "Mission pages"
 date: 2023-06-01
 authors: ["Sahel Desk"]
 summary: |
-  The council wanted "a review of the mandate before the end of the year" [@mission-report, pp. 1–2].
+  The council wanted "a review of the mandate before the end of the year"
+  [@mission-report, pp. 1–2].
 sections:
   - heading: "Pages"
     body: |

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,13 @@ import pytest
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.extract import Extracted, ExtractedPage
 from briefgen.corpus.quotes import verify_quote
+from briefgen.corpus.text import SourceText
 from briefgen.corpus.stored import FORMAT_LINE, PAGE_MARK, parse_stored, render_stored
 from briefgen.errors import SourceError
 from tests.corpus.paged import ACROSS, ON_PAGE_2, ON_PAGE_3, ORIGINAL, PAGED, write_paged_project
 
 
-def _round_trip(extracted: Extracted):  # type: ignore[no-untyped-def]
+def _round_trip(extracted: Extracted) -> SourceText:
     return parse_stored("x", render_stored(extracted, "f.pdf", "0" * 64).encode("utf-8"))
 
 
@@ -125,8 +127,9 @@ def test_a_changed_original_breaks_its_source_only(tmp_path: Path) -> None:
     (lambda seeds: (seeds / "report.pdf.text.txt").write_bytes(b"\xff\xfe"), "sources[1].text",
      "not UTF-8"),
 ])
-def test_missing_or_unreadable_files_break_the_source(tmp_path: Path, edit, key: str,  # type: ignore[no-untyped-def]
-                                                      says: str) -> None:
+def test_missing_or_unreadable_files_break_the_source(
+    tmp_path: Path, edit: Callable[[Path], object], key: str, says: str
+) -> None:
     path = write_paged_project(tmp_path)
     edit(tmp_path / "seeds")
     [problem] = SourceCatalog.load(path).broken("mission-report")
@@ -134,8 +137,8 @@ def test_missing_or_unreadable_files_break_the_source(tmp_path: Path, edit, key:
 
 
 @pytest.mark.parametrize(("entry", "key", "says"), [
-    ("{id: a, file: '', text: a.txt, sha256: " + "0" * 64 + ", title: T, type: report}", "sources[0].file",
-     "needs its original"),
+    ("{id: a, file: '', text: a.txt, sha256: " + "0" * 64 + ", title: T, type: report}",
+     "sources[0].file", "needs its original"),
     ("{id: a, file: a.pdf, text: a.txt, title: T, type: report}", "sources[0].sha256",
      "needs the sha256"),
     ("{id: a, file: a.pdf, text: a.txt, sha256: abc, title: T, type: report}",

@@ -15,11 +15,13 @@ added under it, the rest of the catalog as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +69,10 @@ class _Staged:
     digest: str
     extracted: Extracted
     stored: str
+    copied: bool = field(init=False)
 
     def __post_init__(self) -> None:
+        # temp_original is cleared once moved into place; whether it was a copy stays known.
         self.copied = self.temp_original is not None
 
 
@@ -257,8 +261,6 @@ def _id_words(text: str) -> list[str]:
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
@@ -288,8 +290,6 @@ def _record(item: _Staged, source_id: str) -> SourceRecord:
 
 
 def _attached(catalog: SourceCatalog, source_id: str, item: _Staged) -> SourceRecord:
-    import dataclasses
-
     return dataclasses.replace(catalog.get(source_id), file=item.original,
                                text=stored_name(item.original), sha256=item.digest)
 

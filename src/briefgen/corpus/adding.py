@@ -129,7 +129,9 @@ def add_sources(catalog_path: Path, files: list[Path], source_id: str | None = N
         for item in staged:
             if item.temp_original is not None:
                 item.temp_original.unlink(missing_ok=True)
-    return [AddedSource(record, item.given, item.copied, attach)
+    # As the catalog reads them back: a source that states no language is in English.
+    return [AddedSource(dataclasses.replace(record, language=record.language or "en"),
+                        item.given, item.copied, attach)
             for record, item in zip(records, staged, strict=True)]
 
 

@@ -312,3 +312,18 @@ def test_json_is_csl_and_imports_back_the_same(tmp_path: Path) -> None:
         assert (new.type, new.authors, new.container_title, new.publisher, new.date, new.url,
                 new.accessed) == (old.type, old.authors, old.container_title, old.publisher,
                                   old.date, old.url, old.accessed)
+
+
+def test_show_of_a_paginated_source_marks_where_pages_begin(tmp_path: Path) -> None:
+    from tests.corpus.paged import write_paged_project
+
+    catalog_path = write_paged_project(tmp_path)
+    result = briefgen("sources", "mission-report", "--catalog", str(catalog_path))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert "report.pdf.text.txt, 5 paragraphs" in lines[0]
+    assert lines[1:4] == ["p. ii", "para 1  A foreword by the head of mission.", "p. 1"]
+    assert ("para 3  The council asked for a review of the mandate before [p. 2] the end of the "
+            "year, citing the situation.") in lines
+    listed = briefgen("sources", "--catalog", str(catalog_path))
+    assert listed.returncode == 0 and "5, 5 pp." in listed.stdout

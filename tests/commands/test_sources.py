@@ -327,3 +327,28 @@ def test_show_of_a_paginated_source_marks_where_pages_begin(tmp_path: Path) -> N
             "year, citing the situation.") in lines
     listed = briefgen("sources", "--catalog", str(catalog_path))
     assert listed.returncode == 0 and "5, 5 pp." in listed.stdout
+
+
+def test_a_file_the_catalog_already_names_is_refused(tmp_path: Path) -> None:
+    catalog_path = _project(tmp_path)
+    result = briefgen("sources", "add", str(catalog_path.parent / "old.txt"),
+                      "--catalog", str(catalog_path))
+    assert result.returncode == 1 and "already in the catalog as [@old]" in result.stderr
+    added = _outside(tmp_path, "new.md", "# New\n\nText.\n")
+    assert briefgen("sources", "add", str(added), "--catalog", str(catalog_path)).returncode == 0
+    stored = briefgen("sources", "add", str(catalog_path.parent / "new.md.text.txt"),
+                      "--catalog", str(catalog_path))
+    assert stored.returncode == 1 and "the stored text of [@new]" in stored.stderr
+
+
+def test_id_cannot_attach_to_a_flow_style_entry_and_says_what_to_do(tmp_path: Path) -> None:
+    catalog_path = _project(tmp_path)
+    with catalog_path.open("a", encoding="utf-8") as catalog:
+        catalog.write("  - {id: flow, file: '', title: Flow, type: report}\n")
+    before = catalog_path.read_bytes()
+    path = _outside(tmp_path, "flow.md", "# Flow\n\nText.\n")
+    result = briefgen("sources", "add", str(path), "--id", "flow", "--catalog", str(catalog_path))
+    assert result.returncode == 1 and "write file:, text: and sha256: there by hand" \
+        in result.stderr
+    assert catalog_path.read_bytes() == before
+    assert sorted(p.name for p in catalog_path.parent.iterdir()) == ["old.txt", "sources.yaml"]

@@ -174,6 +174,13 @@ def _stage(given: Path, folder: Path, catalog: SourceCatalog, staged: list[_Stag
     temp: Path | None = None
     if inside:
         original = resolved.relative_to(folder.resolve()).as_posix()
+        for sid in catalog.ids():
+            record = catalog.get(sid)
+            if original in (record.file, record.text):
+                what = "the stored text of" if original == record.text else "already in the " \
+                    "catalog as"
+                raise SourceError(f"{shown}: {what} [@{sid}] ({catalog.path}:"
+                                  f"{catalog.line(sid)}); nothing was added")
         read_from = resolved
     else:
         original = _free_name(folder, given, raw, taken)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from briefgen.confine import CATALOG, ORIGINAL, SOURCE, FileKind, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
-from briefgen.corpus.stored import StoredTextError, parse_stored
+from briefgen.corpus.stored import parse_stored
 from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, SourceText, read_article, repair_encoding
 from briefgen.dates import calendar_problem
 from briefgen.errors import Problem, SourceError, SpecError

@@ -17,6 +17,7 @@ from pathlib import Path
 from briefgen.citations import CitationFormatter, CitationRef, Locator
 from briefgen.classification import PortionMarks
 from briefgen.corpus.catalog import SourceRecord
+from briefgen.corpus.quotes import QuoteMatch
 from briefgen.crossrefs import block_anchor, targets_by_reference
 from briefgen.estimative import likelihood_of
 from briefgen.evidence import Evidence
@@ -153,6 +154,8 @@ class _Assembler:
 
     def ref_for_excerpt(self, excerpt: ExcerptSpec) -> CitationRef:
         match = self.evidence.for_excerpt(excerpt.key).match
+        if match.pages:  # a paginated source is cited by the page printed on it
+            return CitationRef(excerpt.source, Locator.pages(match.pages[0], match.pages[-1]))
         return CitationRef(excerpt.source, Locator.paragraph(match.paragraph))
 
     def refs_for(self, names: tuple[str, ...] | list[str]) -> list[CitationRef]:
@@ -355,11 +358,11 @@ class _Assembler:
         for verified in quotes:
             match = verified.match
             rows.append((_shorten(verified.quote), self._short_source(match.source_id),
-                         str(match.paragraph), verified.source_sha256[:12]))
+                         _place(match), verified.source_sha256[:12]))
         for datum in self.evidence.data:
             match = datum.quote.match
             rows.append((f"{datum.written} (number, in “{_shorten(datum.quote.quote, 60)}”)",
-                         self._short_source(match.source_id), str(match.paragraph),
+                         self._short_source(match.source_id), _place(match),
                          datum.quote.source_sha256[:12]))
         if not rows:
             return []
@@ -402,6 +405,12 @@ class _Assembler:
 def _plain(runs: Runs) -> str:
     """The text of caption runs as one string ("" for none): a reference as it prints."""
     return "".join(r.text for r in runs if isinstance(r, (Text, CrossRef)))
+
+
+def _place(match: QuoteMatch) -> str:
+    """A match's paragraph for the evidence annex, with its page(s) in a paginated source:
+    "5", "5 (p. 12)"."""
+    return f"{match.paragraph} ({match.locator})" if match.pages else str(match.paragraph)
 
 
 def _number_paragraphs(body: list[Block]) -> tuple[Block, ...]:

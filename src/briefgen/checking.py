@@ -27,6 +27,7 @@ from briefgen.spec.loader import (
     check_references,
     display_path,
     find_corpus,
+    line_in_text,
     located_chart_problems,
     load_chart_data,
     load_spec,
@@ -92,6 +93,7 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
             + (f" at {spec.corpus!r}" if spec.corpus else " (looked for seeds/sources.yaml above the spec)")
         )
     catalog = load_catalog(corpus)
+    refuse_broken_sources(spec, located, catalog)
     problems = check_references(spec, located, catalog.ids())
     # An imported source has metadata but no text: say at the excerpt, not deep in the catalog.
     problems += [Problem(located.file, located.line(f"{e.key}.source"), f"{e.key}.source",
@@ -131,6 +133,36 @@ def portion_marks(spec: BriefSpec, located: LocatedYaml, template: Path | None
     folder = template or available_templates(root).get(spec.template or DEFAULT_TEMPLATE)
     schemes = load_schemes(scheme_folders(root, [folder] if folder is not None else []))
     return check_markings(spec, located, schemes)
+
+
+def refuse_broken_sources(spec: BriefSpec, located: LocatedYaml, catalog: SourceCatalog) -> None:
+    """SourceError when the spec cites a source whose files cannot be used: its problems as
+    the catalog located them. A broken source the spec does not cite stops nothing."""
+    cited = [sid for sid in cited_sources(spec) if catalog.broken(sid)]
+    if not cited:
+        return
+    # Where the spec cites each, then why it cannot be read, where the catalog says it.
+    places: list[Problem] = []
+    for excerpt in spec.excerpts():
+        if excerpt.source in cited:
+            places.append(Problem(located.file, located.line(f"{excerpt.key}.source"),
+                                  f"{excerpt.key}.source", f"source {excerpt.source!r} cannot "
+                                  "be read (see below)"))
+    for key, text in markdown_fields(spec):
+        for cluster in parse_clusters(text):
+            for cite in cluster.keys:
+                if cite.source_id in cited:
+                    places.append(Problem(located.file,
+                                          line_in_text(text, cluster.start, located.line(key)),
+                                          key, f"citation [@{cite.source_id}]: the source "
+                                          "cannot be read (see below)"))
+    names = ", ".join(repr(sid) for sid in cited)
+    raise SourceError(
+        f"{located.file}: cites {len(cited)} source{'s' if len(cited) != 1 else ''} that "
+        f"cannot be read ({names}); fix {'their entries' if len(cited) != 1 else 'its entry'}"
+        f" in {catalog.path}",
+        sorted(places, key=lambda p: p.line or 0) + [p for sid in cited
+                                                     for p in catalog.broken(sid)])
 
 
 def refused_source_links(spec: BriefSpec, catalog: SourceCatalog) -> list[Problem]:

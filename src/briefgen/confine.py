@@ -30,6 +30,10 @@ class FileKind:
 # development machine, a 9.7 MB source cost 54 s on its first build (repair, paragraphs and
 # the search index) and 18 s on later ones; 4 MiB keeps that near 20 s and 7 s.
 SOURCE = FileKind("source file", 4 * MiB)
+# The original of a source `sources add` copied in (a PDF report, a saved web page, a Word
+# file): read only to check its sha256, never parsed at build, so the bound is memory. Long
+# reports with images run to tens of megabytes.
+ORIGINAL = FileKind("original source file", 64 * MiB)
 # A brief spec is a few kilobytes; data goes in CSV files beside it.
 SPEC = FileKind("spec", 2 * MiB)
 # seeds/sources.yaml: a few kilobytes; 1 MiB holds thousands of sources.

@@ -28,7 +28,8 @@ from briefgen.corpus.topics import Topic, load_topics
 from briefgen.errors import Problem, SourceError
 from briefgen.markup.citekeys import inline_quotations
 from briefgen.markup.markdown import visible_text
-from briefgen.spec.loader import display_path, markdown_fields, resolve_inside
+from briefgen.locators import quoted_pages_problem
+from briefgen.spec.loader import display_path, line_in_text, markdown_fields, resolve_inside
 from briefgen.spec.schema import BriefSpec, ExcerptSpec
 from briefgen.spec.yamlsource import LocatedYaml
 
@@ -93,6 +94,7 @@ def verify_evidence(
     corpus's numeric claims (an index has them); None reads them from every source.
     """
     problems: list[Problem] = []
+    misplaced = 0  # quotations found, but not on the page their citation names
     excerpts: dict[str, VerifiedQuote] = {}
     for excerpt in spec.excerpts():
         verified = _verify(excerpt.quote, excerpt.source, f"{excerpt.key}.quote", located, catalog,
@@ -107,13 +109,25 @@ def verify_evidence(
                                    problems)
                 if verified:
                     inline.append(verified)
+                    # A page typed after a quotation must be the page the quotation is on.
+                    wrong = quoted_pages_problem(quotation.locator, verified.match.pages,
+                                                 catalog.page_labels(quotation.source_id))
+                    if wrong:
+                        misplaced += 1
+                        problems.append(Problem(
+                            located.file, line_in_text(text, quotation.start, located.line(key)),
+                            key, f"citation [@{quotation.source_id}, {quotation.locator}]: "
+                            f"{wrong}"))
     if problems:
-        count = len(problems)
-        raise SourceError(
-            f"{located.file}: {count} quotation{'s' if count != 1 else ''} not found in "
-            f"{'their sources' if count != 1 else 'its source'}",
-            problems,
-        )
+        count = len(problems) - misplaced
+        said = []
+        if count:
+            said.append(f"{count} quotation{'s' if count != 1 else ''} not found in "
+                        f"{'their sources' if count != 1 else 'its source'}")
+        if misplaced:
+            said.append(f"{misplaced} quotation{'s' if misplaced != 1 else ''} cited at a page "
+                        f"{'they are' if misplaced != 1 else 'it is'} not on")
+        raise SourceError(f"{located.file}: {'; '.join(said)}", problems)
     data, unsourced, data_problems = _trace_numbers(spec, located, excerpts)
     warnings = []
     for key, value in unsourced:
@@ -145,7 +159,7 @@ def corpus_claims(catalog: SourceCatalog, topics: Sequence[Topic] = ()) -> Corpu
     counts: dict[str, int] = {}
     paragraphs = 0
     for source_id in catalog.ids():
-        if not catalog.get(source_id).file:
+        if not catalog.quotable(source_id):
             continue
         before, published = "", catalog.get(source_id).date
         for paragraph in catalog.text(source_id).paragraphs:
@@ -287,9 +301,15 @@ def manifest(spec: BriefSpec, evidence: Evidence, catalog: SourceCatalog) -> dic
         return int(value) if float(value).is_integer() else value
 
     def quote_entry(quote: VerifiedQuote) -> dict[str, Any]:
-        return {"key": quote.key, "quote": quote.quote, "source": quote.match.source_id,
-                "paragraph": quote.match.paragraph, "passage": quote.match.passage,
-                "source_sha256": quote.source_sha256}
+        entry = {"key": quote.key, "quote": quote.quote, "source": quote.match.source_id,
+                 "paragraph": quote.match.paragraph}
+        entry.update(pages(quote))
+        entry.update({"passage": quote.match.passage, "source_sha256": quote.source_sha256})
+        return entry
+
+    def pages(quote: VerifiedQuote) -> dict[str, Any]:
+        # Only for a paginated source, so the record of a text source is as it always was.
+        return {"pages": list(quote.match.pages)} if quote.match.pages else {}
 
     quotes = [*evidence.excerpts.values(), *evidence.inline]
     sources = {}
@@ -297,6 +317,8 @@ def manifest(spec: BriefSpec, evidence: Evidence, catalog: SourceCatalog) -> dic
         record = catalog.get(quote.match.source_id)
         sources[record.id] = {"title": record.title, "file": record.file,
                               "source_sha256": quote.source_sha256}
+        if record.text:  # added with `sources add`: checked against the text stored
+            sources[record.id].update({"text": record.text, "file_sha256": record.sha256})
     return {
         "briefgen_evidence": 1,
         "brief": {"title": spec.title, "date": str(spec.date), "spec": spec.path.name},
@@ -304,7 +326,8 @@ def manifest(spec: BriefSpec, evidence: Evidence, catalog: SourceCatalog) -> dic
         "quotes": [quote_entry(q) for q in quotes],
         "data": [{"key": d.key, "value": number(d.value), "written_as": d.written,
                   "excerpt": d.excerpt, "source": d.quote.match.source_id,
-                  "paragraph": d.quote.match.paragraph, "source_sha256": d.quote.source_sha256}
+                  "paragraph": d.quote.match.paragraph, **pages(d.quote),
+                  "source_sha256": d.quote.source_sha256}
                  for d in evidence.data],
         "unsourced_data": [{"key": key, "value": number(value)}
                            for key, value in evidence.unsourced],

@@ -9,9 +9,11 @@ citation formatting never meets a locator it would refuse.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from briefgen.citations.csl import parse_locator
 from briefgen.corpus.catalog import SourceCatalog
+from briefgen.corpus.text import page_locator
 from briefgen.errors import Problem, SpecError
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.spec.loader import line_in_text, markdown_fields
@@ -37,7 +39,8 @@ def check_locators(spec: BriefSpec, located: LocatedYaml, catalog: SourceCatalog
                 if not cite.locator or cite.source_id not in catalog:
                     continue
                 message = locator_problem(cite.source_id, cite.locator,
-                                          catalog.places(cite.source_id))
+                                          catalog.places(cite.source_id),
+                                          catalog.page_labels(cite.source_id))
                 if message:
                     problems.append(Problem(
                         located.file, line_in_text(text, cluster.start, key_line), key,
@@ -45,11 +48,13 @@ def check_locators(spec: BriefSpec, located: LocatedYaml, catalog: SourceCatalog
     return problems
 
 
-def locator_problem(source_id: str, locator: str, places: dict[str, int] | None) -> str:
+def locator_problem(source_id: str, locator: str, places: dict[str, int] | None,
+                    page_labels: Sequence[str] = ()) -> str:
     """What is wrong with citing ``locator`` in ``source_id``, or "" if nothing is.
 
     ``places`` is the source's kinds of place and how many of each
-    (``SourceCatalog.places``); None takes any well-formed locator on trust.
+    (``SourceCatalog.places``); None takes any well-formed locator on trust. ``page_labels``
+    are a paginated source's pages as printed ("i", "ii", "1"): a page locator names those.
     """
     try:
         label, value = parse_locator(locator)
@@ -65,7 +70,52 @@ def locator_problem(source_id: str, locator: str, places: dict[str, int] | None)
         if label == "page" and re.match(r"\s*\d", locator):
             message += " (a number without a label is a page)"
         return message
+    if label == "page" and page_labels:
+        return _pages_problem(source_id, value, page_labels)[0]
     return _numbers_problem(source_id, label, value, places[label])
+
+
+def quoted_pages_problem(locator: str, pages: Sequence[str], page_labels: Sequence[str]) -> str:
+    """What is wrong with the page ``locator`` a writer typed after a quotation found on
+    ``pages`` (first to last) of a source printed with ``page_labels``; "" when it names
+    them all, or is not a page locator, or the source has no pages."""
+    try:
+        label, value = parse_locator(locator)
+    except SpecError:
+        return ""  # check_locators says what is wrong with it
+    if label != "page" or not pages or not page_labels:
+        return ""
+    problem, cited = _pages_problem("", value, page_labels)
+    if problem:
+        return ""  # check_locators reports it
+    if all(page in cited for page in pages):
+        return ""
+    return (f"the quotation is on {page_locator(pages)} of its source, not {locator}; cite it "
+            f"as {page_locator(pages)}")
+
+
+def _pages_problem(source_id: str, value: str, labels: Sequence[str]) -> tuple[str, set[str]]:
+    """What is wrong with a page locator's value in a source whose pages are printed as
+    ``labels`` ("" if nothing), and the labels it names."""
+    index = {}
+    for position, label in enumerate(labels):
+        index.setdefault(label.lower(), position)
+    shown = (", ".join(labels) if len(labels) <= 12 else
+             f"{', '.join(labels[:6])}, ..., {', '.join(labels[-3:])}")
+    cited: set[str] = set()
+    for part in _LIST_SEPARATOR.split(value.strip()):
+        ends = [part] if part.lower() in index else re.split(r"\s*[-\u2013]\s*", part, maxsplit=1)
+        positions = [index.get(end.lower()) for end in ends]
+        missing = [end for end, at in zip(ends, positions, strict=True) if at is None]
+        if missing:
+            return (f"source {source_id!r} has no page {missing[0]!r}; its pages are printed "
+                    f"{shown}" if source_id else "no such page", cited)
+        first, last = positions[0], positions[-1]
+        assert first is not None and last is not None
+        if last < first:
+            return f"the range {part!r} runs backwards; write the earlier page first", cited
+        cited.update(labels[first:last + 1])
+    return "", cited
 
 
 def _numbers_problem(source_id: str, label: str, value: str, count: int) -> str:

@@ -77,9 +77,11 @@ def watched_inputs(spec_path: Path, options: BuildOptions) -> WatchedInputs:
             pass
         else:
             for sid in catalog.ids():
-                source_file = catalog.get(sid).file
-                if source_file:
-                    files.add((catalog_path.parent / source_file).resolve())
+                # An added source's stored text too: what its quotes are checked against.
+                record = catalog.get(sid)
+                for source_file in (record.file, record.text):
+                    if source_file:
+                        files.add((catalog_path.parent / source_file).resolve())
     try:
         template = find_template(spec.template, project_root(spec_path), options.template)
     except BriefgenError:

@@ -97,3 +97,62 @@ def test_fail_on_warning_counts_typst_warnings_known_only_after_compiling(
 def test_fail_on_warning_is_in_the_help(command: str) -> None:
     result = run(command, "--help")
     assert "--fail-on-warning" in result.stdout
+
+
+# --- paginated sources and broken ones, in a project of their own -------------------------------
+
+
+def test_a_paginated_source_is_cited_by_page_in_notes_and_evidence(tmp_path: Path) -> None:
+    import json
+
+    import docx
+    from pypdf import PdfReader
+
+    from tests.corpus.paged import write_paged_briefs, write_paged_project
+
+    write_paged_project(tmp_path)
+    paged, _plain = write_paged_briefs(tmp_path)
+    out = tmp_path / "out"
+    result = run("build", str(paged), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [pdf] = out.glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    # Chicago: the page number alone, an en dash across a break; "para." for the text source.
+    assert "(Institute for Sahel Studies, 2023), 1\u20132." in text
+    assert "Ibid., 2." in text and "Keita, Annual Report, 3." in text
+    assert "“A Plain Source,” The Site, para. 1." in text
+    [word] = out.glob("*.docx")
+    document = docx.Document(str(word))
+    # python-docx has no API for footnotes: read their part's XML as Word stores it.
+    xml = b"".join(part.blob for part in document.part.package.parts
+                   if part.partname.endswith("footnotes.xml")).decode("utf-8")
+    assert "2023), 1\u20132." in xml and "Ibid., 2." in xml
+    [manifest] = out.glob("*.evidence.json")
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    pages = {q["passage"]: q.get("pages") for q in record["quotes"]}
+    assert pages["a review of the mandate before the end of the year"] == ["1", "2"]
+    assert pages["Page three speaks of police numbers."] == ["3"]
+    assert record["sources"]["mission-report"]["text"] == "report.pdf.text.txt"
+    # APA: "p." and "pp."
+    apa = run("build", str(paged), "-o", str(tmp_path / "apa"), "--style", "apa",
+              "--format", "pdf", cwd=tmp_path)
+    assert apa.returncode == 0, apa.stderr
+    [pdf] = (tmp_path / "apa").glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    assert "(Keita, 2023, pp. 1\u20132)" in text and "(Keita, 2023, p. 2)" in text
+
+
+def test_a_broken_source_fails_only_the_briefs_that_cite_it(tmp_path: Path) -> None:
+    from tests.corpus.paged import write_paged_briefs, write_paged_project
+
+    write_paged_project(tmp_path)
+    paged, plain = write_paged_briefs(tmp_path)
+    (tmp_path / "seeds" / "report.pdf").write_bytes(b"a different original")
+    out = tmp_path / "out"
+    result = run("build", str(tmp_path / "briefs"), "-j", "1", "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "1 built, 1 failed" in result.stderr
+    built = sorted(p.name for p in out.iterdir())
+    assert built and all("plain" in name for name in built)
+    assert "sources[1].sha256: the original" in result.stderr

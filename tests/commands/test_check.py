@@ -229,3 +229,72 @@ def test_writing_warnings_at_their_lines_and_refused_with_fail_on_warning() -> N
     assert refused.returncode == 1 and "4 warnings" in refused.stderr
     assert run("check", "--fail-on-warning",
                str(KEY_JUDGEMENTS / "brief.yaml")).returncode == 0
+
+
+# --- page locators and broken sources, in a project of their own --------------------------------
+
+
+def _paged(tmp_path: Path, spec_text: str | None = None) -> Path:
+    from tests.corpus.paged import write_paged_briefs, write_paged_project
+
+    write_paged_project(tmp_path)
+    paged, _plain = write_paged_briefs(tmp_path)
+    if spec_text is not None:
+        paged.write_text(spec_text, encoding="utf-8")
+    return paged
+
+
+def test_page_locators_that_fit_check(tmp_path: Path) -> None:
+    spec = _paged(tmp_path)
+    result = run("check", str(spec))
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_refuses_a_page_the_source_does_not_have_at_its_line(tmp_path: Path) -> None:
+    from tests.corpus.paged import SPEC
+
+    text = SPEC.replace("[@mission-report, p. 2]", "[@mission-report, p. 9]")
+    spec = _paged(tmp_path, text)
+    result = run("check", str(spec))
+    assert result.returncode == 1
+    line = line_of(text, "p. 9]")
+    assert (f"{spec}:{line} sections[0].body: citation [@mission-report, p. 9]: source "
+            "'mission-report' has no page '9'; its pages are printed i, ii, 1, 2, 3"
+            ) in result.stderr
+
+
+def test_check_refuses_a_page_the_quotation_is_not_on_at_its_line(tmp_path: Path) -> None:
+    from tests.corpus.paged import SPEC
+
+    text = SPEC.replace("[@mission-report, p. 2]", "[@mission-report, p. 3]")
+    spec = _paged(tmp_path, text)
+    result = run("check", str(spec))
+    assert result.returncode == 1
+    line = line_of(text, "p. 3]")
+    assert (f"{spec}:{line} sections[0].body: citation [@mission-report, p. 3]: the quotation "
+            "is on p. 2 of its source, not p. 3; cite it as p. 2") in result.stderr
+    assert "cited at a page it is not on" in result.stderr
+    # A quotation across a page break must be cited with both pages.
+    text = SPEC.replace("pp. 1–2]", "p. 1]")
+    spec.write_text(text, encoding="utf-8")
+    result = run("check", str(spec))
+    assert result.returncode == 1
+    assert "the quotation is on pp. 1\u20132 of its source, not p. 1" in result.stderr
+
+
+def test_a_broken_source_fails_only_the_brief_that_cites_it(tmp_path: Path) -> None:
+    paged = _paged(tmp_path)
+    plain = tmp_path / "briefs" / "plain.yaml"
+    (tmp_path / "seeds" / "report.pdf.text.txt").unlink()
+    catalog = tmp_path / "seeds" / "sources.yaml"
+    text_line = line_of(catalog.read_text(encoding="utf-8"), "text: report.pdf.text.txt")
+    assert run("check", str(plain)).returncode == 0
+    result = run("check", str(paged))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    # Where the brief cites it, and why it cannot be read, where the catalog says so.
+    from tests.corpus.paged import SPEC
+
+    assert f"{paged}:{line_of(SPEC, 'pp. 1–2]')} summary: citation [@mission-report]" \
+        in result.stderr
+    assert (f"{catalog}:{text_line} sources[1].text: stored text not found") in result.stderr

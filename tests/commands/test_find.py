@@ -200,3 +200,34 @@ def test_check_of_adversarial_quotes_is_quick(
         assert f"missing.yaml:{line} sections[0].excerpts[{index}].quote: quote not found" \
             in captured.err
     assert seconds < _WORST_CASE_SECONDS
+
+
+# --- paginated sources: cited by page ---------------------------------------------------------
+
+
+def test_find_cites_a_paginated_source_by_page(tmp_path: Path) -> None:
+    from tests.corpus.paged import ACROSS, ON_PAGE_2, write_paged_project
+
+    write_paged_project(tmp_path)
+    alone = run("find", ON_PAGE_2, cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    assert "mission-report, p. 2, para 4:" in alone.stdout
+    assert "  [@mission-report, p. 2]" in alone.stdout.splitlines()
+    across = run("find", ACROSS, cwd=tmp_path)
+    assert across.returncode == 0, across.stderr
+    assert "  [@mission-report, pp. 1\u20132]" in across.stdout.splitlines()
+    # A text source is still cited by paragraph.
+    plain = run("find", "worth quoting here", cwd=tmp_path)
+    assert "  [@plain-source, para 1]" in plain.stdout.splitlines()
+
+
+def test_find_searches_the_rest_when_a_source_is_broken_and_warns_once(tmp_path: Path) -> None:
+    from tests.corpus.paged import ON_PAGE_2, write_paged_project
+
+    write_paged_project(tmp_path)
+    (tmp_path / "seeds" / "plain.txt").unlink()
+    result = run("find", ON_PAGE_2, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "[@mission-report, p. 2]" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "plain-source" in warnings[0]

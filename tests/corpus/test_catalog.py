@@ -166,6 +166,40 @@ def _problems(path: Path) -> list[Problem]:
     return raised.value.problems
 
 
+def _broken(path: Path, source_id: str = "a") -> list[Problem]:
+    """The problems of a source that loads as broken: the catalog loads, its text does not."""
+    catalog = SourceCatalog.load(path)
+    assert not catalog.quotable(source_id)
+    assert catalog.broken_ids() == [source_id]
+    with pytest.raises(SourceError) as raised:
+        catalog.text(source_id)
+    assert list(raised.value.problems) == list(catalog.broken(source_id))
+    return list(catalog.broken(source_id))
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "key", "message"),
+    [
+        ("{id: a, file: missing.txt, title: T, type: webpage}", 2, "sources[0].file",
+         "source file not found"),
+        ("{id: a, file: a.txt, start: Nowhere, title: T, type: webpage}", 2, "sources[0].start",
+         "no line of a.txt reads 'Nowhere'"),
+    ],
+)
+def test_entry_whose_file_fails_is_broken_not_fatal(
+    tmp_path: Path, entry: str, line: int, key: str, message: str
+) -> None:
+    (tmp_path / "a.txt").write_text("T\n\nP\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("T\n\nP\n", encoding="utf-8")
+    path = _catalog(tmp_path, f"sources:\n  - {entry}\n"
+                              "  - {id: b, file: b.txt, title: T, type: webpage}\n")
+    [problem] = _broken(path)
+    assert (problem.file, problem.line, problem.key) == (str(path), line, key)
+    assert message in problem.message
+    # The other source is untouched.
+    assert SourceCatalog.load(path).text("b").paragraphs[0].text == "P"
+
+
 GOOD = "{id: a, file: a.txt, title: T, type: webpage}"
 
 
@@ -198,10 +232,6 @@ GOOD = "{id: a, file: a.txt, title: T, type: webpage}"
          "expected a mapping (with family) but received the text 'Faizan Ali'"),
         ("{id: a, file: a.txt, title: [T], type: webpage}", 2, "sources[0].title",
          "expected text"),
-        ("{id: a, file: missing.txt, title: T, type: webpage}", 2, "sources[0].file",
-         "source file not found"),
-        ("{id: a, file: a.txt, start: Nowhere, title: T, type: webpage}", 2, "sources[0].start",
-         "no line of a.txt reads 'Nowhere'"),
         ("just text", 2, "sources[0]", "expected a mapping"),
         ("{id: a, file: a.txt, title: T, type: webpage, accessed: 2024-01}", 2,
          "sources[0].accessed", "expected the day it was read, YYYY-MM-DD"),
@@ -258,7 +288,7 @@ def test_start_not_found_suggests_the_nearest_line(tmp_path: Path) -> None:
         sources:
           - {id: a, file: a.txt, start: The United Nations of Africa, title: T, type: webpage}
     """)
-    [problem] = _problems(path)
+    [problem] = _broken(path)
     assert "Did you mean 'The United Nations in Africa'?" in problem.message
 
 
@@ -290,7 +320,7 @@ def test_missing_catalog(tmp_path: Path) -> None:
 def test_source_file_that_is_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(b"Title\n\nCaf\xe9\n")
     path = _catalog(tmp_path, f"sources:\n  - {GOOD}\n")
-    [problem] = _problems(path)
+    [problem] = _broken(path)
     assert "not UTF-8" in problem.message and "line 3" in problem.message
 
 

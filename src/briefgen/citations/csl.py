@@ -209,6 +209,12 @@ class Locator:
         """Paragraph ``number`` of a source (where a verified quotation stands)."""
         return cls("paragraph", str(number))
 
+    @classmethod
+    def pages(cls, first: str, last: str) -> Locator:
+        """The printed page ``first`` (to ``last``, when a quotation crosses a page break) of
+        a paginated source: "12", or "12\u201313" with an en dash, as the styles print ranges."""
+        return cls("page", first if first == last else f"{first}\u2013{last}")
+
 
 def parse_locator(locator: str) -> tuple[str, str]:
     """Split a locator as written in a spec ("para 4", "pp. 3-5", "§ 2") into (CSL label, value).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from briefgen.commands import DEFAULT_CATALOG
@@ -26,21 +27,33 @@ def run(args: argparse.Namespace) -> int:
 
     from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.index import CorpusIndex
+    from briefgen.corpus.text import page_locator
 
     catalog = SourceCatalog.load(args.catalog)
+    broken = catalog.broken_ids()
+    if broken:
+        # Once, not per source: the rest of the corpus is searched all the same.
+        count = len(broken)
+        print(f"warning: {count} source{'s' if count != 1 else ''} in {args.catalog} cannot be "
+              f"read and {'were' if count != 1 else 'was'} not searched: {', '.join(broken)} "
+              "(`briefgen sources` says why)", file=sys.stderr)
     index = CorpusIndex.open(catalog)
     console = Console(highlight=False, soft_wrap=True)
     try:
         matches = index.find(args.text)
         if matches:
             for match in matches:
-                text = catalog.text(match.source_id).paragraph(match.paragraph).text
-                start = text.index(match.passage)
-                end = start + len(match.passage)
-                line = Text(f"{match.source_id}, para {match.paragraph}: ", style="bold")
+                paragraph = catalog.text(match.source_id).paragraph(match.paragraph)
+                text = paragraph.text
+                start, end = match.start, match.end
+                # The index holds paragraphs, not pages: the catalog's text knows those.
+                locator = page_locator(paragraph.pages_between(start, end)) or paragraph.locator
+                where = (f"{locator}, para {match.paragraph}" if paragraph.pages
+                         else locator)
+                line = Text(f"{match.source_id}, {where}: ", style="bold")
                 line.append(_excerpt(text, start, end))
                 console.print(line)
-                console.print(f"  [@{match.source_id}, para {match.paragraph}]", markup=False)
+                console.print(f"  [@{match.source_id}, {locator}]", markup=False)
             return EXIT_FOUND
         console.print("not found in any source", markup=False, style="bold red")
         for near in index.closest(args.text, limit=args.closest):

@@ -1,5 +1,9 @@
-"""`briefgen sources`: the source catalog as a table; `briefgen sources ID` one source's text,
-paragraph by paragraph; `briefgen sources import FILE` adds to the catalog."""
+"""`briefgen sources`: the source catalog as a table (or, with --json, as CSL-JSON);
+`briefgen sources ID` one source's text, paragraph by paragraph; `briefgen sources import
+FILE` adds references, `briefgen sources add FILE...` real-world files, to the catalog.
+
+`briefgen sources` exits 1 when a source cannot be read (it is listed, with its problem), so
+a script or CI job can check the corpus; every other source stays usable meanwhile."""
 
 from __future__ import annotations
 
@@ -47,6 +51,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "that source's paragraphs numbered as citations count them.")
     sources.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, metavar="FILE",
                          help=f"the catalog (default: {DEFAULT_CATALOG})")
+    sources.add_argument("--json", action="store_true",
+                         help="print the catalog as CSL-JSON (for Zotero and other reference "
+                              "managers; `sources import` reads it back)")
     actions = sources.add_subparsers(dest="sources_command", metavar="SUBCOMMAND",
                                      action=_SubcommandOrSourceId)
     showing = actions.add_parser(
@@ -71,12 +78,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     # Also accepted after "import"; SUPPRESS keeps a value given before it.
     importing.add_argument("--catalog", type=Path, default=argparse.SUPPRESS, metavar="FILE",
                            help=f"the catalog (default: {DEFAULT_CATALOG})")
+    adding = actions.add_parser(
+        "add", help="add web pages, PDFs, Word files and text files to the catalog, quotable",
+        description="Copy each FILE into the catalog's folder unchanged (it is evidence; its "
+                    "sha256 goes in the catalog), extract its text and metadata once, store "
+                    "the text beside it, and append a catalog entry naming both; print the new "
+                    "ids. Several files are added all together or not at all. Takes .html, "
+                    ".htm, .pdf, .docx, .txt and .md.")
+    adding.add_argument("files", type=Path, nargs="+", metavar="FILE", help="the files to add")
+    adding.add_argument("--id", dest="source_id", default=None, metavar="ID",
+                        help="the id of the (one) file's entry; an entry with no text yet (from "
+                             "`sources import`) gets the file attached")
+    adding.add_argument("--catalog", type=Path, default=argparse.SUPPRESS, metavar="FILE",
+                        help=f"the catalog (default: {DEFAULT_CATALOG})")
 
 
 def run(args: argparse.Namespace) -> int:
     command = getattr(args, "sources_command", None)
     if command == "import":
         return _import(args)
+    if command == "add":
+        return _add(args)
+    if getattr(args, "json", False):
+        return _json(args.catalog)
     if command == SHOW:
         return _show(args.catalog, args.source_id)
     return _list(args.catalog)
@@ -96,6 +120,31 @@ def _import(args: argparse.Namespace) -> int:
     if not args.dry_run:
         print("Imported sources can be cited now; to quote one, save its text beside the "
               "catalog and set its file:.")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from briefgen.corpus.adding import add_sources
+
+    for added in add_sources(args.catalog, args.files, args.source_id):
+        # The id alone on stdout, for scripts; what was done on stderr, for people.
+        print(added.record.id)
+        how = ("attached to its entry" if added.attached else "added") + (
+            f", copied in as {added.record.file}" if added.copied else "")
+        print(f"{added.given}: {how}; text in {added.record.text}", file=sys.stderr)
+    return 0
+
+
+def _json(catalog_path: Path) -> int:
+    import json
+
+    from briefgen.citations.csl import to_csl
+    from briefgen.corpus.catalog import SourceCatalog
+
+    catalog = SourceCatalog.load(catalog_path)
+    items = [to_csl(catalog.get(sid)) for sid in catalog.ids()]
+    # Sorted keys and fixed separators: the same catalog prints the same bytes.
+    print(json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True))
     return 0
 
 
@@ -119,9 +168,26 @@ def _list(catalog_path: Path) -> int:
         authors = "; ".join(f"{p.given} {p.family}".strip() for p in record.authors)
         outlet = record.container_title or record.publisher
         # A source without text (imported metadata) can be cited but has no paragraphs.
-        paras = str(len(catalog.text(sid).paragraphs)) if catalog.quotable(sid) else "no text"
+        if catalog.broken(sid):
+            paras = "BROKEN"
+        elif catalog.quotable(sid):
+            text = catalog.text(sid)
+            paras = str(len(text.paragraphs)) + (f", {len(text.page_labels)} pp."
+                                                  if text.paginated else "")
+        else:
+            paras = "no text"
         table.add_row(sid, record.title, authors or "—", outlet or "—", record.date or "n.d.", paras)
     Console().print(table)
+    broken = catalog.broken_ids()
+    for sid in broken:
+        for problem in catalog.broken(sid):
+            print(f"[@{sid}] cannot be read: {problem}", file=sys.stderr)
+    if broken:
+        count = len(broken)
+        print(f"{count} source{'s' if count != 1 else ''} cannot be read; briefs that cite "
+              f"{'them' if count != 1 else 'it'} fail until fixed, all others build",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -137,16 +203,28 @@ def _show(catalog_path: Path, source_id: str) -> int:
                           f"{suggest(source_id, [*catalog.ids(), 'import', SHOW])}")
     try:
         print(_entry_line(catalog, source_id))
+        if catalog.broken(source_id):
+            for problem in catalog.broken(source_id):
+                print(problem, file=sys.stderr)
+            return 1
         if not catalog.quotable(source_id):
             print(f"no text: it can be cited but not quoted until its file: in {catalog_path} "
                   "names its text", file=sys.stderr)
             return 0
-        # The paragraphs quotes are matched against, so 'para N' here is the N of a locator.
-        # Sources have no pages yet; when SourceText gains them, a "p. N" line goes before
-        # the first paragraph of each page, here.
+        # The paragraphs quotes are matched against, so 'para N' here is the N of a locator;
+        # in a paginated source a "p. N" line stands where each page begins.
+        shown_page = ""
         for paragraph in catalog.text(source_id).paragraphs:
+            if paragraph.pages and paragraph.pages[0] != shown_page:
+                print()
+                print(f"p. {paragraph.pages[0]}")
+            shown_page = paragraph.pages[-1] if paragraph.pages else ""
             print()
-            print(f"{paragraph.locator}  {paragraph.text}")
+            text = paragraph.text
+            for at, label in reversed(list(zip(paragraph.breaks, paragraph.pages[1:],
+                                               strict=True))):
+                text = f"{text[:at]}[p. {label}] {text[at:]}"
+            print(f"{paragraph.locator}  {text}")
         sys.stdout.flush()
     except BrokenPipeError:
         # Read through `head` or a pager that was quit: not an error. Point stdout at
@@ -161,9 +239,12 @@ def _entry_line(catalog: SourceCatalog, source_id: str) -> str:
     type, URL, and its text file with its number of paragraphs (or "no text")."""
     record = catalog.get(source_id)
     authors = "; ".join(f"{p.given} {p.family}".strip() for p in record.authors)
-    if catalog.quotable(source_id):
+    if catalog.broken(source_id):
+        text = "cannot be read: " + "; ".join(p.message for p in catalog.broken(source_id))
+    elif catalog.quotable(source_id):
         count = len(catalog.text(source_id).paragraphs)
-        text = f"{catalog.path.parent / record.file}, {count} paragraph{'s' if count != 1 else ''}"
+        text = f"{catalog.path.parent / (record.text or record.file)}, {count} paragraph" \
+               f"{'s' if count != 1 else ''}"
     else:
         text = "no text"
     fields = [record.title, authors or "no author", record.container_title or record.publisher

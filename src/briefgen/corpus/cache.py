@@ -38,7 +38,8 @@ def load_catalog(path: Path) -> SourceCatalog:
     # Stamps are taken before reading: a save made while the catalog is read shows as a change.
     stamps = _stamps([key])
     catalog = SourceCatalog.load(path)
-    sources = [(key.parent / catalog.get(sid).file).resolve()
-               for sid in catalog.ids() if catalog.get(sid).file]
+    # A stored text's original too: a changed original is a problem the load reports.
+    sources = [(key.parent / name).resolve() for sid in catalog.ids()
+               for name in (catalog.get(sid).file, catalog.get(sid).text) if name]
     _CATALOGS[key] = (catalog, stamps + _stamps(sources))
     return catalog

@@ -5,6 +5,17 @@ hold each article's ``start`` line) and reports every problem at once, each as
 ``file:line key: message``. The text of a source is repaired and split into paragraphs only
 when first asked for, and kept.
 
+A problem of the catalog itself (YAML, a field, a duplicate id) fails the load. A problem of
+one source's file (missing, unreadable, not UTF-8, an original whose sha256 changed) does
+not: that source is loaded as broken, its problem kept (``broken``), so only what needs its
+text (a brief that cites it) fails, with that problem, and everything else works.
+
+A source added by `briefgen sources add` has ``file:`` (the original: a PDF, a web page, a
+Word file, kept unchanged) and ``text:`` (what was extracted from it, in the format of
+briefgen.corpus.stored); its paragraphs and pages come from the stored text, and the
+original's ``sha256:`` is checked on loading, so a changed original is caught, never
+re-extracted. A source with ``file:`` only is a text file read as it is (the seeds).
+
 A source with no ``file`` (``file: ""``, as ``briefgen sources import`` writes them) is citable
 but not quotable: its metadata formats notes and the bibliography, and quoting it is an error
 that says which entry needs a text file.
@@ -15,12 +26,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.confine import CATALOG, SOURCE, RefusedFile, read_confined
+from briefgen.confine import CATALOG, ORIGINAL, SOURCE, FileKind, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
+from briefgen.corpus.stored import parse_stored
 from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, SourceText, read_article, repair_encoding
 from briefgen.dates import calendar_problem
 from briefgen.errors import Problem, SourceError, SpecError
@@ -48,6 +61,7 @@ MAX_NODES = 2_000_000
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 
@@ -74,6 +88,10 @@ class SourceRecord:
     printed one is in headline case, because APA prints titles as CSL receives them;
     ``short_title`` (``title-short``) overrides the short title derived for later notes;
     ``accessed`` is the date the page was read, "" when not recorded; ``date`` is ``issued``.
+
+    ``text`` is the stored text extracted from ``file`` (relative to the catalog), "" when
+    ``file`` is itself the text; ``sha256`` the hex digest of ``file``'s bytes when ``text``
+    is given (checked on loading), else "".
     """
 
     id: str
@@ -92,6 +110,8 @@ class SourceRecord:
     sentence_case_title: str = ""
     short_title: str = ""
     accessed: str = ""
+    text: str = ""
+    sha256: str = ""
 
 
 class SourceCatalog:
@@ -103,15 +123,21 @@ class SourceCatalog:
         records: dict[str, SourceRecord],
         article_lines: dict[str, tuple[bytes, ...]],
         lines: dict[str, int] | None = None,
+        stored: dict[str, bytes] | None = None,
+        broken: dict[str, tuple[Problem, ...]] | None = None,
     ) -> None:
         """Use ``SourceCatalog.load``; this takes already validated parts.
 
-        ``lines`` is the catalog line each source's entry starts at (for messages).
+        ``lines`` is the catalog line each source's entry starts at (for messages);
+        ``stored`` the bytes of each stored text (sources with ``text:``); ``broken`` the
+        problems of each source whose files cannot be used.
         """
         self._path = path
         self._records = records
         self._article_lines = article_lines
         self._lines = dict(lines or {})
+        self._stored = dict(stored or {})
+        self._broken = dict(broken or {})
         self._texts: dict[str, SourceText] = {}
 
     @classmethod
@@ -141,13 +167,17 @@ class SourceCatalog:
             else:
                 by_id[record.id] = record
                 unique.append((record, node, key))
-        article_lines = _locate_articles(path, unique, problems)
+        broken: dict[str, list[Problem]] = {}
+        article_lines = _locate_articles(path, [e for e in unique if not e[0].text], problems,
+                                         broken)
+        stored = _read_stored(path, [e for e in unique if e[0].text], problems, broken)
         if problems:
             count = len(problems)
             raise SourceError(f"{shown}: the source catalog has {count} "
                               f"problem{'s' if count != 1 else ''}", problems)
         lines = {record.id: _line(node) for record, node, _key in unique}
-        return cls(path, by_id, article_lines, lines)
+        return cls(path, by_id, article_lines, lines, stored,
+                   {sid: tuple(found) for sid, found in broken.items()})
 
     @property
     def path(self) -> Path:
@@ -166,8 +196,18 @@ class SourceCatalog:
         return source_id in self._records
 
     def quotable(self, source_id: str) -> bool:
-        """True when ``source_id`` has a text file to check quotations against."""
-        return bool(self.get(source_id).file)
+        """True when ``source_id`` has a text to check quotations against, and it can be read
+        (a broken source is not quotable: see ``broken``)."""
+        return bool(self.get(source_id).file) and source_id not in self._broken
+
+    def broken(self, source_id: str) -> tuple[Problem, ...]:
+        """Why the files of ``source_id`` cannot be used, each located in the catalog; () when
+        they can (or it has none)."""
+        return self._broken.get(source_id, ())
+
+    def broken_ids(self) -> list[str]:
+        """The sources whose files cannot be used, in catalog order."""
+        return [sid for sid in self._records if sid in self._broken]
 
     def line(self, source_id: str) -> int | None:
         """The catalog line the entry of ``source_id`` starts at; None if not known."""
@@ -178,20 +218,32 @@ class SourceCatalog:
         are: CSL locator terms ("paragraph") -> count. None when the source has no text, so
         nothing is known of its places and any locator is taken on trust.
 
-        A text source has numbered paragraphs and nothing else (no pages: its text is not
-        paginated); a source kind that has pages (a PDF) would add "page" here.
+        Every source has numbered paragraphs; a paginated one (a PDF added with `sources add`)
+        has its pages too ("page": how many; ``page_labels`` says how each is printed).
         """
         if not self.quotable(source_id):
             return None
-        return {"paragraph": len(self.text(source_id).paragraphs)}
+        text = self.text(source_id)
+        if text.paginated:
+            return {"page": len(text.page_labels), "paragraph": len(text.paragraphs)}
+        return {"paragraph": len(text.paragraphs)}
+
+    def page_labels(self, source_id: str) -> tuple[str, ...]:
+        """The printed labels of the pages of ``source_id``, in order; () when it has no
+        pages (or no readable text)."""
+        return self.text(source_id).page_labels if self.quotable(source_id) else ()
 
     def text(self, source_id: str) -> SourceText:
         """The repaired, numbered paragraphs of ``source_id``; built once, then cached.
 
-        KeyError if the catalog has no such source; SourceError if it has no text file.
+        KeyError if the catalog has no such source; SourceError if it has no text file, or
+        it cannot be read (``broken``), with the located problems.
         """
         if source_id not in self._texts:
             record = self.get(source_id)
+            if source_id in self._broken:
+                raise SourceError(f"{self._path}: source {source_id!r} cannot be read",
+                                  list(self._broken[source_id]))
             if not record.file:
                 shown = str(self._path)
                 index = self.ids().index(source_id)
@@ -201,9 +253,13 @@ class SourceCatalog:
                     [Problem(shown, self.line(source_id), f"sources[{index}].file",
                              "empty: give the text file (relative to the catalog) the quotation "
                              "can be checked against")])
-            self._texts[source_id] = read_article(
-                source_id, self._article_lines[source_id], record.drop_lines
-            )
+            if record.text:
+                # Decoded on loading, so this cannot fail for want of UTF-8.
+                self._texts[source_id] = parse_stored(source_id, self._stored[source_id])
+            else:
+                self._texts[source_id] = read_article(
+                    source_id, self._article_lines[source_id], record.drop_lines
+                )
         return self._texts[source_id]
 
 
@@ -232,6 +288,12 @@ def _check_day(text: str) -> str | None:
             f'expected the day it was read, YYYY-MM-DD, or "" but received {text!r}')
 
 
+def _check_sha256(text: str) -> str | None:
+    return None if not text or _SHA256.match(text) else (
+        f"expected the 64 lowercase hex digits of a SHA-256 (as `briefgen sources add` writes "
+        f"it) but received {text!r}")
+
+
 def _check_language(text: str) -> str | None:
     return None if _LANGUAGE.match(text) else (
         f"expected a language tag such as 'en' or 'ar' but received {text!r}")
@@ -256,6 +318,11 @@ _SOURCE = o.Record(
         "id": o.Checked(_text(required=True, non_empty=True, max_length=200), _check_id),
         "file": _text(required=True, max_length=4096,
                       help='The text file, relative to the catalog; "" for a source with no text.'),
+        "text": _text(max_length=4096, help="The text extracted from file (a PDF, a web page, "
+                      "a Word file) by `briefgen sources add`, relative to the catalog; \"\" "
+                      "when file is itself the text."),
+        "sha256": o.Checked(_text(max_length=200, help="The SHA-256 of file, checked when a "
+                                  "source with text is loaded."), _check_sha256),
         "start": _text(),
         "title": _text(required=True, non_empty=True),
         "sentence_case_title": _text(),
@@ -277,7 +344,10 @@ _SOURCE = o.Record(
 )
 
 # The catalog, declared once: loading checks and types it with the spec's own machinery.
-CATALOG_SCHEMA = o.Mapping({"sources": o.ListOf(_SOURCE, required=True, max_items=MAX_SOURCES)})
+# ``sources:`` with nothing under it is the empty catalog, which `sources add` and `sources
+# import` append block-style entries to.
+CATALOG_SCHEMA = o.Mapping({"sources": o.ListOf(_SOURCE, required=True, max_items=MAX_SOURCES,
+                                                null=[])})
 
 
 @dataclass(frozen=True)
@@ -358,16 +428,93 @@ def _valid_date(date: str) -> bool:
 # --- finding each article in its file --------------------------------------------------------
 
 
+def _read_stored(
+    path: Path,
+    records: list[tuple[SourceRecord, _Place, str]],
+    problems: list[Problem],
+    broken: dict[str, list[Problem]],
+) -> dict[str, bytes]:
+    """The bytes of each source's stored text (sources with ``text:``), its original checked
+    against ``sha256:``. A malformed entry is a problem; a file that cannot be used breaks
+    its source only (``broken``)."""
+    shown = str(path)
+    folder = path.parent
+    stored: dict[str, bytes] = {}
+    for record, node, key in records:
+        def where(name: str, place: _Place = node) -> int:
+            return _line(_value(place, name) or place)
+
+        malformed = []
+        if not record.file:
+            malformed.append(Problem(shown, where("file"), f"{key}.file", "a source with text: "
+                                     "needs its original in file: (the text was extracted "
+                                     "from it)"))
+        if not record.sha256:
+            malformed.append(Problem(shown, where("text"), f"{key}.sha256", "a source with text: "
+                                     "needs the sha256: of its original, as `briefgen sources "
+                                     "add` writes it"))
+        if record.start:
+            malformed.append(Problem(shown, where("start"), f"{key}.start", "start: picks an "
+                                     "article in a text file holding several; a source with "
+                                     "text: has a text of its own"))
+        if malformed:
+            problems.extend(malformed)
+            continue
+        original = _read_file(folder / record.file, folder, ORIGINAL, "original")
+        if isinstance(original, str):
+            broken.setdefault(record.id, []).append(
+                Problem(shown, where("file"), f"{key}.file", original))
+            continue
+        digest = hashlib.sha256(original).hexdigest()
+        if digest != record.sha256:
+            broken.setdefault(record.id, []).append(Problem(
+                shown, where("sha256"), f"{key}.sha256",
+                f"the original {folder / record.file} changed since its text was extracted "
+                f"(its sha256 is now {digest}): restore it, or remove this entry and run "
+                "`briefgen sources add` on the new file"))
+            continue
+        raw = _read_file(folder / record.text, folder, SOURCE, "stored text")
+        if isinstance(raw, str):
+            broken.setdefault(record.id, []).append(
+                Problem(shown, where("text"), f"{key}.text", raw))
+            continue
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            at = raw[: error.start].count(b"\n") + 1
+            broken.setdefault(record.id, []).append(Problem(
+                shown, where("text"), f"{key}.text",
+                f"stored text is not UTF-8: {folder / record.text}, line {at}, byte "
+                f"{error.start}"))
+            continue
+        stored[record.id] = raw
+    return stored
+
+
+def _read_file(file: Path, folder: Path, kind: FileKind, what: str) -> bytes | str:
+    """The bytes of ``file`` confined to ``folder``, or why they cannot be had."""
+    try:
+        return read_confined(file, folder, kind)
+    except FileNotFoundError:
+        return f"{what} not found: {file}"
+    except RefusedFile as refused:
+        return f"{file}: {refused.reason}"
+    except OSError as error:
+        return f"{what} cannot be read: {file}: {error.strerror or error}"
+
+
 def _locate_articles(
     path: Path,
     records: list[tuple[SourceRecord, _Place, str]],
     problems: list[Problem],
+    broken: dict[str, list[Problem]],
 ) -> dict[str, tuple[bytes, ...]]:
     """The raw lines of each source's article.
 
     A file that holds one article gives it all its lines. In a file that holds several, each
     source names its title line as ``start``, and its article runs from there to the next
-    source's start line (or the end of the file).
+    source's start line (or the end of the file). A file that cannot be read, or a start line
+    it does not hold, breaks the sources concerned (``broken``), not the catalog.
     """
     shown = str(path)
     by_file: dict[str, list[tuple[SourceRecord, _Place, str]]] = {}
@@ -383,9 +530,12 @@ def _locate_articles(
     for file, entries in by_file.items():
         first_record, first_node, first_key = entries[0]
         file_line = _line(_value(first_node, "file") or first_node)
+        file_problems: list[Problem] = []
         lines = _read_lines(path.parent / file, path.parent, f"{first_key}.file", shown,
-                            file_line, problems)
+                            file_line, file_problems)
         if lines is None:
+            for record, _node, _key in entries:
+                broken.setdefault(record.id, []).extend(file_problems)
             continue
         if len(entries) == 1 and not first_record.start:
             articles[first_record.id] = lines
@@ -407,9 +557,9 @@ def _locate_articles(
                 continue
             index = first_index.get(fold_text(record.start))
             if index is None:
-                problems.append(Problem(shown, where, f"{key}.start",
-                                        f"no line of {file} reads {record.start!r}"
-                                        + _suggest_line(texts, record.start)))
+                broken.setdefault(record.id, []).append(Problem(
+                    shown, where, f"{key}.start", f"no line of {file} reads {record.start!r}"
+                    + _suggest_line(texts, record.start)))
             elif index in taken:
                 problems.append(Problem(shown, where, f"{key}.start",
                                         "another source starts at the same line"))

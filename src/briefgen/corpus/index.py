@@ -233,13 +233,14 @@ def _fingerprints(catalog: SourceCatalog, topics: DeclaredTopics) -> dict[str, s
     prints: dict[str, str] = {}
     for source_id in catalog.ids():
         record = catalog.get(source_id)
-        if not record.file:
-            continue  # citable, not quotable: nothing to search
-        if record.file not in file_hashes:
-            file_hashes[record.file] = hashlib.sha256(_source_bytes(catalog, record.file)
-                                                      ).hexdigest()
+        if not catalog.quotable(source_id):
+            continue  # citable, not quotable (or broken): nothing to search
+        # A source added with `sources add` is searched in its stored text, not its original.
+        file = record.text or record.file
+        if file not in file_hashes:
+            file_hashes[file] = hashlib.sha256(_source_bytes(catalog, file)).hexdigest()
         # The date too: it dates the months a source writes without a year (claims_in).
-        key = "\0".join([INDEX_VERSION, topics.digest, file_hashes[record.file], record.start,
+        key = "\0".join([INDEX_VERSION, topics.digest, file_hashes[file], record.start,
                          record.date, *record.drop_lines])
         prints[source_id] = hashlib.sha256(key.encode()).hexdigest()
     return prints

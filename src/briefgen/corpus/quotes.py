@@ -42,7 +42,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from briefgen.corpus.folding import LazyFolded, fold_text
-from briefgen.corpus.text import SourceText
+from briefgen.corpus.text import SourceText, page_locator
 
 #: How many source words one bracketed insertion may stand for.
 WILDCARD_WORDS = 4
@@ -70,6 +70,15 @@ class QuoteMatch:
     passage: str
     start: int
     end: int
+    #: The printed labels of the pages the passage stands on, first to last (two when it
+    #: crosses a page break); () for a source without pages.
+    pages: tuple[str, ...] = ()
+
+    @property
+    def locator(self) -> str:
+        """Where the passage is, as a citation names it: "p. 12", "pp. 12\u201313" in a
+        paginated source, else "para 4"."""
+        return page_locator(self.pages) if self.pages else f"para {self.paragraph}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,7 @@ def verify_quote(quote: str, source: SourceText) -> QuoteMatch | None:
             if span is not None:
                 start, end = span
                 return QuoteMatch(source.source_id, paragraph.number, paragraph.text[start:end],
-                                  start, end)
+                                  start, end, paragraph.pages_between(start, end))
     return None
 
 

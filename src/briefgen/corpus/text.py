@@ -6,6 +6,7 @@ files themselves are evidence and are never rewritten.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Collection, Sequence
@@ -35,11 +36,26 @@ class Paragraph:
 
     number: int
     text: str
+    #: The printed labels of the pages this paragraph stands on, first to last ("i", "12");
+    #: () for a source without pages. A paragraph carried over a page break spans two.
+    pages: tuple[str, ...] = ()
+    #: Where in ``text`` each page after the first begins: ``breaks[k]`` is the offset of the
+    #: first character of ``pages[k + 1]``. One paragraph for matching, its breaks still known.
+    breaks: tuple[int, ...] = ()
 
     @property
     def locator(self) -> str:
         """Where this paragraph is, as a citation names it: "para 4" in [@id, para 4]."""
         return f"para {self.number}"
+
+    def pages_between(self, start: int, end: int) -> tuple[str, ...]:
+        """The labels of the pages ``text[start:end]`` stands on, first to last; () when the
+        source has no pages."""
+        if not self.pages:
+            return ()
+        first = bisect.bisect_right(self.breaks, start)
+        last = bisect.bisect_right(self.breaks, max(start, end - 1))
+        return self.pages[first:last + 1]
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,14 @@ class SourceText:
     source_id: str
     paragraphs: tuple[Paragraph, ...]
     sha256: str
+    #: Every printed page label of a paginated source, in page order (pages without text
+    #: too); () for a source without pages, whose places are its paragraphs only.
+    page_labels: tuple[str, ...] = ()
+
+    @property
+    def paginated(self) -> bool:
+        """True when the source has printed pages, so its quotes are cited by page."""
+        return bool(self.page_labels)
 
     def paragraph(self, number: int) -> Paragraph:
         """Paragraph ``number`` (1-based); IndexError if the source has no such paragraph."""
@@ -73,6 +97,16 @@ class SourceText:
         into the instance dict, which a frozen dataclass allows.)
         """
         return tuple(LazyFolded(p.text) for p in self.paragraphs)
+
+
+def page_locator(pages: Sequence[str]) -> str:
+    """The locator a citation gives for a passage on ``pages`` (first to last): "p. 12", or
+    "pp. 12\u201313" across a page break; "" for none."""
+    if not pages:
+        return ""
+    if pages[0] == pages[-1]:
+        return f"p. {pages[0]}"
+    return f"pp. {pages[0]}\u2013{pages[-1]}"
 
 
 # --- encoding repair -------------------------------------------------------------------------

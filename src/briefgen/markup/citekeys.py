@@ -60,12 +60,16 @@ class Cluster:
 class InlineQuotation:
     """A quoted passage in running text and the citation that follows it ("" if none).
 
-    ``line_offset`` is the line of the quotation within the text (0-based), for messages.
+    ``line_offset`` is the line of the quotation within the text (0-based), for messages;
+    ``locator`` the locator of that citation ("p. 12", "" if none); ``start`` where the
+    quotation stands in the text (an offset).
     """
 
     quote: str
     source_id: str
     line_offset: int
+    locator: str = ""
+    start: int = 0
 
 
 def parse_clusters(text: str) -> list[Cluster]:
@@ -97,7 +101,9 @@ def inline_quotations(markdown: str) -> list[InlineQuotation]:
     in the same paragraph (blank-line separated). Emphasis markers are ignored."""
     found: list[InlineQuotation] = []
     offset = 0
+    at = 0  # where ``para`` starts in ``markdown``
     for para in re.split(r"(\n\s*\n)", markdown):
+        at += len(para)
         if not para.strip() or para.isspace():
             offset += para.count("\n")
             continue
@@ -110,6 +116,8 @@ def inline_quotations(markdown: str) -> list[InlineQuotation]:
                 continue
             after = [c for c in clusters if c.start >= match.end()]
             source = after[0].keys[0].source_id if after else ""
-            found.append(InlineQuotation(quote, source, offset + para.count("\n", 0, match.start())))
+            locator = after[0].keys[0].locator if after else ""
+            found.append(InlineQuotation(quote, source, offset + para.count("\n", 0, match.start()),
+                                         locator, at - len(para) + match.start()))
         offset += para.count("\n")
     return found

@@ -303,7 +303,9 @@ class _Assembler:
         body += abbreviations_section(spec, labels)
         if spec.key_judgements:
             self.tables += 1
-            body += estimative_note(labels, self.tables)
+            # briefgen's own explanation, no one's assessment: the scheme's lowest marking.
+            note_mark = self.marks.printed_lowest if self.marks else ""
+            body += [marked(b, note_mark) for b in estimative_note(labels, self.tables)]
         entries = tuple(BibliographyEntry(sid, runs) for sid, runs in self.citations.bibliography())
         heading = labels.sources if self.citations.uses_notes else labels.references
         if entries:

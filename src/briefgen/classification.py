@@ -177,6 +177,12 @@ class PortionMarks:
     def printed_highest(self) -> str:
         return f"({self.highest.mark})"
 
+    @property
+    def printed_lowest(self) -> str:
+        """The scheme's lowest mark, for what briefgen itself writes and holds no one's words:
+        the explanation of estimative language."""
+        return f"({self.scheme.levels[0].mark})"
+
 
 def portions(spec: BriefSpec) -> Iterator[tuple[str, str, str, str]]:
     """(key path, what it is, its own marking, the marking it takes when it gives none: its

@@ -104,3 +104,36 @@ def test_a_malformed_topic_file_is_a_located_message(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert f"{topics}:4 topics[0].countd: unknown key 'countd'; did you mean 'counted'?" \
         in result.stderr
+
+
+def test_a_claim_in_a_paginated_source_gives_its_printed_page(tmp_path: Path) -> None:
+    """The situation report becomes a paginated source (as `sources add` stores a PDF): its
+    flood toll is on printed page 8, and the JSON says so beside the paragraph."""
+    import hashlib
+
+    from briefgen.corpus.extract import Extracted, ExtractedPage
+    from briefgen.corpus.stored import render_stored, stored_name
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    lines = [line for line in (corpus / "sitrep.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    title, body = lines[0], lines[1:]
+    toll = next(i for i, line in enumerate(body) if "112" in line)
+    pages = (ExtractedPage("7", tuple(body[:toll])), ExtractedPage("8", tuple(body[toll:])))
+    original = b"%PDF-1.7 stand-in: the catalog hashes the original, the text is stored\n"
+    digest = hashlib.sha256(original).hexdigest()
+    (corpus / "sitrep.pdf").write_bytes(original)
+    report = Extracted(kind="pdf", title=title, pages=pages, paginated=True, csl_type="report")
+    (corpus / stored_name("sitrep.pdf")).write_text(
+        render_stored(report, "sitrep.pdf", digest), encoding="utf-8")
+    catalog = corpus / "sources.yaml"
+    text = catalog.read_text(encoding="utf-8").replace(
+        "    file: sitrep.txt\n",
+        f"    file: sitrep.pdf\n    text: {stored_name('sitrep.pdf')}\n    sha256: {digest}\n")
+    catalog.write_text(text, encoding="utf-8")
+    groups = _json(catalog, "--disagreements")
+    claims = [c for g in groups for c in g["claims"]]
+    paged = [c for c in claims if c["source"] == "veldora-sitrep" and c["value"] == 112]
+    assert paged and all(c["page"] == "8" for c in paged)
+    assert all(c["page"] is None for c in claims if c["source"] != "veldora-sitrep")

@@ -24,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                          help="only the groups on which sources disagree")
     figures.add_argument("--json", action="store_true",
                          help="print the groups as JSON: a list of {label, topic, disagree, "
-                              "claims: [{value, low, high, figure, text, source, para, page}]}")
+                              "claims: [{value, low, high, figure, text, source, para, page}]}; page is the printed page of a paginated source, else null")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     groups = [g for g in group_claims(corpus.claims, topics, corpus.terms)
               if g.disagree or not args.disagreements]
     if args.json:
-        json.dump([_as_json(group) for group in groups], sys.stdout, indent=2,
+        json.dump([_as_json(group, catalog) for group in groups], sys.stdout, indent=2,
                   ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
@@ -50,7 +50,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _as_json(group: Any) -> dict[str, Any]:
+def _page(catalog: Any, source_id: str, paragraph: int, sentence: str) -> str | None:
+    """The printed page(s) a claim's sentence stands on ("12", "12–13"); None for a source
+    without pages."""
+    text = catalog.text(source_id)
+    if not text.paginated:
+        return None
+    para = text.paragraph(paragraph)
+    start = para.text.find(sentence)
+    pages = (para.pages_between(start, start + len(sentence)) if start >= 0 else para.pages)
+    if not pages:
+        return None
+    return pages[0] if pages[0] == pages[-1] else f"{pages[0]}\u2013{pages[-1]}"
+
+
+def _as_json(group: Any, catalog: Any) -> dict[str, Any]:
     def number(value: float) -> float | int:
         return int(value) if float(value).is_integer() else value
 
@@ -62,8 +76,8 @@ def _as_json(group: Any) -> dict[str, Any]:
             "value": number(c.low) if c.low == c.high else [number(c.low), number(c.high)],
             "low": number(c.low), "high": number(c.high), "figure": c.figure,
             "text": c.text, "source": c.source_id,
-            # Text sources have paragraphs; sources with pages (PDFs) will give "page".
-            "para": c.paragraph, "page": None,
+            # Every source has paragraphs; a paginated one (a PDF) also the printed page.
+            "para": c.paragraph, "page": _page(catalog, c.source_id, c.paragraph, c.text),
         } for c in group.claims],
     }
 

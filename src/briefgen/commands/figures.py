@@ -24,7 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                          help="only the groups on which sources disagree")
     figures.add_argument("--json", action="store_true",
                          help="print the groups as JSON: a list of {label, topic, disagree, "
-                              "claims: [{value, low, high, figure, text, source, para, page}]}; page is the printed page of a paginated source, else null")
+                              "claims: [{value, low, high, figure, text, source, para, page}]}; "
+                              "page is the printed page in a paginated source, else null")
 
 
 def run(args: argparse.Namespace) -> int:

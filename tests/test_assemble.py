@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.assemble import format_date, is_rtl
+from briefgen.assemble import format_date
 from briefgen.model.nodes import (
     Bibliography,
     BlockQuote,
@@ -82,8 +82,6 @@ def test_author_date_style_gives_no_notes(tmp_path: Path) -> None:
 
 def test_helpers() -> None:
     assert format_date("2021-07-05") == "5 July 2021"
-    assert is_rtl("مركز المستقبل")
-    assert not is_rtl("مركز المستقبل – Is ISIS-Khorasan Province Seeking to Consolidate")
 
 
 def test_author_date_evidence_names_each_source_once() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from briefgen.markup.markdown import (
     visible_text,
     with_references,
 )
+from briefgen.model.direction import mostly_rtl, rtl_language
 from briefgen.model.marks import marked
 from briefgen.model.nodes import (
     Bibliography,
@@ -64,7 +64,6 @@ from briefgen.spec.schema import (
     evidence_named,
 )
 
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _NUMERIC = re.compile(r"^[\s\d.,%$€£+\-–—~≈<>]+$")
 
 
@@ -88,13 +87,6 @@ def format_date(iso: str) -> str:
     except ValueError:
         return iso
     return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
-def is_rtl(text: str) -> bool:
-    """True when most letters of ``text`` are in a right-to-left script."""
-    rtl = len(_RTL.findall(text))
-    letters = sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
-    return letters > 0 and rtl * 2 >= letters
 
 
 class _Assembler:
@@ -210,8 +202,8 @@ class _Assembler:
         return list(parse_blocks(text, self.cite_keys, refer=self.refer))
 
     def excerpt(self, excerpt: ExcerptSpec) -> BlockQuote:
-        rtl = is_rtl(excerpt.quote)
-        lang = excerpt.lang or ("ar" if rtl else "")
+        rtl = mostly_rtl([excerpt.quote])
+        lang = excerpt.lang or (rtl_language(excerpt.quote) if rtl else "")
         citation = self.cite([self.ref_for_excerpt(excerpt)])
         first = citation[0] if citation else None
         if (isinstance(first, Text) and first.text[:1].strip()

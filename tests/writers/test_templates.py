@@ -250,7 +250,9 @@ def test_memo_numbers_the_same_paragraphs_in_docx_and_pdf(
     word = docx.Document(str(_output(memo_built, spec, ".docx")))
     numbered = [p for p in word.paragraphs if p.style.name == "Numbered Paragraph"]
     assert len(numbered) == len(paragraphs) > 0
-    pdf = subprocess.run(["pdftotext", str(_output(memo_built, spec, ".pdf")), "-"],
+    # -layout: in reading order, the margin number sits on its paragraph's first line (the
+    # raw order can put it among the cells of a table drawn just before).
+    pdf = subprocess.run(["pdftotext", "-layout", str(_output(memo_built, spec, ".pdf")), "-"],
                          capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", " ", pdf)
     for number, para in enumerate(numbered, start=1):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.writers.typst.escape import clean_text, has_arabic, split_arabic, typst_str
+from briefgen.writers.typst.escape import clean_text, typst_str
 
 typst = pytest.importorskip("typst")
 
@@ -43,21 +43,3 @@ def test_any_text_evaluates_to_its_cleaned_self(text: str) -> None:
 def test_control_characters_are_removed_and_breaks_become_spaces() -> None:
     assert clean_text("a\x00b\x07c\nd\te\u2028f\r") == "abc d e f "
     assert clean_text("\u200f\u202bمركز") == "\u200f\u202bمركز"  # bidi marks are kept
-
-
-def test_arabic_is_detected() -> None:
-    assert has_arabic("مركز المستقبل – futureuae.com")
-    assert not has_arabic("Afghanistan (futureuae.com)")
-
-
-def test_only_the_arabic_words_are_split_out() -> None:
-    assert split_arabic("a link to مركز المستقبل, the paper") == [
-        ("a link to ", False), ("مركز المستقبل", True), (", the paper", False)]
-    assert split_arabic("مركز") == [("مركز", True)]
-    assert split_arabic("none here") == [("none here", False)]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab ,.مركز\u0644")))
-def test_split_arabic_keeps_every_character(text: str) -> None:
-    assert "".join(piece for piece, _ in split_arabic(text)) == text

@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from briefgen.errors import RenderError
+from briefgen.model.direction import mostly_rtl, split_by_direction
 from briefgen.model.nodes import (
     Bibliography,
     Block,
@@ -46,7 +47,6 @@ from briefgen.model.nodes import (
 from briefgen.model.nodes import Paragraph as ParagraphNode
 from briefgen.writers.docx import _oxml
 from briefgen.writers.docx import styles as S
-from briefgen.writers.docx.direction import mostly_rtl, split_by_direction
 from briefgen.writers.docx.styles import StyleSheet
 
 _ALIGN = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.model.direction import has_rtl, rtl_language, split_by_direction
 from briefgen.model.nodes import (
     Bibliography,
     Block,
@@ -33,7 +34,7 @@ from briefgen.model.nodes import (
     TableCell,
     Text,
 )
-from briefgen.writers.typst.escape import clean_text, has_arabic, split_arabic, typst_str
+from briefgen.writers.typst.escape import clean_text, typst_str
 
 _ALIGN = {"left": "left", "right": "right", "center": "center", "centre": "center"}
 
@@ -230,13 +231,15 @@ class BodySource:
         raise TypeError(f"unknown inline node {type(node).__name__}")
 
     def text(self, node: Text, ctx: _Context) -> str:
-        if ctx.foreign or not has_arabic(node.text):
+        if ctx.foreign or not has_rtl(node.text):
             return self._styled(node, typst_str(node.text))
-        # Arabic words inside other text: only they are set as Arabic (see brief-lang).
+        # Right-to-left words inside other text: only they are set in their language (see
+        # brief-lang), cut where the DOCX writer cuts its runs.
         parts = []
-        for piece, arabic in split_arabic(node.text):
+        for piece, rtl in split_by_direction(node.text, base_rtl=False):
             expr = self._styled(node, typst_str(piece))
-            parts.append(f"brief-lang(\"ar\", {expr})" if arabic else expr)
+            parts.append(f"brief-lang({typst_str(rtl_language(piece))}, {expr})" if rtl
+                         else expr)
         return parts[0] if len(parts) == 1 else "[" + "".join("#" + p for p in parts) + "]"
 
     @staticmethod

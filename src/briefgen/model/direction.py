@@ -1,13 +1,15 @@
-"""Writing direction of text: which paragraphs are right-to-left and which runs are.
+"""Writing direction of text, decided one way for assembly and both writers.
 
 A simplified Unicode bidirectional algorithm (UAX #9), enough for briefs that quote Arabic
 or Hebrew: a paragraph is right-to-left when most of its strong characters are (not the first
 one, as rule P2 says: a brief is an English document, and an English line that opens with an
-Arabic name must stay left-to-right, as the PDF writer sets it), and
-neutral characters (spaces, punctuation, digits) between two strong characters of the same
-direction take that direction, otherwise the paragraph's (rules N1, N2). Word needs the
-result spelled out: ``w:bidi`` on right-to-left paragraphs, ``w:rtl`` on right-to-left runs,
-which also makes Word set them in the complex-script font of the style.
+Arabic name must stay left-to-right), and neutral characters (spaces, punctuation, digits)
+between two strong characters of the same direction take that direction, otherwise the
+paragraph's (rules N1, N2). Assembly decides a quotation's direction and language with it;
+the DOCX writer spells the result out for Word (``w:bidi`` on right-to-left paragraphs,
+``w:rtl`` on right-to-left runs, which also makes Word use the style's complex-script font);
+the Typst writer marks the right-to-left stretches of a paragraph with their language, for
+shaping and font. Standard library only, as the rest of model/.
 """
 
 from __future__ import annotations
@@ -74,3 +76,13 @@ def split_by_direction(text: str, base_rtl: bool) -> list[tuple[str, bool]]:
         else:
             pieces.append((ch, rtl))
     return pieces
+
+
+def rtl_language(text: str) -> str:
+    """The language a right-to-left stretch is set in, from its script: "ar" for the Arabic
+    script (Arabic, and Persian or Urdu unless the spec says so), "he" for Hebrew, "" when
+    ``text`` has no right-to-left letter."""
+    for ch in text:
+        if _strong_rtl(ch):
+            return "he" if "\u0590" <= ch <= "\u05ff" or "\ufb1d" <= ch <= "\ufb4f" else "ar"
+    return ""

@@ -1,8 +1,8 @@
-"""Writing direction: which paragraphs and runs Word must mark right-to-left."""
+"""Writing direction: which paragraphs and runs are right-to-left, and in what language."""
 
 from __future__ import annotations
 
-from briefgen.writers.docx.direction import has_rtl, mostly_rtl, split_by_direction
+from briefgen.model.direction import has_rtl, mostly_rtl, rtl_language, split_by_direction
 
 
 def test_most_strong_characters_decide_the_paragraph() -> None:
@@ -48,3 +48,15 @@ def test_pieces_join_back_to_the_text() -> None:
     for base in (False, True):
         assert "".join(p for p, _ in split_by_direction(text, base)) == text
     assert split_by_direction("", False) == []
+
+
+def test_a_right_to_left_stretch_is_set_in_the_language_of_its_script() -> None:
+    assert rtl_language("مركز المستقبل") == "ar"
+    assert rtl_language("says שלום to") == "he"
+    assert rtl_language("no right-to-left letter, 2021") == ""
+
+
+def test_the_typst_writer_cuts_rtl_words_where_the_docx_writer_cuts_runs() -> None:
+    # One rule for both formats: only the Arabic words, not the comma and space after them.
+    assert split_by_direction("a link to مركز المستقبل, the paper", False) == [
+        ("a link to ", False), ("مركز المستقبل", True), (", the paper", False)]

@@ -43,12 +43,17 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 @dataclass(frozen=True)
 class CompileRequest:
-    """One compile: main.typ in ``build`` (Typst's root), PDF/UA-1 into ``output``."""
+    """One compile: main.typ in ``build`` (Typst's root), PDF/UA-1 into ``output``.
+
+    ``pages``: a folder to also write every page into as an SVG image (page-1.svg, ...), from
+    the same compiled document as the PDF (`briefgen preview` shows them); None for none.
+    """
 
     build: Path
     output: Path
     font_dirs: tuple[str, ...]
     timestamp: int
+    pages: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class CompileAnswer:
 
     ok: bool
     warnings: tuple[str, ...] = ()
+    page_count: int = 0  # SVG pages written, when the request asked for them
     diagnostic: str = ""  # Typst's rendered error report, when it has one
     message: str = ""
 
@@ -112,7 +118,8 @@ class CompilerProcess:
             proc = self._proc
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
             line = json.dumps({"build": str(request.build), "output": str(request.output),
-                               "fonts": list(request.font_dirs), "timestamp": request.timestamp})
+                               "fonts": list(request.font_dirs), "timestamp": request.timestamp,
+                               "pages": str(request.pages) if request.pages else None})
             try:
                 proc.stdin.write(line.encode("utf-8") + b"\n")
                 proc.stdin.flush()
@@ -120,7 +127,8 @@ class CompilerProcess:
                 return self._failed("crash")
             answer = self._read_answer(proc, time.monotonic() + timeout)
             return CompileAnswer(bool(answer.get("ok")), tuple(answer.get("warnings", ())),
-                                 str(answer.get("diagnostic", "")), str(answer.get("message", "")))
+                                 str(answer.get("diagnostic", "")), str(answer.get("message", "")),
+                                 int(answer.get("pages", 0)))
 
     def cancel(self) -> None:
         """Stop a compile under way (Ctrl-C, another writer failed); safe from any thread."""
@@ -230,6 +238,11 @@ def serve() -> None:
                 Path(request["output"]).write_bytes(pdf)
                 answer = {"ok": True,
                           "warnings": [str(getattr(w, "message", w)) for w in warned]}
+                if request.get("pages"):
+                    # The same Compiler again: Typst's memoised layout makes this an export of
+                    # the document just compiled, not a second compile.
+                    answer["pages"] = _write_pages(compiler.compile(format="svg"),
+                                                   Path(request["pages"]))
         except typst.TypstError as exc:
             answer = {"ok": False, "diagnostic": str(getattr(exc, "diagnostic", "") or ""),
                       "message": str(getattr(exc, "message", "") or exc)}
@@ -241,6 +254,16 @@ def serve() -> None:
             answer = {"ok": False, "message": str(exc)}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
+
+
+def _write_pages(svg: Any, folder: Path) -> int:
+    """Write Typst's SVG export (one bytes per page, or one bytes for a single page) as
+    page-1.svg, page-2.svg, ... in ``folder``; return the page count."""
+    pages = [svg] if isinstance(svg, bytes) else list(svg or [])
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(pages, start=1):
+        (folder / f"page-{number}.svg").write_bytes(page)
+    return len(pages)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.commands import DEFAULT_CATALOG
+
+if TYPE_CHECKING:
+    from briefgen.corpus.quotes import QuoteMatch
 
 EXIT_FOUND, EXIT_NOT_FOUND = 0, 1
 CONTEXT_CHARS = 120  # of the paragraph shown either side of the match
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
                 line = Text(f"{match.source_id}, para {match.paragraph}: ", style="bold")
                 line.append(_excerpt(text, start, end))
                 console.print(line)
-                console.print(f"  [@{match.source_id}, para {match.paragraph}]", markup=False)
+                console.print(f"  {ready_citation(match)}", markup=False)
             return EXIT_FOUND
         console.print("not found in any source", markup=False, style="bold red")
         for near in index.closest(args.text, limit=args.closest):
@@ -49,6 +53,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NOT_FOUND
     finally:
         index.close()
+
+
+def ready_citation(match: QuoteMatch) -> str:
+    """The citation to paste for a passage found: ``[@id, para 4]``. `preview`'s Find box
+    prints this same text."""
+    return f"[@{match.source_id}, para {match.paragraph}]"
 
 
 def _excerpt(text: str, start: int, end: int) -> "Text":

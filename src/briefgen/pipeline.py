@@ -124,9 +124,15 @@ def build(
         targets = [(writer, pending.reserve(writer.suffix)) for writer in writers]
         # The writers share nothing but the immutable document, and Typst compiles without
         # holding the GIL: writing the DOCX while the PDF compiles saves most of the PDF's time.
-        with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
-            futures = [pool.submit(writer.write, document, template, temp)
-                       for writer, temp in targets]
+        # When pages are wanted (preview) they are what someone is waiting for: the writer
+        # that shows them runs first and alone, the others after it (they would slow it).
+        showing = options.on_pages is not None
+        first = [t for t in targets if showing and hasattr(t[0], "page_sink")]
+        order = first + [t for t in targets if t not in first]
+        with ThreadPoolExecutor(max_workers=1 if first else max(1, len(targets))) as pool:
+            submitted = {id(writer): pool.submit(writer.write, document, template, temp)
+                         for writer, temp in order}
+            futures = [submitted[id(writer)] for writer, _temp in targets]
             try:
                 for (writer, _temp), future in zip(targets, futures):
                     future.result()

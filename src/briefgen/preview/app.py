@@ -36,7 +36,8 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitab
 
 # Served from the package by these names only: a request cannot name another file.
 STATIC_FILES = {"preview.css": "text/css; charset=utf-8",
-                "preview.js": "text/javascript; charset=utf-8"}
+                "preview.js": "text/javascript; charset=utf-8",
+                "favicon.svg": "image/svg+xml"}
 KEEPALIVE_S = 15.0  # a comment on the event stream this often, so idle proxies keep it
 FIND_LIMIT = 50  # passages listed for one search
 

@@ -191,7 +191,7 @@ class PreviewSession:
             printed = self._locations["text"]
         if item is None or printed is None:
             return None
-        place = printed.find(item["printed"])
+        place = next((found for found in map(printed.find, item["printed"]) if found), None)
         return None if place is None else {"page": place[0], "y": place[1]}
 
     # ------------------------------------------------------------ the build thread
@@ -260,23 +260,38 @@ def evidence_items(checked: Checked | None, warnings: tuple[str, ...]) -> tuple[
     located = checked.located
     items: list[dict[str, Any]] = []
     quotes = [*checked.evidence.excerpts.values(), *checked.evidence.inline]
-    for n, quote in enumerate(quotes):
+    printed = {datum.key: _printed_as(datum, checked) for datum in checked.evidence.data}
+    for quote in quotes:
         line = located.line(quote.key)
         head = str(Problem(located.file, line, quote.key, ""))
+        # An excerpt kept only as evidence is not printed: the charts and tables it backs are.
+        backed = [text for datum in checked.evidence.data if datum.quote.key == quote.key
+                  for text in printed[datum.key]]
         items.append({
             **_quote_fields(quote, checked),
-            "id": f"q{n}", "kind": "quote", "state": "verified", "key": quote.key,
+            "kind": "quote", "state": "verified", "key": quote.key,
             "file": located.file, "line": line,
             "warnings": [w for w in warnings if w.startswith(head)],
+            "printed": [quote.quote, *dict.fromkeys(backed)],
         })
-    for n, datum in enumerate(checked.evidence.data):
+    for datum in checked.evidence.data:
         file, line = _datum_place(datum, located.file, located.line(datum.key))
         items.append({
             **_quote_fields(datum.quote, checked),
-            "id": f"d{n}", "kind": "number", "state": "verified", "key": datum.key,
+            "kind": "number", "state": "verified", "key": datum.key,
             "file": file, "line": line, "written": datum.written, "excerpt": datum.excerpt,
-            "warnings": [],
+            "warnings": [], "printed": printed[datum.key],
         })
+    return _unique_ids(items)
+
+
+def _unique_ids(items: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """Each item's ``id``: its key path, with "#2", "#3" for a second and third quotation in
+    one text, so an item keeps its id (and stays open in the page) across rebuilds."""
+    seen: dict[str, int] = {}
+    for item in items:
+        count = seen[item["key"]] = seen.get(item["key"], 0) + 1
+        item["id"] = item["key"] if count == 1 else f"{item['key']}#{count}"
     return tuple(items)
 
 
@@ -292,9 +307,23 @@ def _quote_fields(quote: VerifiedQuote, checked: Checked) -> dict[str, Any]:
         "before": ("…" if left else "") + text[left:match.start],
         "match": text[match.start:match.end],
         "after": text[match.end:right] + ("…" if right < len(text) else ""),
-        # What to look for in the printed pages: the words as the brief prints them.
-        "printed": quote.quote,
     }
+
+
+def _printed_as(datum: TracedDatum, checked: Checked) -> list[str]:
+    """What the pages print where a number stands: its table row's words, or its chart's
+    caption (a chart's own lettering is a picture), else the quotation it comes from."""
+    from briefgen.markup.markdown import visible_text
+
+    for table in checked.spec.tables():
+        for row in table.rows:
+            if any(datum.key == row.cell_key(j) for j in range(len(row.cells))):
+                return [" ".join(visible_text(cell) for cell in row.cells), table.caption]
+    row = _CSV_ROW.fullmatch(datum.key)
+    for chart in checked.spec.charts():
+        if (row and chart.data == row.group(1)) or datum.key.startswith(chart.key + "."):
+            return [visible_text(chart.caption)]
+    return [datum.quote.quote]
 
 
 def _datum_place(datum: TracedDatum, spec_file: str, line: int | None) -> tuple[str, int | None]:
@@ -318,8 +347,8 @@ def _with_failures(last: tuple[dict[str, Any], ...],
         return last
     keys = {p.key for p in failed}
     kept = [item for item in last if item["key"] not in keys]
-    return tuple([{"id": f"f{n}", "kind": "quote", "state": "failed", "key": p.key,
-                   "file": p.file, "line": p.line, "message": p.message, "text": str(p),
-                   "quote": "", "source": "", "title": "", "where": "", "before": "",
-                   "match": "", "after": "", "printed": "", "warnings": []}
-                  for n, p in enumerate(failed)] + kept)
+    return _unique_ids([{"kind": "quote", "state": "failed", "key": p.key,
+                         "file": p.file, "line": p.line, "message": p.message, "text": str(p),
+                         "quote": "", "source": "", "title": "", "where": "", "before": "",
+                         "match": "", "after": "", "printed": [], "warnings": []}
+                        for p in failed] + [dict(item) for item in kept])

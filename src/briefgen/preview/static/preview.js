@@ -61,6 +61,13 @@ function renderPages(state) {
   pageSwap = pageSwap.then(() => swapPages(box, wanted, state.version));
 }
 
+// Whether a page frame is on screen or within a screen of it.
+function nearView(box, frame) {
+  if (!frame) return true;
+  const top = frame.offsetTop - box.scrollTop;
+  return top < 2 * box.clientHeight && top + frame.offsetHeight > -box.clientHeight;
+}
+
 async function swapPages(box, wanted, version) {
   const frames = [...box.querySelectorAll(".page")];
   const loads = wanted.map((page, i) => {
@@ -69,6 +76,9 @@ async function swapPages(box, wanted, version) {
     if (frame && frame.dataset.digest === page.digest) return null;
     const img = new Image();
     img.src = src;
+    // Pages in view are decoded before the swap, so they change without a blank frame;
+    // pages far from it are swapped at once and decoded when scrolled to.
+    if (!nearView(box, frame)) return img;
     return img.decode().then(() => img, () => img);
   });
   const images = await Promise.all(loads);
@@ -129,7 +139,14 @@ function renderEvidence(state) {
   const list = $("evidence");
   const failed = state.evidence.filter((e) => e.state === "failed").length;
   $("evidence-count").textContent = `(${state.evidence.length}${failed ? `, ${failed} failed` : ""})`;
+  // A rebuild redraws the list: the item that had the keyboard focus keeps it.
+  const focused = document.activeElement && document.activeElement.closest(".evidence-item");
+  const focusedId = focused ? focused.dataset.id : null;
   list.replaceChildren(...state.evidence.map(evidenceItem));
+  if (focusedId) {
+    const again = list.querySelector(`.evidence-item[data-id="${focusedId}"] .evidence-head`);
+    if (again) again.focus({preventScroll: true});
+  }
 }
 
 function evidenceItem(item) {
@@ -149,6 +166,7 @@ function evidenceItem(item) {
   const detail = el("div", {id: detailId, class: "evidence-detail", hidden: !open},
     el("p", {class: "spec-place"}, "In the spec: ", el("code", {"data-testid": "spec-place"}, where),
        item.key ? el("code", {class: "key"}, item.key) : null),
+    el("p", {class: "place-note", "aria-live": "polite"}),
     item.state === "verified"
       ? el("div", {}, el("p", {class: "source-title"}, `${item.title} — ${item.where}`),
            passage(item.before, item.match, item.after))
@@ -174,7 +192,13 @@ async function toggleItem(item, li) {
   if (!opening || item.state !== "verified") return;
   const response = await fetch(`/locate?item=${encodeURIComponent(item.id)}`);
   const place = response.ok ? await response.json() : {};
-  if (place.page) scrollToPlace(place);
+  const note = li.querySelector(".place-note");
+  if (place.page) {
+    scrollToPlace(place);
+    note.textContent = `Printed on page ${place.page}.`;
+  } else {
+    note.textContent = "Not printed in the pages: the brief keeps it as evidence only.";
+  }
 }
 
 // ---------------------------------------------------------------- find

@@ -219,6 +219,10 @@ class PreviewSession:
                 s.status = "failed"
                 s.headline = str(outcome)
                 s.problems = tuple(outcome.problems)
+                if not s.problems:
+                    # A whole-file error (YAML that does not parse, a missing catalog): the
+                    # message is the problem, as the CLI prints it, where and all.
+                    s.headline, s.problems = "", (Problem(None, None, "", str(outcome)),)
                 s.warnings = ()
                 s.evidence = _with_failures(s.evidence, outcome)
             else:

@@ -192,6 +192,7 @@ async function toggleItem(item, li) {
   if (!opening || item.state !== "verified") return;
   const response = await fetch(`/locate?item=${encodeURIComponent(item.id)}`);
   const place = response.ok ? await response.json() : {};
+  if (openItem !== item.id) return;  // closed, or another chosen, while the answer came
   const note = li.querySelector(".place-note");
   if (place.page) {
     scrollToPlace(place);

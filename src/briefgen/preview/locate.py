@@ -23,7 +23,9 @@ WINDOW_WORDS = 6
 _WORD = re.compile(r"\w+")
 _WRITERS_WORDS = re.compile(r"\[[^\[\]]*\]")  # [t]he, [IS-K], [sic]: the writer's words
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
-_BROKEN = re.compile(r"(?<=\w)[-\u00ad\u2010]\r?\n(?=\w)")
+# A word Typst hyphenated at a line end: pdfium gives U+FFFE (or a soft hyphen) there, or a
+# hyphen then the line break.
+_BROKEN = re.compile(r"(?<=\w)(?:[\ufffe\u00ad]\r?\n?|[-\u2010]\r?\n)(?=\w)")
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,7 @@ class PreviewSession:
                     # message is the problem, as the CLI prints it, where and all.
                     s.headline, s.problems = "", (Problem(None, None, "", str(outcome)),)
                 s.warnings = ()
-                s.evidence = _with_failures(s.evidence, outcome)
+                s.evidence = _with_failures(s.evidence, outcome, self._quotes_now())
             else:
                 s.status = "ok"
                 s.good_build = s.build
@@ -235,6 +235,17 @@ class PreviewSession:
                 s.downloads = _downloads(outcome)
                 s.pdf = s.downloads["pdf"].data if "pdf" in s.downloads else b""
         self._changed()
+
+    def _quotes_now(self) -> dict[str, str]:
+        """The quotation at each excerpt's key as the spec has it now (a failed item shows
+        what the analyst wrote, not what last verified); empty if it does not load."""
+        from briefgen.spec.loader import load_spec
+
+        try:
+            spec, _ = load_spec(self.spec)
+        except BriefgenError:
+            return {}
+        return {f"{excerpt.key}.quote": excerpt.quote for excerpt in spec.excerpts()}
 
     def _changed(self) -> None:
         with self._lock:
@@ -338,8 +349,8 @@ def _datum_place(datum: TracedDatum, spec_file: str, line: int | None) -> tuple[
     return spec_file, line
 
 
-def _with_failures(last: tuple[dict[str, Any], ...],
-                   error: BriefgenError) -> tuple[dict[str, Any], ...]:
+def _with_failures(last: tuple[dict[str, Any], ...], error: BriefgenError,
+                   quotes: dict[str, str]) -> tuple[dict[str, Any], ...]:
     """The evidence list after a failed build: a quotation that no longer verifies as a
     failed item at its place (with the closest passage, as the CLI says it), the last good
     build's other items as they were. Other failures (YAML, validation) leave the list be."""
@@ -353,6 +364,6 @@ def _with_failures(last: tuple[dict[str, Any], ...],
     kept = [item for item in last if item["key"] not in keys]
     return _unique_ids([{"kind": "quote", "state": "failed", "key": p.key,
                          "file": p.file, "line": p.line, "message": p.message, "text": str(p),
-                         "quote": "", "source": "", "title": "", "where": "", "before": "",
+                         "quote": quotes.get(p.key, ""), "source": "", "title": "", "where": "", "before": "",
                          "match": "", "after": "", "printed": [], "warnings": []}
                         for p in failed] + [dict(item) for item in kept])

@@ -153,14 +153,15 @@ function evidenceItem(item) {
   const open = item.id === openItem;
   const detailId = `ev-${item.id}-detail`;
   const badge = item.state === "verified" ? "Verified" : "Not found";
-  const title = item.state === "failed" ? item.key
+  const title = item.state === "failed" ? (item.quote || item.key)
               : item.kind === "number" ? `${item.written} — from excerpt ${item.excerpt}` : item.quote;
   const head = el("button", {type: "button", class: "evidence-head", "aria-expanded": String(open),
                               "aria-controls": detailId},
     el("span", {class: `badge ${item.state}`}, badge),
     el("span", {class: "kind"}, item.kind === "number" ? "Number" : "Quotation"),
     el("span", {class: "what"}, title),
-    item.state === "verified" ? el("span", {class: "source"}, `${item.source}, ${item.where}`) : null,
+    item.state === "verified" ? el("span", {class: "source"}, `${item.source}, ${item.where}`)
+      : el("span", {class: "source failed"}, `${item.file}:${item.line} — not in its source`),
     item.warnings.length ? el("span", {class: "warn-flag"}, `${item.warnings.length} warning${item.warnings.length > 1 ? "s" : ""}`) : null);
   const where = item.file ? `${item.file}${item.line ? `:${item.line}` : ""}` : "";
   const detail = el("div", {id: detailId, class: "evidence-detail", hidden: !open},

@@ -75,7 +75,8 @@ class _State:
     checked: Checked | None = None
     downloads: dict[str, Download] = field(default_factory=dict)
     pdf: bytes = b""
-    seconds: float = 0.0
+    seconds: float = 0.0  # the last build, start to end
+    pages_seconds: float = 0.0  # the last build, start to its pages
     started: float = 0.0
 
 
@@ -161,6 +162,7 @@ class PreviewSession:
                 "evidence": list(s.evidence),
                 "downloads": {kind: d.name for kind, d in s.downloads.items()},
                 "seconds": round(s.seconds, 3),
+                "pages_seconds": round(s.pages_seconds, 3),
             }
 
     def page(self, number: int) -> Page | None:
@@ -209,6 +211,7 @@ class PreviewSession:
         with self._lock:
             self._state.pages = pages
             self._state.pages_from = self._state.build
+            self._state.pages_seconds = time.perf_counter() - self._state.started
         self._changed()
 
     def _built(self, outcome: BuildResult | BriefgenError) -> None:

@@ -36,7 +36,7 @@ function renderStatus(state) {
   const status = $("status");
   status.dataset.status = state.status;
   const text = {building: "Building…",
-                ok: `Built in ${state.seconds.toFixed(2)} s`,
+                ok: `Built in ${state.seconds.toFixed(2)} s (pages in ${state.pages_seconds.toFixed(2)} s)`,
                 failed: "Does not build: see Problems"}[state.status] || state.status;
   $("status-text").textContent = text;
   $("spec-name").textContent = state.spec;
@@ -285,7 +285,11 @@ function render(state) {
 
 function connect() {
   const events = new EventSource("/events");
-  events.onmessage = (message) => render(JSON.parse(message.data));
+  events.onmessage = (message) => {
+    const state = JSON.parse(message.data);
+    window.briefgenStateAt = Date.now();  // when this state arrived (the latency benchmark)
+    render(state);
+  };
   events.onerror = () => {
     $("status").dataset.status = "offline";
     $("status-text").textContent = "Not connected: is briefgen preview still running?";

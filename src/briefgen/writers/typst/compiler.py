@@ -62,9 +62,9 @@ class CompileAnswer:
 
     ok: bool
     warnings: tuple[str, ...] = ()
-    page_count: int = 0  # SVG pages written, when the request asked for them
     diagnostic: str = ""  # Typst's rendered error report, when it has one
     message: str = ""
+    page_count: int = 0  # SVG pages written, when the request asked for them
 
 
 class CompileFailed(Exception):

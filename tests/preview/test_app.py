@@ -296,7 +296,8 @@ def test_the_page_passes_axe(page: Any) -> None:
 # ---------------------------------------------------------------- what the server refuses
 
 
-def _get(url: str, path: str, host: str | None = None, cookie: str = "") -> http.client.HTTPResponse:
+def _get(url: str, path: str, host: str | None = None,
+         cookie: str = "") -> http.client.HTTPResponse:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     headers = {"Host": host or parts.netloc}

@@ -10,6 +10,7 @@ end or a curly apostrophe in the print does not hide a quotation.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 import pypdfium2
@@ -21,6 +22,8 @@ from briefgen.corpus.folding import fold_text
 # lose it. Later windows are tried when the first is not found.
 WINDOW_WORDS = 6
 _WORD = re.compile(r"\w+")
+# PDFium is not thread-safe, and the server reads PDFs from several threads.
+_PDFIUM = threading.Lock()
 _WRITERS_WORDS = re.compile(r"\[[^\[\]]*\]")  # [t]he, [IS-K], [sic]: the writer's words
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|…")
 # A word Typst hyphenated at a line end: pdfium gives U+FFFE (or a soft hyphen) there, or a
@@ -40,6 +43,10 @@ class PrintedText:
 
     def __init__(self, pdf: bytes) -> None:
         self._words: list[_Word] = []
+        with _PDFIUM:
+            self._read(pdf)
+
+    def _read(self, pdf: bytes) -> None:
         document = pypdfium2.PdfDocument(pdf)
         try:
             for index in range(len(document)):

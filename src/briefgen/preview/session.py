@@ -24,6 +24,7 @@ from typing import Any
 from briefgen.errors import BriefgenError, Problem, SourceError
 from briefgen.evidence import TracedDatum, VerifiedQuote
 from briefgen.pipeline import BuildOptions, BuildResult, Checked
+from briefgen.preview.locate import PrintedText
 from briefgen.spec.loader import display_path
 from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S
 
@@ -31,6 +32,8 @@ from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S
 CONTEXT_CHARS = 120
 _VIEW_BOX = re.compile(rb'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
 _CSV_ROW = re.compile(r"(.+\.csv):(\d+)")
+# The key path of a chart value, a table cell or a CSV row: a number, not a quotation.
+_NUMBER_KEY = re.compile(r"\.values\[\d+\]$|\.rows\[\d+\]|\.csv:\d+$")
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,8 @@ class PreviewSession:
         self._listeners: list[Callable[[], None]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._locations: dict[str, Any] = {}
-        self._locations_of = -1
+        self._printed: PrintedText | None = None  # the text of the last good PDF
+        self._printed_of = -1  # the build it is of
 
     # ------------------------------------------------------------ lifecycle
 
@@ -181,18 +184,18 @@ class PreviewSession:
     def locate(self, item_id: str) -> dict[str, Any] | None:
         """Where evidence item ``item_id`` is printed in the last good PDF: page and height
         on it (0 top, 1 bottom), or None when its words cannot be found there."""
-        from briefgen.preview.locate import PrintedText
-
         with self._lock:
             s = self._state
             item = next((e for e in s.evidence if e["id"] == item_id), None)
             pdf, build = s.pdf, s.good_build
-            if build != self._locations_of:
-                self._locations = {"text": PrintedText(pdf) if pdf else None}
-                self._locations_of = build
-            printed = self._locations["text"]
-        if item is None or printed is None:
+            printed = self._printed if self._printed_of == build else None
+        if item is None or not pdf:
             return None
+        if printed is None:
+            # Read once per build, outside the lock: the build thread must not wait for it.
+            printed = PrintedText(pdf)
+            with self._lock:
+                self._printed, self._printed_of = printed, build
         place = next((found for found in map(printed.find, item["printed"]) if found), None)
         return None if place is None else {"page": place[0], "y": place[1]}
 
@@ -269,7 +272,8 @@ def _downloads(result: BuildResult) -> dict[str, Download]:
 # ---------------------------------------------------------------- evidence items
 
 
-def evidence_items(checked: Checked | None, warnings: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
+def evidence_items(checked: Checked | None,
+                   warnings: tuple[str, ...]) -> tuple[dict[str, Any], ...]:
     """Every quotation and traced number of a build, as the evidence panel lists them:
     verified, with the source passage around the match and the spec line it stands at;
     a warning about an item (a figure other sources give differently) beside it."""
@@ -364,9 +368,12 @@ def _with_failures(last: tuple[dict[str, Any], ...], error: BriefgenError,
     if not failed:
         return last
     keys = {p.key for p in failed}
-    kept = [item for item in last if item["key"] not in keys]
-    return _unique_ids([{"kind": "quote", "state": "failed", "key": p.key,
+    # Failed items of an earlier failed build are not kept: this build's are the failures.
+    kept = [item for item in last if item["key"] not in keys and item["state"] == "verified"]
+    return _unique_ids([{"kind": "number" if _NUMBER_KEY.search(p.key) else "quote",
+                         "state": "failed", "key": p.key,
                          "file": p.file, "line": p.line, "message": p.message, "text": str(p),
-                         "quote": quotes.get(p.key, ""), "source": "", "title": "", "where": "", "before": "",
+                         "quote": quotes.get(p.key, ""), "source": "", "title": "",
+                         "where": "", "before": "",
                          "match": "", "after": "", "printed": [], "warnings": []}
                         for p in failed] + [dict(item) for item in kept])

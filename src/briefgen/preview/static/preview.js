@@ -101,7 +101,10 @@ async function swapPages(box, wanted, version) {
   });
   for (const extra of frames.slice(wanted.length)) extra.remove();
   box.dataset.version = String(version);
-  requestAnimationFrame(() => { window.briefgenPagesShownAt = Date.now(); });
+  // Stamped in the frame after the one that drew the new pages (the latency benchmark).
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    window.briefgenPagesShownAt = Date.now();
+  }));
 }
 
 function scrollToPlace(place) {
@@ -161,7 +164,7 @@ function evidenceItem(item) {
     el("span", {class: "kind"}, item.kind === "number" ? "Number" : "Quotation"),
     el("span", {class: "what"}, title),
     item.state === "verified" ? el("span", {class: "source"}, `${item.source}, ${item.where}`)
-      : el("span", {class: "source failed"}, `${item.file}:${item.line} — not in its source`),
+      : el("span", {class: "source failed"}, `${item.file}:${item.line} — ${item.kind === "number" ? "not in its excerpt" : "not in its source"}`),
     item.warnings.length ? el("span", {class: "warn-flag"}, `${item.warnings.length} warning${item.warnings.length > 1 ? "s" : ""}`) : null);
   const where = item.file ? `${item.file}${item.line ? `:${item.line}` : ""}` : "";
   const detail = el("div", {id: detailId, class: "evidence-detail", hidden: !open},

@@ -112,10 +112,11 @@ def main() -> int:
                 warm = second.evaluate("window.briefgenPagesShownAt") - opened
                 second.close()
 
-                to_state, to_screen = [], []
+                to_state, to_screen, changed = [], [], []
                 for run in range(1, args.runs + 1):
-                    digest = page.locator("[data-testid=page]").first.get_attribute(
-                        "data-digest")
+                    digests = page.locator("[data-testid=page]").evaluate_all(
+                        "els => els.map(e => e.dataset.digest)")
+                    digest = digests[0]
                     saved = save(spec, edited(original, run))
                     page.wait_for_function(
                         "document.querySelector('[data-testid=page]').dataset.digest"
@@ -123,6 +124,8 @@ def main() -> int:
                     to_screen.append(page.evaluate("window.briefgenPagesShownAt") - saved)
                     to_state.append(page.evaluate("window.briefgenStateAt") - saved)
                     page.wait_for_function("document.body.dataset.status === 'ok'")
+                    after = page.evaluate("window.briefgenLastSwap || []")
+                    changed.append(len(after))
                     page.wait_for_timeout(300)  # the rest of the build (DOCX) done: idle
                 browser.close()
         finally:
@@ -143,6 +146,7 @@ def main() -> int:
     print(f"  first view (warm)   {warm:6.0f} ms")
     print(f"  save -> state       {ms(to_state)}  over {args.runs} saves")
     print(f"  save -> on screen   {ms(to_screen)}")
+    print(f"  pages changed by a save: median {statistics.median(changed):.0f} of {pages}")
     return 0
 
 

@@ -63,7 +63,6 @@ function renderPages(state) {
 
 // Whether a page frame is on screen or within a screen of it.
 function nearView(box, frame) {
-  if (!frame) return true;
   const top = frame.offsetTop - box.scrollTop;
   return top < 2 * box.clientHeight && top + frame.offsetHeight > -box.clientHeight;
 }
@@ -74,20 +73,29 @@ async function swapPages(box, wanted, version) {
     const frame = frames[i];
     const src = `/pages/${page.number}.svg?v=${page.digest}`;
     if (frame && frame.dataset.digest === page.digest) return null;
+    // Pages far from the view are left to the browser's lazy loading (they are fetched
+    // and drawn when scrolled near), so they take nothing from the pages in view.
+    // (A page not laid out yet is near when it is among the first two.)
+    if (!(frame ? nearView(box, frame) : i < 2)) return {src, lazy: true};
+    // Pages in or near the view are decoded before the swap: they change without a blank.
     const img = new Image();
     img.src = src;
-    // Pages in view are decoded before the swap, so they change without a blank frame;
-    // pages far from it are swapped at once and decoded when scrolled to.
-    if (!nearView(box, frame)) return img;
     return img.decode().then(() => img, () => img);
   });
+  if (loads.every((load) => load === null) && frames.length === wanted.length) {
+    box.dataset.version = String(version);
+    return;  // the same pages (a state change elsewhere): nothing to draw
+  }
   const images = await Promise.all(loads);
+  // The pages this swap changed, by number (the latency benchmark reports how many).
+  window.briefgenLastSwap = wanted.filter((_, i) => images[i]).map((p) => p.number);
   // All changed pages at once, in one frame: the reader sees one new version, not a mix.
   wanted.forEach((page, i) => {
     let frame = frames[i];
     if (!frame) {
       frame = el("div", {class: "page", "data-testid": "page"});
-      frame.append(el("img", {alt: ""}), el("span", {class: "marker", "aria-hidden": "true"}));
+      frame.append(el("img", {alt: "", loading: "lazy", decoding: "async"}),
+                   el("span", {class: "marker", "aria-hidden": "true"}));
       box.append(frame);
     }
     frame.style.aspectRatio = `${page.width} / ${page.height}`;
@@ -290,7 +298,10 @@ function connect() {
   const events = new EventSource("/events");
   events.onmessage = (message) => {
     const state = JSON.parse(message.data);
-    window.briefgenStateAt = Date.now();  // when this state arrived (the latency benchmark)
+    const pages = state.pages.map((p) => p.digest).join();
+    if (!current || pages !== current.pages.map((p) => p.digest).join()) {
+      window.briefgenStateAt = Date.now();  // new pages arrived (the latency benchmark)
+    }
     render(state);
   };
   events.onerror = () => {

@@ -232,6 +232,7 @@ def test_a_broken_quote_is_a_problem_until_fixed(page: Any, project: Path) -> No
         assert page.locator("[data-testid=evidence-item][data-state=failed]").count() >= 1
         assert page.locator("[data-testid=page]").count() > 0
         assert "stale" in (page.locator("#pages").get_attribute("class") or "")
+        _assert_axe_passes(page)  # the problems panel too
     finally:
         _save(spec, original)
     page.wait_for_selector("[data-testid=problem]", state="detached")
@@ -276,6 +277,22 @@ def test_find_shows_the_passage_and_the_citation_find_prints(page: Any, project:
     page.get_by_role("tab", name="Evidence").click()
 
 
+def test_find_shows_the_closest_passages_when_nothing_matches(page: Any,
+                                                              project: Path) -> None:
+    words = "MINUSMA has a 12-2 split of soldiers"
+    page.get_by_role("tab", name="Find in sources").click()
+    page.get_by_label("Words to find").fill(words)
+    page.get_by_role("button", name="Find", exact=True).click()
+    page.wait_for_selector("#find-results .closest")
+    cli = _cli(project, "find", words)
+    assert cli.returncode == 1
+    printed = [line.strip() for line in cli.stdout.splitlines() if "% similar" in line]
+    shown = page.locator("#find-results .closest .source-title").all_inner_texts()
+    assert [s.split(" (")[0] for s in shown] == [p.split(" (")[0] for p in printed]
+    assert page.locator("[data-testid=find-result]").count() == 0
+    page.get_by_role("tab", name="Evidence").click()
+
+
 def test_downloads_are_the_files_a_build_writes(page: Any, built: dict[str, Path]) -> None:
     for kind in ("pdf", "docx", "evidence"):
         with page.expect_download() as download:
@@ -285,12 +302,19 @@ def test_downloads_are_the_files_a_build_writes(page: Any, built: dict[str, Path
         assert download.value.suggested_filename == built[kind].name
 
 
-def test_the_page_passes_axe(page: Any) -> None:
+def _assert_axe_passes(page: Any) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page.locator("[data-testid=evidence-item] button.evidence-head").first.click()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_page_passes_axe(page: Any) -> None:
+    page.locator("[data-testid=evidence-item] button.evidence-head").first.click()
+    _assert_axe_passes(page)
+    page.get_by_role("tab", name="Find in sources").click()  # with the found passages
+    _assert_axe_passes(page)
+    page.get_by_role("tab", name="Evidence").click()
 
 
 # ---------------------------------------------------------------- what the server refuses

@@ -56,9 +56,11 @@ def url(project: Path) -> Iterator[str]:
     env = dict(os.environ)
     # The child must import this checkout's briefgen, as the test process does.
     env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
+    # Its stderr to a file: a pipe nobody reads until the end could fill and stop it.
+    stderr = (project / "preview.stderr").open("w+", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "briefgen", "preview", SPEC, "--no-open", "--port", "0"],
-        cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=project, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or []],
                      daemon=True).start()
@@ -75,8 +77,9 @@ def url(project: Path) -> Iterator[str]:
             process.kill()
             process.wait()
             raise
+    stderr.close()
     assert status == 0
-    assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+    assert "Traceback" not in (project / "preview.stderr").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

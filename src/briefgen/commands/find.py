@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from briefgen.commands import DEFAULT_CATALOG
 
 if TYPE_CHECKING:
+    from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.quotes import QuoteMatch
 
 EXIT_FOUND, EXIT_NOT_FOUND = 0, 1
@@ -41,10 +42,11 @@ def run(args: argparse.Namespace) -> int:
                 text = catalog.text(match.source_id).paragraph(match.paragraph).text
                 start = text.index(match.passage)
                 end = start + len(match.passage)
-                line = Text(f"{match.source_id}, para {match.paragraph}: ", style="bold")
+                where, citation = found_at(catalog, match)
+                line = Text(f"{match.source_id}, {where}: ", style="bold")
                 line.append(_excerpt(text, start, end))
                 console.print(line)
-                console.print(f"  {ready_citation(match)}", markup=False)
+                console.print(f"  {citation}", markup=False)
             return EXIT_FOUND
         console.print("not found in any source", markup=False, style="bold red")
         for near in index.closest(args.text, limit=args.closest):
@@ -55,10 +57,12 @@ def run(args: argparse.Namespace) -> int:
         index.close()
 
 
-def ready_citation(match: QuoteMatch) -> str:
-    """The citation to paste for a passage found: ``[@id, para 4]``. `preview`'s Find box
-    prints this same text."""
-    return f"[@{match.source_id}, para {match.paragraph}]"
+def found_at(catalog: SourceCatalog, match: QuoteMatch) -> tuple[str, str]:
+    """Where a passage found stands, as find names it ("para 4"), and the citation to paste
+    for it (``[@id, para 4]``). `preview`'s Find box shows these same two, so it follows
+    whatever find prints."""
+    locator = catalog.text(match.source_id).paragraph(match.paragraph).locator
+    return locator, f"[@{match.source_id}, {locator}]"
 
 
 def _excerpt(text: str, start: int, end: int) -> "Text":

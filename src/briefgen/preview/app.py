@@ -198,7 +198,7 @@ def _no_store(headers: dict[str, str] | None = None) -> dict[str, str]:
 def find_passages(session: PreviewSession, text: str) -> dict[str, Any]:
     """`briefgen find` over the spec's catalog: every passage where ``text`` verifies, with
     the match, its context and the citation find prints; else the closest passages."""
-    from briefgen.commands.find import ready_citation
+    from briefgen.commands.find import found_at
     from briefgen.corpus.index import CorpusIndex
 
     checked = session.checked()
@@ -215,13 +215,14 @@ def find_passages(session: PreviewSession, text: str) -> dict[str, Any]:
             paragraph = catalog.text(match.source_id).paragraph(match.paragraph).text
             left = max(0, match.start - CONTEXT_CHARS)
             right = min(len(paragraph), match.end + CONTEXT_CHARS)
+            where, citation = found_at(catalog, match)
             found.append({
                 "source": match.source_id, "title": catalog.get(match.source_id).title,
-                "where": f"para {match.paragraph}",
+                "where": where,
                 "before": ("…" if left else "") + paragraph[left:match.start],
                 "match": paragraph[match.start:match.end],
                 "after": paragraph[match.end:right] + ("…" if right < len(paragraph) else ""),
-                "citation": ready_citation(match),
+                "citation": citation,
             })
         closest = [] if found else [
             {"source": near.source_id, "where": f"para {near.paragraph}",

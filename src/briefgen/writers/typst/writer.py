@@ -90,7 +90,7 @@ class TypstWriter:
             prepare_build(document, template, build)
             pages = build / ".pages" if self.page_sink is not None else None
             pdf, self.warnings = compile_build(build, template, timestamp(document.meta),
-                                               self.timeout, pages)
+                                               self.timeout, pages=pages)
             if pages is not None and self.page_sink is not None:
                 self.page_sink(tuple(p.read_bytes() for p in sorted(
                     pages.glob("page-*.svg"), key=lambda p: int(p.stem.split("-")[1]))))
@@ -168,7 +168,7 @@ def compile_build(build: Path, template: Template, stamp: int,
     A Typst error becomes a RenderError naming the template file and line; a compile that
     runs out of time or memory, or is interrupted, a RenderError naming the template.
     """
-    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, pages)
+    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, pages=pages)
     try:
         answer = compiler_process().compile(request, timeout)
     except CompileFailed as failed:

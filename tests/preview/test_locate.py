@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+import typst
 
 from briefgen.preview.locate import PrintedText
-
-typst = pytest.importorskip("typst")
 
 
 def _pdf(tmp_path: Path, body: str) -> bytes:

@@ -3,6 +3,7 @@ fix, compared with what `check` and `build` say of the same files (no browser he
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -64,7 +65,7 @@ def test_pages_and_downloads_come_from_one_build(session: PreviewSession) -> Non
     snapshot = session.snapshot()
     pdf = session.download("pdf")
     assert pdf is not None and session.download("docx") is not None
-    reader = PdfReader(__import__("io").BytesIO(pdf.data))
+    reader = PdfReader(io.BytesIO(pdf.data))
     assert len(snapshot["pages"]) == len(reader.pages)
     page = session.page(1)
     assert page is not None and page.svg.startswith(b"<svg")

@@ -86,3 +86,27 @@ def test_an_unknown_style_override_stops_the_build_before_anything(tmp_path: Pat
         build(BRIEFS / "mali-minusma.yaml",
               BuildOptions(out_dir=tmp_path / "out", formats=("docx",), style="apx"))
     assert not (tmp_path / "out").exists()
+
+
+def test_pages_for_a_preview_come_first_and_change_no_output(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    spec = BRIEFS / "mali-minusma.yaml"
+    plain = build(spec, BuildOptions(out_dir=tmp_path / "plain"))
+    shown: list[tuple[bytes, ...]] = []
+    written: list[str] = []
+
+    def pages(svgs: tuple[bytes, ...]) -> None:
+        shown.append(svgs)
+        written.extend(p.name for p in (tmp_path / "shown").iterdir()
+                       if p.suffix == ".tmp" and p.stat().st_size)
+
+    result = build(spec, BuildOptions(out_dir=tmp_path / "shown", on_pages=pages))
+    assert [p.read_bytes() for p in result.outputs] == [p.read_bytes() for p in plain.outputs]
+    [svgs] = shown
+    pdf = next(p for p in result.outputs if p.suffix == ".pdf")
+    assert len(svgs) == len(PdfReader(pdf).pages)
+    # The pages arrive before the DOCX is written (it is what a preview waits for).
+    assert written == []
+    # What check found comes with the result, for a caller that shows the evidence.
+    assert result.checked is not None and result.checked.spec.title

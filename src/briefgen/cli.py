@@ -18,7 +18,8 @@ from briefgen.errors import BriefgenError
 EXIT_OK, EXIT_USER_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 
 # The order here is the order of `briefgen --help`.
-COMMANDS = ("build", "watch", "check", "attach", "find", "figures", "sources", "schema", "template")
+COMMANDS = ("build", "watch", "preview", "check", "attach", "find", "figures", "sources", "schema",
+            "template")
 
 
 def _command(name: str) -> ModuleType:

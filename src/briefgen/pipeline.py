@@ -44,6 +44,9 @@ class BuildOptions:
     bundle: bool = False  # also <stem>.zip: the outputs, charts with their data, a README
     timeout: float = DEFAULT_COMPILE_TIMEOUT_S  # seconds a PDF compile may take (--timeout)
     fail_on_warning: bool = False  # any warning stops the build before an output is in place
+    # Given the PDF's pages as SVG images (one bytes each) from the compile that writes the
+    # PDF, as soon as it is done, while the other formats may still be writing (`preview`).
+    on_pages: Callable[[tuple[bytes, ...]], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class BuildResult:
     outputs: tuple[Path, ...]
     seconds: float
     warnings: tuple[str, ...] = field(default=())
+    # What the check stage found (the evidence, the catalog, the spec's lines), for a caller
+    # that shows more than the files: `preview`'s evidence panel.
+    checked: Checked | None = field(default=None, compare=False)
 
 
 def build_document(checked: Checked, options: BuildOptions,
@@ -91,6 +97,10 @@ def build(
     started = time.perf_counter()
     say = progress or (lambda _message: None)
     writers = [writer_for(f, options.timeout) for f in options.formats]
+    if options.on_pages is not None:
+        for writer in writers:
+            if hasattr(writer, "page_sink"):  # a writer that can show its pages (base.py)
+                writer.page_sink = options.on_pages
     checked = check(spec_path, style=options.style, template=options.template)
     warnings = list(checked.warnings)
     if options.fail_on_warning:
@@ -115,9 +125,15 @@ def build(
         targets = [(writer, pending.reserve(writer.suffix)) for writer in writers]
         # The writers share nothing but the immutable document, and Typst compiles without
         # holding the GIL: writing the DOCX while the PDF compiles saves most of the PDF's time.
-        with ThreadPoolExecutor(max_workers=max(1, len(targets))) as pool:
-            futures = [pool.submit(writer.write, document, template, temp)
-                       for writer, temp in targets]
+        # When pages are wanted (preview) they are what someone is waiting for: the writer
+        # that shows them runs first and alone, the others after it (they would slow it).
+        showing = options.on_pages is not None
+        first = [t for t in targets if showing and hasattr(t[0], "page_sink")]
+        order = first + [t for t in targets if t not in first]
+        with ThreadPoolExecutor(max_workers=1 if first else max(1, len(targets))) as pool:
+            submitted = {id(writer): pool.submit(writer.write, document, template, temp)
+                         for writer, temp in order}
+            futures = [submitted[id(writer)] for writer, _temp in targets]
             try:
                 for (writer, _temp), future in zip(targets, futures):
                     future.result()
@@ -149,4 +165,4 @@ def build(
         pending.discard()
         raise
     return BuildResult(Path(display_path(spec_path)), outputs, time.perf_counter() - started,
-                       tuple(warnings))
+                       tuple(warnings), checked)

@@ -107,18 +107,21 @@ def watch_and_rebuild(
     options: BuildOptions,
     on_build: Callable[[Outcome], None],
     stop_event: threading.Event | None = None,
+    before_build: Callable[[], None] | None = None,
 ) -> None:
     """Build ``spec_path`` now and again after every save of one of its inputs.
 
     Returns when ``stop_event`` is set; Ctrl-C raises KeyboardInterrupt. The inputs are
     worked out again before every build, so a spec that starts reading a new CSV file is
-    followed there.
+    followed there. ``before_build`` is called as each build starts (preview says so).
     """
     while stop_event is None or not stop_event.is_set():
         # Inputs and their stamps are taken before the build: a save made while it runs, or
         # before the watch below has started, then still shows as a changed stamp.
         inputs = watched_inputs(spec_path, options)
         stamps = _stamps(inputs)
+        if before_build is not None:
+            before_build()
         on_build(rebuild(spec_path, options))
         if not _next_change(inputs, stamps, stop_event):
             return  # stopped

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.commands import DEFAULT_CATALOG
+
+if TYPE_CHECKING:
+    from briefgen.corpus.catalog import SourceCatalog
+    from briefgen.corpus.quotes import QuoteMatch
 
 EXIT_FOUND, EXIT_NOT_FOUND = 0, 1
 CONTEXT_CHARS = 120  # of the paragraph shown either side of the match
@@ -27,7 +32,6 @@ def run(args: argparse.Namespace) -> int:
 
     from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.index import CorpusIndex
-    from briefgen.corpus.text import page_locator
 
     catalog = SourceCatalog.load(args.catalog)
     broken = catalog.broken_ids()
@@ -43,17 +47,13 @@ def run(args: argparse.Namespace) -> int:
         matches = index.find(args.text)
         if matches:
             for match in matches:
-                paragraph = catalog.text(match.source_id).paragraph(match.paragraph)
-                text = paragraph.text
+                text = catalog.text(match.source_id).paragraph(match.paragraph).text
                 start, end = match.start, match.end
-                # The index holds paragraphs, not pages: the catalog's text knows those.
-                locator = page_locator(paragraph.pages_between(start, end)) or paragraph.locator
-                where = (f"{locator}, para {match.paragraph}" if paragraph.pages
-                         else locator)
+                where, citation = found_at(catalog, match)
                 line = Text(f"{match.source_id}, {where}: ", style="bold")
                 line.append(_excerpt(text, start, end))
                 console.print(line)
-                console.print(f"  [@{match.source_id}, {locator}]", markup=False)
+                console.print(f"  {citation}", markup=False)
             return EXIT_FOUND
         console.print("not found in any source", markup=False, style="bold red")
         for near in index.closest(args.text, limit=args.closest):
@@ -62,6 +62,20 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NOT_FOUND
     finally:
         index.close()
+
+
+def found_at(catalog: SourceCatalog, match: QuoteMatch) -> tuple[str, str]:
+    """Where a passage found stands, as find names it ("para 4"; "p. 12, para 30" in a
+    paginated source), and the citation to paste for it (``[@id, para 4]``, ``[@id, p. 12]``). `preview`'s Find box shows these same two, so it follows
+    whatever find prints."""
+    from briefgen.corpus.text import page_locator
+
+    paragraph = catalog.text(match.source_id).paragraph(match.paragraph)
+    # The index holds paragraphs, not pages: the catalog's text knows those.
+    locator = (page_locator(paragraph.pages_between(match.start, match.end))
+               or paragraph.locator)
+    where = f"{locator}, para {match.paragraph}" if paragraph.pages else locator
+    return where, f"[@{match.source_id}, {locator}]"
 
 
 def _excerpt(text: str, start: int, end: int) -> "Text":

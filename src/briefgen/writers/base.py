@@ -21,7 +21,10 @@ class Writer(Protocol):
     A writer is constructed as ``Writer(timeout=seconds)``, the time a compile may take.
     ``write`` writes exactly the file ``out`` (the pipeline gives a temporary path and renames
     it into place) and raises RenderError for anything the user can act on. ``cancel``,
-    called from another thread, makes a ``write`` under way stop soon.
+    called from another thread, makes a ``write`` under way stop soon. A writer whose file
+    has pages it can show as SVG images (the PDF writer) also has a ``page_sink`` attribute,
+    None by default: a build asked for pages (BuildOptions.on_pages) sets it, and ``write``
+    gives it the pages, from the same render as the file.
     """
 
     name: str

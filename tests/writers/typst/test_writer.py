@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from lxml import etree
 
 from briefgen.model.nodes import (
     Bibliography,
@@ -234,6 +235,26 @@ def test_two_builds_are_byte_identical(tmp_path: Path, svg_file: Path, template:
     write_brief(TypstWriter(), sample_document(svg_file), template, a)
     write_brief(TypstWriter(), sample_document(svg_file), template, b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_pages_as_svg_come_from_the_same_compile_and_leave_the_pdf_alone(
+        tmp_path: Path, svg_file: Path, template: Template) -> None:
+    plain, shown = tmp_path / "plain.pdf", tmp_path / "shown.pdf"
+    write_brief(TypstWriter(), sample_document(svg_file), template, plain)
+    writer = TypstWriter()
+    received: list[tuple[bytes, ...]] = []
+    writer.page_sink = received.append
+    write_brief(writer, sample_document(svg_file), template, shown)
+    assert shown.read_bytes() == plain.read_bytes()
+    [pages] = received
+    reader = PdfReader(shown)
+    assert len(pages) == len(reader.pages) > 1
+    for svg, page in zip(pages, reader.pages):
+        root = etree.fromstring(svg)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        width, height = (float(v) for v in root.get("viewBox").split()[2:])
+        assert abs(width - float(page.mediabox.width)) < 1
+        assert abs(height - float(page.mediabox.height)) < 1
 
 
 def test_metadata(pdf: Path) -> None:

@@ -44,7 +44,11 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 @dataclass(frozen=True)
 class CompileRequest:
     """One compile: main.typ in ``build`` (Typst's root), a PDF of ``pdf_standards`` into
-    ``output``."""
+    ``output``.
+
+    ``pages``: a folder to also write every page into as an SVG image (page-1.svg, ...), from
+    the same compiled document as the PDF (`briefgen preview` shows them); None for none.
+    """
 
     build: Path
     output: Path
@@ -52,6 +56,7 @@ class CompileRequest:
     timestamp: int
     # The PDF standards Typst holds the file to, as Typst names them ("a-2a", "ua-1").
     pdf_standards: tuple[str, ...] = ("a-2a", "ua-1")
+    pages: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class CompileAnswer:
     warnings: tuple[str, ...] = ()
     diagnostic: str = ""  # Typst's rendered error report, when it has one
     message: str = ""
+    page_count: int = 0  # SVG pages written, when the request asked for them
 
 
 class CompileFailed(Exception):
@@ -116,7 +122,8 @@ class CompilerProcess:
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
             line = json.dumps({"build": str(request.build), "output": str(request.output),
                                "fonts": list(request.font_dirs), "timestamp": request.timestamp,
-                               "standards": list(request.pdf_standards)})
+                               "standards": list(request.pdf_standards),
+                               "pages": str(request.pages) if request.pages else None})
             try:
                 proc.stdin.write(line.encode("utf-8") + b"\n")
                 proc.stdin.flush()
@@ -124,7 +131,8 @@ class CompilerProcess:
                 return self._failed("crash")
             answer = self._read_answer(proc, time.monotonic() + timeout)
             return CompileAnswer(bool(answer.get("ok")), tuple(answer.get("warnings", ())),
-                                 str(answer.get("diagnostic", "")), str(answer.get("message", "")))
+                                 str(answer.get("diagnostic", "")), str(answer.get("message", "")),
+                                 int(answer.get("pages", 0)))
 
     def cancel(self) -> None:
         """Stop a compile under way (Ctrl-C, another writer failed); safe from any thread."""
@@ -235,6 +243,11 @@ def serve() -> None:
                 Path(request["output"]).write_bytes(pdf)
                 answer = {"ok": True,
                           "warnings": [str(getattr(w, "message", w)) for w in warned]}
+                if request.get("pages"):
+                    # The same Compiler again: Typst's memoised layout makes this an export of
+                    # the document just compiled, not a second compile.
+                    answer["pages"] = _write_pages(compiler.compile(format="svg"),
+                                                   Path(request["pages"]))
         except typst.TypstError as exc:
             answer = {"ok": False, "diagnostic": str(getattr(exc, "diagnostic", "") or ""),
                       "message": str(getattr(exc, "message", "") or exc)}
@@ -246,6 +259,16 @@ def serve() -> None:
             answer = {"ok": False, "message": str(exc)}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
+
+
+def _write_pages(svg: Any, folder: Path) -> int:
+    """Write Typst's SVG export (one bytes per page, or one bytes for a single page) as
+    page-1.svg, page-2.svg, ... in ``folder``; return the page count."""
+    pages = [svg] if isinstance(svg, bytes) else list(svg or [])
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(pages, start=1):
+        (folder / f"page-{number}.svg").write_bytes(page)
+    return len(pages)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ class TypstWriter:
     ``warnings`` holds Typst's warnings from the last ``write`` (an unknown font family in
     a template, for instance), one line each, for the caller to show; empty when clean.
     ``timeout`` bounds the compile in seconds (a template is code and may loop).
+    ``page_sink``, when set (by a build asked for pages: `briefgen preview`), receives the
+    PDF's pages as SVG images, one bytes each, from the same compile, as soon as it is done
+    and before ``write`` returns; None (the default) renders no pages, and the PDF is the
+    same either way.
     """
 
     name = "pdf"
@@ -75,6 +80,7 @@ class TypstWriter:
     def __init__(self, timeout: float = DEFAULT_COMPILE_TIMEOUT_S) -> None:
         self.warnings: list[str] = []
         self.timeout = timeout
+        self.page_sink: Callable[[tuple[bytes, ...]], None] | None = None
         # Started now, so the child's start-up overlaps checking and assembling the brief.
         compiler_process().start()
 
@@ -83,8 +89,13 @@ class TypstWriter:
         with tempfile.TemporaryDirectory(prefix="briefgen-typst-") as tmp:
             build = Path(tmp)
             prepare_build(document, template, build)
+            pages = build / ".pages" if self.page_sink is not None else None
             pdf, self.warnings = compile_build(build, template, timestamp(document.meta),
-                                               self.timeout, document.pdf_standards)
+                                               self.timeout, document.pdf_standards,
+                                               pages=pages)
+            if pages is not None and self.page_sink is not None:
+                self.page_sink(tuple(p.read_bytes() for p in sorted(
+                    pages.glob("page-*.svg"), key=lambda p: int(p.stem.split("-")[1]))))
         try:
             Path(out).write_bytes(pdf)
         except OSError as exc:
@@ -153,15 +164,18 @@ def main_source(
 
 def compile_build(build: Path, template: Template, stamp: int,
                   timeout: float = DEFAULT_COMPILE_TIMEOUT_S,
-                  standards: tuple[str, ...] = ("a-2a", "ua-1")) -> tuple[bytes, list[str]]:
+                  standards: tuple[str, ...] = ("a-2a", "ua-1"),
+                  pages: Path | None = None) -> tuple[bytes, list[str]]:
     """Compile build/main.typ to PDF bytes held to ``standards`` (Typst's names: PDF/A-2a
     and PDF/UA-1 by default) and Typst's warnings, in the compiler child
-    (writers/typst/compiler.py), within ``timeout`` seconds and its memory limit.
+    (writers/typst/compiler.py), within ``timeout`` seconds and its memory limit; with
+    ``pages``, also every page as page-N.svg in that folder.
 
     A Typst error becomes a RenderError naming the template file and line; a compile that
     runs out of time or memory, or is interrupted, a RenderError naming the template.
     """
-    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, standards)
+    request = CompileRequest(build, build / "out.pdf", _font_dirs(template), stamp, standards,
+                             pages=pages)
     try:
         answer = compiler_process().compile(request, timeout)
     except CompileFailed as failed:

@@ -161,7 +161,12 @@ def test_an_item_shows_its_spec_line_and_scrolls_the_pages_to_it(page: Any,
     last_quote = items.filter(has=page.locator(".kind", has_text="Quotation")).last
     key = last_quote.get_attribute("data-id")
     last_quote.locator("button.evidence-head").click()
-    place = last_quote.locator("[data-testid=spec-place]").inner_text()
+    # The place arrives from the server after the click: wait for it, not for the element.
+    place_element = last_quote.locator("[data-testid=spec-place]")
+    place_element.wait_for()
+    page.wait_for_function("e => /:\\d+$/.test(e.textContent.trim())",
+                           arg=place_element.element_handle())
+    place = place_element.inner_text().strip()
     file, line = place.rsplit(":", 1)
     assert file == SPEC
     # The line holds the quotation's key: the excerpt's quote: or the text's field.
@@ -170,7 +175,10 @@ def test_an_item_shows_its_spec_line_and_scrolls_the_pages_to_it(page: Any,
     spec_line = (project / SPEC).read_text(encoding="utf-8").splitlines()[int(line) - 1]
     assert re.match(rf"\s*(- )?{re.escape(field)}:", spec_line), spec_line
     page.wait_for_function("document.getElementById('pages').scrollTop > 0")
-    assert "Printed on page" in last_quote.locator(".place-note").inner_text()
+    note = last_quote.locator(".place-note")
+    note.wait_for()
+    page.wait_for_function("e => e.textContent.includes('Printed on page')",
+                           arg=note.element_handle())
 
 
 def test_evidence_items_work_from_the_keyboard(page: Any) -> None:

@@ -165,12 +165,13 @@ def _stage(given: Path, folder: Path, catalog: SourceCatalog, staged: list[_Stag
         raise SourceError(f"{shown}: cannot add a {given.suffix or 'suffix-less'} file; "
                           f"expected one of {', '.join(sorted(READERS))}")
     inside = _lexically_inside(given, folder)
+    # Inside the folder, the rule is the catalog's (a link out of it is refused); a file from
+    # elsewhere is confined to its own folder as the path names it ("a/link/../x" names a/x,
+    # which the system reads elsewhere when "link" leads elsewhere), so a link is refused too.
+    own_folder = folder if inside else Path(os.path.abspath(given)).parent
     try:
-        # Inside the folder, the rule is the catalog's (a link out of it is refused); a file
-        # from elsewhere is confined to its own folder, so a link there is refused as well.
-        resolved = confined_path(given, folder if inside else given.absolute().parent,
-                                 ORIGINAL)
-        raw = read_confined(given, folder if inside else given.absolute().parent, ORIGINAL)
+        resolved = confined_path(given, own_folder, ORIGINAL)
+        raw = read_confined(given, own_folder, ORIGINAL)
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file; nothing was added",
                           [Problem(shown, None, "", "no such file")]) from None

@@ -38,7 +38,7 @@ def pdf_reader(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         return PAGED
 
     # The reader runs in the extraction child, out of a monkeypatch's reach: the child's
-    # whole round trip is what is replaced (tests/corpus/extract/test_isolation.py tests it).
+    # whole round trip is what is replaced (tests/corpus/extract/test_extraction.py tests it).
     monkeypatch.setattr(adding.Extraction, "extract",
                         lambda self, path, timeout=0, shown=None: fake(path))
     return read

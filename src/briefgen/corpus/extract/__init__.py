@@ -172,8 +172,8 @@ def _from_json(data: dict[str, Any]) -> Extracted:
 
 
 def _import_readers() -> None:
-    # Imported once the limits are set (their imports are part of what is bounded), and
-    # before the first file, so its time limit counts the reading only.
+    # Imported once the limits are set (their imports are part of what is bounded), at the
+    # child's start: the first file's time limit counts that second or so, the others not.
     import briefgen.corpus.extract.docx  # noqa: F401
     import briefgen.corpus.extract.html  # noqa: F401
     import briefgen.corpus.extract.pdf  # noqa: F401

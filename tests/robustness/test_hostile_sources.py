@@ -87,3 +87,31 @@ def test_the_help_states_the_default_timeout_of_the_readers() -> None:
                           capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert f"(default: {DEFAULT_EXTRACT_TIMEOUT_S:g})" in " ".join(done.stdout.split())
+
+
+def test_ctrl_c_while_a_file_is_read_exits_130_and_leaves_nothing(project: Path) -> None:
+    import signal
+
+    given = huge_html(project, size=9 * 1024 * 1024)
+    before = seeds_state(project / "seeds")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    # A session of its own: Ctrl-C in a terminal reaches its whole process group.
+    process = subprocess.Popen([sys.executable, "-m", "briefgen", "sources", "add", str(given),
+                                "--catalog", "seeds/sources.yaml"], cwd=project, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    # Until the extraction child is reading (the temporary copy is made just before).
+    deadline = time.monotonic() + SECONDS
+    while not list((project / "seeds").glob(".briefgen-add-*")):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=SECONDS)
+    assert process.returncode == 130, err
+    assert "interrupted" in err.decode() and "Traceback" not in err.decode()
+    assert seeds_state(project / "seeds") == before
+    # No process of the group is left reading.
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)

@@ -3,7 +3,8 @@
 One representative crafted input per attack class of issue 12 (the tests in
 tests/robustness/ hold every variant), each run as a whole `briefgen` process under
 GNU time, so the figures are what a user would see. Peak memory is the largest resident set
-of the process or of any child it waited for (the PDF compiler child included).
+of the process or of any child it waited for (the PDF compiler child included, and the
+extraction child of `sources add`: class 9, the files of tests/robustness/hostile_sources.py).
 
 Usage: python benchmarks/attacks.py   (part of `make bench`; about a minute)
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.robustness import hostile_sources  # noqa: E402
 from tests.robustness import word_files as wf  # noqa: E402
 from tests.robustness.specs import MINIMAL  # noqa: E402
 
@@ -164,6 +166,15 @@ def report_with(*attacks: Callable[[wf.WordZip], None]) -> Callable[[Path], list
     return make
 
 
+def source_added(make: Callable[[Path], Path]) -> Callable[[Path], list[str]]:
+    """`sources add` of the file ``make`` writes into a folder of downloads."""
+    def added(root: Path) -> list[str]:
+        folder = root / "downloads"
+        folder.mkdir()
+        return ["sources", "add", str(make(folder)), "--catalog", "seeds/sources.yaml"]
+    return added
+
+
 ATTACKS: list[tuple[str, str, Callable[[Path], list[str]]]] = [
     ("1 template", "asset linked to a file outside, read() in brief.typ", linked_asset),
     ("2 catalog", "file: an absolute path outside", lambda r: catalog_entry(r, str(
@@ -192,6 +203,8 @@ ATTACKS: list[tuple[str, str, Callable[[Path], list[str]]]] = [
     ("8 imports", "1,000 sources sharing one file (sources list)", shared_file_catalog),
     ("8 attach", "a report with external links, fields and macros",
      report_with(*wf.REMOVABLE.values())),
+    *[("9 sources add", what, source_added(make))
+      for what, make in hostile_sources.ATTACKS.items()],
 ]
 
 

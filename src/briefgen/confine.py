@@ -34,6 +34,10 @@ SOURCE = FileKind("source file", 4 * MiB)
 # file): read only to check its sha256, never parsed at build, so the bound is memory. Long
 # reports with images run to tens of megabytes.
 ORIGINAL = FileKind("original source file", 64 * MiB)
+# A saved web page `sources add` reads: an article saved from a browser is 0.2-3 MB, most of
+# it scripts and styles (images go to a folder beside it). trafilatura's time grows with the
+# page (20,000 paragraphs take about 30 s), so the bound is time as much as memory.
+WEB_PAGE = FileKind("web page", 10 * MiB)
 # A brief spec is a few kilobytes; data goes in CSV files beside it.
 SPEC = FileKind("spec", 2 * MiB)
 # seeds/sources.yaml: a few kilobytes; 1 MiB holds thousands of sources.

@@ -37,7 +37,10 @@ def pdf_reader(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
             raise SourceError(f"{path}: encrypted; ask for an unencrypted copy")
         return PAGED
 
-    monkeypatch.setattr(adding, "extract", fake)
+    # The reader runs in the extraction child, out of a monkeypatch's reach: the child's
+    # whole round trip is what is replaced (tests/corpus/extract/test_extraction.py tests it).
+    monkeypatch.setattr(adding.Extraction, "extract",
+                        lambda self, path, timeout=0, shown=None: fake(path))
     return read
 
 
@@ -92,7 +95,8 @@ def test_a_failing_reader_leaves_nothing_and_names_the_file(
 
 def test_a_file_with_no_text_is_refused(catalog: Path, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(adding, "extract", lambda path: Extracted("pdf", "T", ()))
+    monkeypatch.setattr(adding.Extraction, "extract",
+                        lambda self, path, timeout=0, shown=None: Extracted("pdf", "T", ()))
     with pytest.raises(SourceError, match="no text found"):
         add_sources(catalog, [_pdf(tmp_path, "scan.pdf")])
     assert sorted(p.name for p in catalog.parent.iterdir()) == ["sources.yaml"]

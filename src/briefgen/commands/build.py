@@ -52,7 +52,8 @@ def _jobs(value: str) -> int:
     return jobs
 
 
-def _seconds(value: str) -> float:
+def positive_seconds(value: str) -> float:
+    """A --timeout value: seconds above 0 (argparse's type for every command's limit)."""
     try:
         seconds = float(value)
     except ValueError:
@@ -67,7 +68,7 @@ def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
     """--timeout, the same for every command that compiles a PDF."""
     from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S
 
-    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_COMPILE_TIMEOUT_S,
+    parser.add_argument("--timeout", type=positive_seconds, default=DEFAULT_COMPILE_TIMEOUT_S,
                         metavar="SECONDS",
                         help="stop a PDF compile that takes longer, with a message naming the "
                              f"template (default: {DEFAULT_COMPILE_TIMEOUT_S:g})")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from briefgen.commands import DEFAULT_CATALOG
+from briefgen.commands.build import positive_seconds
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -89,6 +90,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     adding.add_argument("--id", dest="source_id", default=None, metavar="ID",
                         help="the id of the (one) file's entry; an entry with no text yet (from "
                              "`sources import`) gets the file attached")
+    # The default is corpus.extract's DEFAULT_EXTRACT_TIMEOUT_S, written out here because
+    # importing the corpus package to print it would slow every command's start.
+    adding.add_argument("--timeout", type=positive_seconds, default=None, metavar="SECONDS",
+                        help="stop reading a file that takes longer (default: 120); each file "
+                             "is read in a child process under a time and a memory limit")
     adding.add_argument("--catalog", type=Path, default=argparse.SUPPRESS, metavar="FILE",
                         help=f"the catalog (default: {DEFAULT_CATALOG})")
 
@@ -125,8 +131,10 @@ def _import(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace) -> int:
     from briefgen.corpus.adding import add_sources
+    from briefgen.corpus.extract import DEFAULT_EXTRACT_TIMEOUT_S
 
-    for added in add_sources(args.catalog, args.files, args.source_id):
+    timeout = args.timeout if args.timeout is not None else DEFAULT_EXTRACT_TIMEOUT_S
+    for added in add_sources(args.catalog, args.files, args.source_id, timeout):
         # The id alone on stdout, for scripts; what was done on stderr, for people.
         print(added.record.id)
         how = ("attached to its entry" if added.attached else "added") + (

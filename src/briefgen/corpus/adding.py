@@ -34,7 +34,12 @@ from briefgen.corpus.catalog import (
     valid_id,
     valid_language,
 )
-from briefgen.corpus.extract import READERS, Extracted, extract
+from briefgen.corpus.extract import (
+    DEFAULT_EXTRACT_TIMEOUT_S,
+    READERS,
+    Extracted,
+    Extraction,
+)
 from briefgen.corpus.stored import render_stored, stored_name
 from briefgen.errors import Problem, SourceError
 from briefgen.outputs import file_mode, move_into_place, temporary_beside
@@ -76,10 +81,13 @@ class _Staged:
         self.copied = self.temp_original is not None
 
 
-def add_sources(catalog_path: Path, files: list[Path], source_id: str | None = None
-                ) -> list[AddedSource]:
+def add_sources(catalog_path: Path, files: list[Path], source_id: str | None = None,
+                timeout: float = DEFAULT_EXTRACT_TIMEOUT_S) -> list[AddedSource]:
     """Add ``files`` to the catalog at ``catalog_path``, all or none; SourceError naming the
     failing file otherwise (the catalog and its folder then as they were).
+
+    Each file is read in a child process (corpus.extract.Extraction) within ``timeout``
+    seconds and its memory limit.
 
     ``source_id``: the id of the one file's entry; an existing entry with no text gets the
     file attached, else a new entry has this id.
@@ -103,10 +111,13 @@ def add_sources(catalog_path: Path, files: list[Path], source_id: str | None = N
                               f"{catalog.line(source_id)} already has file: {record.file!r}; "
                               "only an entry without text (file: \"\") can be given one")
     staged: list[_Staged] = []
+    extraction = Extraction()
     try:
         taken_names: set[str] = set()
         for given in files:
-            staged.append(_stage(Path(given), folder, catalog, staged, taken_names))
+            staged.append(_stage(Path(given), folder, catalog, staged, taken_names,
+                                 extraction, timeout))
+        extraction.close()
         text = catalog_path.read_text(encoding="utf-8-sig")
         if attach:
             assert source_id is not None
@@ -126,6 +137,7 @@ def add_sources(catalog_path: Path, files: list[Path], source_id: str | None = N
             updated = _append(text, records)
         _commit(catalog_path, updated, staged, [r.id for r in records])
     finally:
+        extraction.close()
         for item in staged:
             if item.temp_original is not None:
                 item.temp_original.unlink(missing_ok=True)
@@ -139,20 +151,27 @@ def add_sources(catalog_path: Path, files: list[Path], source_id: str | None = N
 
 
 def _stage(given: Path, folder: Path, catalog: SourceCatalog, staged: list[_Staged],
-           taken: set[str]) -> _Staged:
+           taken: set[str], extraction: Extraction, timeout: float) -> _Staged:
     """Read, confine, hash and extract ``given``; inside the catalog's folder it stays where
     it is, outside it a copy is made beside the catalog (a hidden temporary until commit)."""
-    shown = str(given)
+    shown = _shown(given)
+    if shown != str(given):
+        # A name with a newline, an escape sequence or a right-to-left override prints as
+        # something else than it is: in messages, in the catalog's note, in a listing.
+        raise SourceError(f"{shown}: refused: the file name holds control characters (shown "
+                          "here escaped); rename the file and add it again",
+                          [Problem(shown, None, "", "control characters in the file name")])
     if given.suffix.lower() not in READERS:
         raise SourceError(f"{shown}: cannot add a {given.suffix or 'suffix-less'} file; "
                           f"expected one of {', '.join(sorted(READERS))}")
     inside = _lexically_inside(given, folder)
+    # Inside the folder, the rule is the catalog's (a link out of it is refused); a file from
+    # elsewhere is confined to its own folder as the path names it ("a/link/../x" names a/x,
+    # which the system reads elsewhere when "link" leads elsewhere), so a link is refused too.
+    own_folder = folder if inside else Path(os.path.abspath(given)).parent
     try:
-        # Inside the folder, the rule is the catalog's (a link out of it is refused); a file
-        # from elsewhere is confined to its own folder, so a link there is refused as well.
-        resolved = confined_path(given, folder if inside else given.absolute().parent,
-                                 ORIGINAL)
-        raw = read_confined(given, folder if inside else given.absolute().parent, ORIGINAL)
+        resolved = confined_path(given, own_folder, ORIGINAL)
+        raw = read_confined(given, own_folder, ORIGINAL)
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file; nothing was added",
                           [Problem(shown, None, "", "no such file")]) from None
@@ -193,7 +212,7 @@ def _stage(given: Path, folder: Path, catalog: SourceCatalog, staged: list[_Stag
     taken.add(original)
     try:
         # Extracted from the bytes that were hashed (the copy, or the file inside the folder).
-        extracted = extract(read_from)
+        extracted = extraction.extract(read_from, timeout)
         if inside and hashlib.sha256(read_confined(resolved, folder, ORIGINAL)).hexdigest() \
                 != digest:
             raise SourceError(f"{shown}: changed while it was read; nothing was added")
@@ -216,6 +235,16 @@ def _stage(given: Path, folder: Path, catalog: SourceCatalog, staged: list[_Stag
                           "nothing was added")
     return _Staged(given, original, temp, digest, extracted,
                    render_stored(extracted, Path(original).name, digest))
+
+
+def _shown(path: Path) -> str:
+    """``path`` as it may be printed: control and formatting characters (Unicode Cc, Cf)
+    escaped as Python writes them."""
+    text = str(path)
+    if not any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
 
 
 def _lexically_inside(path: Path, folder: Path) -> bool:

@@ -37,10 +37,11 @@ import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
 
+from briefgen.confine import WEB_PAGE, RefusedFile, read_confined
 from briefgen.corpus.catalog import Person
 from briefgen.corpus.extract import Extracted, ExtractedPage
 from briefgen.corpus.extract.person_names import person_from_name, persons_from_byline
-from briefgen.errors import SourceError
+from briefgen.errors import Problem, SourceError
 
 # libxml2 flattens deeper nesting at 255 levels; this bound keeps trafilatura's recursive
 # walks far from Python's recursion limit whatever the parser lets through.
@@ -90,7 +91,10 @@ def read_html(path: Path) -> Extracted:
     trafilatura can find.
     """
     try:
-        data = path.read_bytes()
+        data = read_confined(path, path.parent, WEB_PAGE)
+    except RefusedFile as refused:
+        raise SourceError(f"{path}: {refused.reason}",
+                          [Problem(str(path), None, "", refused.reason)]) from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read the web page ({exc.strerror or exc})") from None
     text, encoding_note = _decode(data)

@@ -57,7 +57,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import PDFObjRef, resolve1
 from pdfminer.psparser import PSLiteral
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -71,6 +71,9 @@ MAX_PAGES = 2000
 MAX_CHARACTERS = 8_000_000
 #: The most glyphs on one page: dense small print has about 10,000; more is not prose.
 MAX_PAGE_CHARACTERS = 100_000
+#: The deepest page tree walked; real ones are a few levels deep (a balanced tree of 2,000
+#: pages with 10 kids per node is 4).
+MAX_PAGE_TREE_DEPTH = 64
 #: The largest XMP packet parsed; real ones are a few kilobytes.
 MAX_XMP_BYTES = 1024 * 1024
 
@@ -128,17 +131,64 @@ def _open_and_read(path: Path) -> Extracted:
         raise SourceError(f"{path}: cannot read this PDF ({_describe(exc)}); "
                           "export it again from the program that made it") from None
     try:
+        try:
+            _check_page_tree(path, pdf.doc)
+        except BaseException:
+            # pdfplumber's close() makes an object of every page first (10,000 of them in
+            # seconds): close the file only.
+            if not pdf.stream_is_external:
+                pdf.stream.close()
+            raise
         with pdf:
             return _read(path, pdf)
     except SourceError:
         raise
     except PdfminerException as exc:
+        if isinstance(exc.args[0] if exc.args else None, MemoryError):
+            # A stream that inflates past the memory limit (the extraction child's): the
+            # child reports it as memory, not as damage.
+            raise MemoryError from None
         raise _refusal(path, exc) from None
     except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError,
             ZeroDivisionError, RecursionError, AssertionError) as exc:
         # pdfminer reports damage inside a page with whatever its parser tripped on.
         raise SourceError(f"{path}: this PDF is damaged ({_describe(exc)}); "
                           "export it again from the program that made it") from None
+
+
+def _check_page_tree(path: Path, doc: Any) -> None:
+    """SourceError if the page tree of ``doc`` loops (a node that is its own descendant:
+    pdfminer walks round it and reads on, as if the file were sound), is deeper than
+    MAX_PAGE_TREE_DEPTH, or holds more than MAX_PAGES pages; counted before pdfplumber
+    makes an object of every page."""
+    root = doc.catalog.get("Pages")
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    seen: set[int] = set()
+    pages = 0
+    while stack:
+        reference, depth = stack.pop()
+        if isinstance(reference, PDFObjRef):
+            if reference.objid in seen:
+                raise SourceError(f"{path}: this PDF is damaged (its page tree refers back to "
+                                  f"object {reference.objid} again: it loops); export it again "
+                                  "from the program that made it")
+            seen.add(reference.objid)
+        node = resolve1(reference)
+        if not isinstance(node, dict):
+            continue
+        if "Kids" not in node:
+            pages += 1
+            if pages > MAX_PAGES:
+                raise SourceError(f"{path}: this PDF has more than {MAX_PAGES} pages, the most "
+                                  "a source may have; split it and add the parts")
+            continue
+        if depth >= MAX_PAGE_TREE_DEPTH:
+            raise SourceError(f"{path}: this PDF's page tree is more than "
+                              f"{MAX_PAGE_TREE_DEPTH} levels deep; export it again from the "
+                              "program that made it")
+        kids = resolve1(node["Kids"])
+        if isinstance(kids, list):
+            stack += [(kid, depth + 1) for kid in reversed(kids)]
 
 
 def _describe(exc: BaseException) -> str:

@@ -8,27 +8,20 @@ elsewhere. The child is started once and kept for later compiles of the same pro
 (`watch`, batch workers, the test suite), so only the first compile pays for it, and the
 pipeline starts it while the spec is still being checked.
 
-The child speaks one JSON line per request and one per answer on its stdin/stdout.
+The child and its limits are briefgen.child's, shared with the readers of `sources add`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import select
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import briefgen
+from briefgen.child import ChildFailed, ChildProcess, serve_requests
 
-# Typst's downloader honours these; see CompilerProcess.start.
+# Typst's downloader honours these; see _offline.
 _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 _NO_NETWORK = "http://127.0.0.1:9"
 # Where the child looks for Typst packages: a folder of the build that never exists, so a
@@ -39,6 +32,9 @@ _NO_PACKAGES = ".no-typst-packages"
 # Address space of the child. A brief compiles in about 300 MB of it (fonts included);
 # 2 GiB leaves room for long briefs and stops a runaway template long before the machine.
 MEMORY_LIMIT_BYTES = 2 * 1024**3
+
+#: The child did not answer: ``reason`` is "timeout", "memory", "crash" or "cancelled".
+CompileFailed = ChildFailed
 
 
 @dataclass(frozen=True)
@@ -70,128 +66,46 @@ class CompileAnswer:
     page_count: int = 0  # SVG pages written, when the request asked for them
 
 
-class CompileFailed(Exception):
-    """The child did not answer: ``reason`` is "timeout", "memory", "crash" or "cancelled"."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
+def _offline(env: dict[str, str]) -> None:
+    env["RUST_BACKTRACE"] = "0"  # a dying child's first line says why; the rest is noise
+    # A template's `#import "@preview/..."` would download code from the network; every
+    # proxy variable points at the discard port, where nothing listens, so it cannot.
+    for name in _PROXY_VARIABLES:
+        env[name] = env[name.upper()] = _NO_NETWORK
+    env.pop("NO_PROXY", None)
+    env.pop("no_proxy", None)
 
 
 class CompilerProcess:
-    """A child process that compiles Typst build folders, one at a time."""
+    """A child process (briefgen.child) that compiles Typst build folders, one at a time."""
 
     def __init__(self, memory_limit: int = MEMORY_LIMIT_BYTES) -> None:
-        self._memory_limit = memory_limit
-        self._lock = threading.Lock()
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._stderr: IO[bytes] | None = None
-        self._cancelled = threading.Event()
+        self._child = ChildProcess(
+            "from briefgen.writers.typst.compiler import serve; serve()", memory_limit,
+            _offline)
 
     def start(self) -> None:
         """Start the child now (idempotent), so its start-up overlaps other work."""
-        if self._proc is not None and self._proc.poll() is None:
-            return
-        self._stderr = tempfile.TemporaryFile()
-        env = dict(os.environ)
-        # The child must import this same briefgen, whatever put it on our path.
-        package_root = str(Path(briefgen.__file__).resolve().parents[1])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH"))
-                                            if p)
-        env["RUST_BACKTRACE"] = "0"  # a dying child's first line says why; the rest is noise
-        # A template's `#import "@preview/..."` would download code from the network; every
-        # proxy variable points at the discard port, where nothing listens, so it cannot.
-        for name in _PROXY_VARIABLES:
-            env[name] = env[name.upper()] = _NO_NETWORK
-        env.pop("NO_PROXY", None)
-        env.pop("no_proxy", None)
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", "from briefgen.writers.typst.compiler import serve; serve()",
-             str(self._memory_limit), str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env,
-            close_fds=True,
-        )
+        self._child.start()
 
     def compile(self, request: CompileRequest, timeout: float) -> CompileAnswer:
         """Run ``request`` in the child; CompileFailed if it times out, dies or is cancelled."""
-        with self._lock:
-            self._cancelled.clear()
-            self.start()
-            proc = self._proc
-            assert proc is not None and proc.stdin is not None and proc.stdout is not None
-            line = json.dumps({"build": str(request.build), "output": str(request.output),
-                               "fonts": list(request.font_dirs), "timestamp": request.timestamp,
-                               "standards": list(request.pdf_standards),
-                               "pages": str(request.pages) if request.pages else None})
-            try:
-                proc.stdin.write(line.encode("utf-8") + b"\n")
-                proc.stdin.flush()
-            except OSError:
-                return self._failed("crash")
-            answer = self._read_answer(proc, time.monotonic() + timeout)
-            return CompileAnswer(bool(answer.get("ok")), tuple(answer.get("warnings", ())),
-                                 str(answer.get("diagnostic", "")), str(answer.get("message", "")),
-                                 int(answer.get("pages", 0)))
+        answer = self._child.request(
+            {"build": str(request.build), "output": str(request.output),
+             "fonts": list(request.font_dirs), "timestamp": request.timestamp,
+             "standards": list(request.pdf_standards),
+             "pages": str(request.pages) if request.pages else None}, timeout)
+        return CompileAnswer(bool(answer.get("ok")), tuple(answer.get("warnings", ())),
+                             str(answer.get("diagnostic", "")), str(answer.get("message", "")),
+                             int(answer.get("pages", 0)))
 
     def cancel(self) -> None:
         """Stop a compile under way (Ctrl-C, another writer failed); safe from any thread."""
-        self._cancelled.set()
-        proc = self._proc
-        if proc is not None and proc.poll() is None:
-            proc.kill()
+        self._child.cancel()
 
     def close(self) -> None:
         """End the child."""
-        proc, self._proc = self._proc, None
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-    def _read_answer(self, proc: subprocess.Popen[bytes], deadline: float) -> dict[str, Any]:
-        assert proc.stdout is not None
-        fd = proc.stdout.fileno()
-        chunks: list[bytes] = []
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self._stop()
-                raise CompileFailed("timeout")
-            # Short waits, so a cancel from another thread is seen at once.
-            ready, _, _ = select.select([fd], [], [], min(remaining, 0.2))
-            if self._cancelled.is_set():
-                self._stop()
-                raise CompileFailed("cancelled")
-            if not ready:
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return self._failed("crash")
-            chunks.append(chunk)
-            if chunk.endswith(b"\n"):
-                return dict(json.loads(b"".join(chunks)))
-
-    def _failed(self, reason: str) -> Any:
-        """The child died: tell memory exhaustion from other deaths by what it printed."""
-        proc = self._proc
-        status = proc.wait() if proc is not None else None
-        printed = b""
-        if self._stderr is not None:
-            self._stderr.seek(0)
-            printed = self._stderr.read(1024 * 1024)
-        self._proc = None
-        text = printed.decode("utf-8", "replace")
-        if "memory allocation" in text or "MemoryError" in text or "out of memory" in text:
-            raise CompileFailed("memory")
-        if self._cancelled.is_set():
-            raise CompileFailed("cancelled")
-        signal_name = ""
-        if status is not None and status < 0:
-            signal_name = signal.Signals(-status).name
-        raise CompileFailed(reason, signal_name or f"exit status {status}")
-
-    def _stop(self) -> None:
-        self.close()
+        self._child.close()
 
 
 # By process id: a forked process must not share its parent's child.
@@ -209,20 +123,12 @@ def compiler_process() -> CompilerProcess:
 
 
 def serve() -> None:
-    """The child's loop: limits first, then one compile per request line until stdin ends."""
-    import resource
-
-    memory_limit, parent = int(sys.argv[1]), int(sys.argv[2])
-    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    # Ctrl-C in the terminal reaches the whole process group: the child ends at once (its
-    # parent reports); and it never outlives its parent, even a killed one.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    _die_with_parent(parent)
-    import typst
-
+    """The child's loop (briefgen.child.serve_requests): one compile per request line."""
     fonts_by_dirs: dict[tuple[str, ...], Any] = {}
-    for line in sys.stdin.buffer:
-        request = json.loads(line)
+
+    def compile_one(request: dict[str, Any]) -> dict[str, Any]:
+        import typst  # imported by serve_requests, once the limits are set
+
         dirs = tuple(request["fonts"])
         try:
             if dirs not in fonts_by_dirs:
@@ -238,27 +144,22 @@ def serve() -> None:
                 format="pdf", pdf_standards=list(request["standards"]),
                 timestamp=request["timestamp"])
             if not isinstance(pdf, bytes):
-                answer = {"ok": False, "message": "Typst returned pages, not one PDF"}
-            else:
-                Path(request["output"]).write_bytes(pdf)
-                answer = {"ok": True,
-                          "warnings": [str(getattr(w, "message", w)) for w in warned]}
-                if request.get("pages"):
-                    # The same Compiler again: Typst's memoised layout makes this an export of
-                    # the document just compiled, not a second compile.
-                    answer["pages"] = _write_pages(compiler.compile(format="svg"),
-                                                   Path(request["pages"]))
+                return {"ok": False, "message": "Typst returned pages, not one PDF"}
+            Path(request["output"]).write_bytes(pdf)
+            answer = {"ok": True, "warnings": [str(getattr(w, "message", w)) for w in warned]}
+            if request.get("pages"):
+                # The same Compiler again: Typst's memoised layout makes this an export of
+                # the document just compiled, not a second compile.
+                answer["pages"] = _write_pages(compiler.compile(format="svg"),
+                                               Path(request["pages"]))
+            return answer
         except typst.TypstError as exc:
-            answer = {"ok": False, "diagnostic": str(getattr(exc, "diagnostic", "") or ""),
-                      "message": str(getattr(exc, "message", "") or exc)}
-        except MemoryError:
-            sys.stderr.write("MemoryError\n")
-            sys.stderr.flush()
-            os._exit(3)
+            return {"ok": False, "diagnostic": str(getattr(exc, "diagnostic", "") or ""),
+                    "message": str(getattr(exc, "message", "") or exc)}
         except (RuntimeError, OSError, ValueError) as exc:
-            answer = {"ok": False, "message": str(exc)}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+            return {"ok": False, "message": str(exc)}
+
+    serve_requests(compile_one, prepare=lambda: __import__("typst"))
 
 
 def _write_pages(svg: Any, folder: Path) -> int:
@@ -269,16 +170,3 @@ def _write_pages(svg: Any, folder: Path) -> int:
     for number, page in enumerate(pages, start=1):
         (folder / f"page-{number}.svg").write_bytes(page)
     return len(pages)
-
-
-def _die_with_parent(parent: int) -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)

@@ -100,3 +100,18 @@ def test_a_file_with_no_text_is_refused(catalog: Path, tmp_path: Path,
     with pytest.raises(SourceError, match="no text found"):
         add_sources(catalog, [_pdf(tmp_path, "scan.pdf")])
     assert sorted(p.name for p in catalog.parent.iterdir()) == ["sources.yaml"]
+
+
+def test_an_id_keeps_the_whole_family_name_and_an_organisation_its_first_words() -> None:
+    from briefgen.corpus.adding import _unique_id
+    from briefgen.corpus.catalog import Person
+    from briefgen.corpus.extract import Extracted, ExtractedPage
+
+    page = (ExtractedPage("", ("Text.",)),)
+    person = Extracted(kind="html", title="Port Aldren desalination workers end strike",
+                       pages=page, authors=(Person("van der Berg", "Marta"),), date="2024-03-14")
+    assert _unique_id(person, "a.html", set()) == "van-der-berg-port-aldren-desalination-2024"
+    unsigned = Extracted(kind="pdf", title="Grid resilience", pages=page,
+                         publisher="Centre for Coastal Studies", date="2022")
+    assert _unique_id(unsigned, "b.pdf", {"centre-for-grid-resilience-2022"}) == \
+        "centre-for-grid-resilience-2022-2"

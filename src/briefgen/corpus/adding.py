@@ -278,9 +278,12 @@ def _unique_id(extracted: Extracted, original: str, taken: set[str]) -> str:
     """An id from the first author's family name (else the publisher or site), the first
     words of the title and the year: "guterres-future-mali-2023"; "-2"... when taken."""
     words: list[str] = []
-    who = (extracted.authors[0].family if extracted.authors else
-           extracted.publisher or extracted.container_title)
-    words += _id_words(who)[:2]
+    if extracted.authors:
+        # The whole family name, particles and all ("van der Berg" -> van-der-berg), as the
+        # catalog's hand-written ids have it; an organisation's first words.
+        words += _id_words(extracted.authors[0].family)[:4]
+    else:
+        words += _id_words(extracted.publisher or extracted.container_title)[:2]
     title_words = [w for w in _id_words(extracted.title or Path(original).stem)
                    if w not in _ID_SKIP]
     words += title_words[:3]

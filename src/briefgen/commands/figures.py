@@ -22,12 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.claims import group_claims
     from briefgen.corpus.index import CorpusIndex
 
-    catalog = SourceCatalog.load(args.catalog)
-    index = CorpusIndex.open(catalog)
+    index = CorpusIndex.open_catalog(args.catalog)
     try:
         claims = index.claims()
     finally:

@@ -24,17 +24,17 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.text import Text
 
-    from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.index import CorpusIndex
 
-    catalog = SourceCatalog.load(args.catalog)
-    index = CorpusIndex.open(catalog)
+    # The catalog's records come from the index while the catalog is unchanged, and the
+    # paragraphs printed are the index's: nothing here parses the catalog or reads a source.
+    index = CorpusIndex.open_catalog(args.catalog)
     console = Console(highlight=False, soft_wrap=True)
     try:
         matches = index.find(args.text)
         if matches:
             for match in matches:
-                text = catalog.text(match.source_id).paragraph(match.paragraph).text
+                text = index.paragraph(match.source_id, match.paragraph)
                 start = text.index(match.passage)
                 end = start + len(match.passage)
                 line = Text(f"{match.source_id}, para {match.paragraph}: ", style="bold")

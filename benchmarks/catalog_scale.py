@@ -66,11 +66,13 @@ def _paragraph(rng: random.Random, vocabulary: list[str]) -> str:
     return " ".join(text) + "."
 
 
-def write_corpus(folder: Path, count: int, seed: int = SEED) -> tuple[Path, list[str]]:
-    """A catalog of ``count`` sources with their text files under ``folder``.
+def write_corpus(folder: Path, count: int, seed: int = SEED, texts: bool = True
+                 ) -> tuple[Path, list[str]]:
+    """A catalog of ``count`` sources with their text files under ``folder``/seeds.
 
     Returns the catalog's path and a few genuine quotes (each taken from one source's text).
-    Same ``count`` and ``seed``, same bytes.
+    Same ``count`` and ``seed``, same bytes. ``texts=False`` writes the catalog alone, every
+    entry with ``file: ""`` (citable, not quotable), for tests of the catalog itself.
     """
     rng = random.Random(seed)
     vocabulary = invented_vocabulary(rng)
@@ -79,12 +81,14 @@ def write_corpus(folder: Path, count: int, seed: int = SEED) -> tuple[Path, list
     quotes: list[str] = []
     for n in range(count):
         sub = f"texts/{n // PER_FOLDER:03d}"
-        if n % PER_FOLDER == 0:
+        if n % PER_FOLDER == 0 and texts:
             (seeds / sub).mkdir(parents=True, exist_ok=True)
         title = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 8))).capitalize()
         body = [_paragraph(rng, vocabulary) for _ in range(rng.randint(*PARAGRAPHS))]
-        name = f"{sub}/s{n:06d}.txt"
-        (seeds / name).write_text(title + "\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
+        name = f"{sub}/s{n:06d}.txt" if texts else ""
+        if texts:
+            (seeds / name).write_text(title + "\n\n" + "\n\n".join(body) + "\n",
+                                      encoding="utf-8")
         if n % max(1, count // 4) == 7:
             words = body[1].split()
             quotes.append(" ".join(words[3:12]))
@@ -92,7 +96,7 @@ def write_corpus(folder: Path, count: int, seed: int = SEED) -> tuple[Path, list
         year, month, day = rng.randint(1995, 2026), rng.randint(1, 12), rng.randint(1, 28)
         entries.append(
             f"  - id: s{n:06d}\n"
-            f"    file: {name}\n"
+            f"    file: \"{name}\"\n"
             f"    title: \"{title}\"\n"
             f"    type: report\n"
             f"    authors:\n"
@@ -101,6 +105,7 @@ def write_corpus(folder: Path, count: int, seed: int = SEED) -> tuple[Path, list
             f"    date: {year:04d}-{month:02d}-{day:02d}\n"
             f"    url: https://example.org/{n}\n")
     catalog = seeds / "sources.yaml"
+    seeds.mkdir(parents=True, exist_ok=True)
     catalog.write_text(f"# {count:,} generated sources (benchmarks/catalog_scale.py)\n"
                        "sources:\n" + "".join(entries), encoding="utf-8")
     return catalog, quotes

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from briefgen.corpus.catalog import SourceCatalog
-from briefgen.corpus.index import CorpusIndex, quote_runs
+import briefgen.corpus.index as index_module
+from briefgen.corpus.catalog import ParsedCatalog, SourceCatalog
+from briefgen.corpus.index import CorpusIndex, index_path, quote_runs
 from briefgen.corpus.quotes import verify_quote
+from briefgen.corpus.text import SourceText
+from briefgen.errors import SourceError
 from tests.corpus.conftest import SEEDS
 from tests.corpus.test_quotes import ALTERED, GENUINE, _restyle, spans
 
@@ -95,3 +100,175 @@ def test_only_changed_sources_are_read_again(tmp_path: Path) -> None:
     assert [m.source_id for m in changed.find("A zebra crossed the Hindu Kush")] == [
         "ft-isisk-2021"]
     changed.close()
+
+
+# --- the catalog kept in the index ------------------------------------------------------------
+
+
+def _copied_corpus(tmp_path: Path) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    return tmp_path / "seeds" / "sources.yaml"
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each catalog the index parses (rather than re-opens), in order."""
+    calls: list[Path] = []
+    real = index_module.parse_catalog
+
+    def counting(path: Path, raw: bytes) -> ParsedCatalog:
+        calls.append(path)
+        return real(path, raw)
+
+    monkeypatch.setattr(index_module, "parse_catalog", counting)
+    return calls
+
+
+def _answers(index: CorpusIndex) -> dict[str, object]:
+    """Everything a command reads from an open index and its catalog, to compare two."""
+    catalog = index.catalog
+    return {
+        "ids": catalog.ids(),
+        "records": [catalog.get(sid) for sid in catalog.ids()],
+        "lines": [catalog.line(sid) for sid in catalog.ids()],
+        "places": [catalog.places(sid) for sid in catalog.ids()],
+        "texts": [catalog.text(sid) for sid in catalog.ids() if catalog.quotable(sid)],
+        "found": [index.find(quote) for _sid, quote, _n, _p in GENUINE],
+        "closest": index.closest("MINUSMA has a 12-2 split of soldiers and police"),
+        "claims": index.claims(),
+        "paragraphs": index.paragraph_count(),
+    }
+
+
+def test_a_warm_open_does_not_parse_the_catalog_and_answers_as_a_cold_one(
+    tmp_path: Path, parses: list[Path]
+) -> None:
+    path = _copied_corpus(tmp_path)
+    cold = CorpusIndex.open_catalog(path, tmp_path / "cache")
+    assert parses == [path] and len(cold.update.indexed) == 7
+    expected = _answers(cold)
+    cold.close()
+    warm = CorpusIndex.open_catalog(path, tmp_path / "cache")
+    assert parses == [path], "the second open re-opened the index instead of parsing"
+    assert warm.update.indexed == () and warm.update.removed == ()
+    assert _answers(warm) == expected
+    warm.close()
+    # And both are what loading the catalog itself gives.
+    loaded = SourceCatalog.load(path)
+    assert expected["records"] == [loaded.get(sid) for sid in loaded.ids()]
+    assert expected["lines"] == [loaded.line(sid) for sid in loaded.ids()]
+
+
+def test_a_changed_catalog_byte_parses_it_again(tmp_path: Path, parses: list[Path]) -> None:
+    path = _copied_corpus(tmp_path)
+    CorpusIndex.open_catalog(path, tmp_path / "cache").close()
+    raw = path.read_bytes()
+    at = raw.index(b'title: "The Emergence') + len(b'title: "The ')
+    path.write_bytes(raw[:at] + b"e" + raw[at + 1:])  # "Emergence" -> "emergence": one byte
+    again = CorpusIndex.open_catalog(path, tmp_path / "cache")
+    assert parses == [path, path]
+    assert again.catalog.get("isisk-taliban-emergence").title.startswith("The emergence")
+    # Its record is part of its fingerprint: that source alone is indexed again.
+    assert again.update.indexed == ("isisk-taliban-emergence",)
+    again.close()
+
+
+def test_a_touched_but_unchanged_catalog_is_not_parsed_again(
+    tmp_path: Path, parses: list[Path]
+) -> None:
+    path = _copied_corpus(tmp_path)
+    CorpusIndex.open_catalog(path, tmp_path / "cache").close()
+    path.write_bytes(path.read_bytes())  # new stamp, same bytes: the sha256 decides
+    CorpusIndex.open_catalog(path, tmp_path / "cache").close()
+    assert parses == [path]
+
+
+def test_a_changed_source_file_is_checked_and_indexed_again(
+    tmp_path: Path, parses: list[Path]
+) -> None:
+    path = _copied_corpus(tmp_path)
+    CorpusIndex.open_catalog(path, tmp_path / "cache").close()
+    with open(path.parent / "002_9560ccf9f8c25f6d.txt", "a", encoding="utf-8") as out:
+        out.write("\nA zebra crossed the Hindu Kush in 2031.\n")
+    changed = CorpusIndex.open_catalog(path, tmp_path / "cache")
+    assert parses == [path] and changed.update.indexed == ("ft-isisk-2021",)
+    [match] = changed.find("A zebra crossed the Hindu Kush")
+    assert match.source_id == "ft-isisk-2021"
+    assert changed.paragraph(match.source_id, match.paragraph) == (
+        changed.catalog.text("ft-isisk-2021").paragraph(match.paragraph).text)
+    changed.close()
+
+
+def test_a_source_file_broken_after_indexing_is_reported_as_loading_reports_it(
+    tmp_path: Path,
+) -> None:
+    path = _copied_corpus(tmp_path)
+    CorpusIndex.open_catalog(path, tmp_path / "cache").close()
+    (path.parent / "002_9560ccf9f8c25f6d.txt").write_bytes(b"Title\n\nCaf\xe9 au lait\n")
+    with pytest.raises(SourceError) as warm:
+        CorpusIndex.open_catalog(path, tmp_path / "cache")
+    with pytest.raises(SourceError) as loaded:
+        SourceCatalog.load(path)
+    assert warm.value.problems == loaded.value.problems
+    [problem] = warm.value.problems
+    assert problem.key == "sources[4].file" and "is not UTF-8" in problem.message
+    # Still reported on the next run: the broken file's stamp was not stored as checked.
+    with pytest.raises(SourceError):
+        CorpusIndex.open_catalog(path, tmp_path / "cache")
+
+
+def test_a_corrupt_index_file_is_rebuilt(tmp_path: Path) -> None:
+    path = _copied_corpus(tmp_path)
+    cache = tmp_path / "cache"
+    CorpusIndex.open_catalog(path, cache).close()
+    index_path(path, cache).write_bytes(b"not an SQLite database\n" * 200)
+    rebuilt = CorpusIndex.open_catalog(path, cache)
+    assert len(rebuilt.update.indexed) == 7
+    assert {m.source_id for m in rebuilt.find("13 US service members")} == {
+        "isisk-taliban-emergence"}
+    rebuilt.close()
+
+
+def test_rows_the_index_did_not_write_are_a_message_and_rebuilt(
+    tmp_path: Path, parses: list[Path]
+) -> None:
+    path = _copied_corpus(tmp_path)
+    cache = tmp_path / "cache"
+    CorpusIndex.open_catalog(path, cache).close()
+    with sqlite3.connect(index_path(path, cache)) as db:
+        db.execute("UPDATE entries SET record = '{\"id\": 5}' WHERE source_id = 'un-mali-future'")
+    opened = CorpusIndex.open_catalog(path, cache)
+    with pytest.raises(SourceError, match="is damaged"):
+        opened.catalog.get("un-mali-future")
+    opened.close()
+    again = CorpusIndex.open_catalog(path, cache)  # parsed and stored afresh
+    assert len(parses) == 2 and again.catalog.get("un-mali-future").title
+    again.close()
+    with sqlite3.connect(index_path(path, cache)) as db:
+        db.execute("UPDATE meta SET value = x'00' WHERE key = 'file_stamps'")
+    CorpusIndex.open_catalog(path, cache).close()  # caught on opening: rebuilt at once
+    assert len(parses) == 3
+
+
+def test_building_on_two_cores_indexes_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copied_corpus(tmp_path)
+    alone = CorpusIndex.open_catalog(path, tmp_path / "one")
+    expected = _answers(alone)
+    alone.close()
+    monkeypatch.setattr(index_module, "_PARALLEL_FROM", 1)
+    real = index_module._rows_of
+    pids = tmp_path / "pids"
+
+    def rows_of(text: SourceText) -> object:
+        with open(pids, "a", encoding="utf-8") as out:  # the workers' lists are their own
+            out.write(f"{os.getpid()}\n")
+        return real(text)
+
+    monkeypatch.setattr(index_module, "_rows_of", rows_of)
+    both = CorpusIndex.open_catalog(path, tmp_path / "two")
+    workers = set(pids.read_text(encoding="utf-8").split())
+    assert str(os.getpid()) not in workers and workers, "indexed in worker processes"
+    assert _answers(both) == expected
+    both.close()

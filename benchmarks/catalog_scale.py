@@ -164,6 +164,14 @@ def bench_size(work: Path, count: int, runs: int) -> dict[str, float]:
     return results
 
 
+def _row(count: int, r: dict[str, float]) -> str:
+    ratio = r["find"] / r["floor"]
+    verdict = "held" if ratio <= 3 else "MISSED"
+    return (f"{count:>8,} {r['catalog MB']:>6.1f}MB {r['build']:>7.1f}s {r['reopen']:>7.2f}s "
+            f"{r['find']:>6.2f}s {r['floor']:>8.2f}s {ratio:>10.2f}  {verdict} "
+            f"(3 x floor = {3 * r['floor']:.2f} s)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -182,15 +190,12 @@ def main() -> int:
         else:
             with tempfile.TemporaryDirectory(prefix="briefgen-scale-") as temp:
                 table.append((count, bench_size(Path(temp), count, args.runs)))
+        print(_row(*table[-1]), flush=True)
     header = (f"{'sources':>8} {'catalog':>8} {'build':>8} {'re-open':>8} {'find':>7} "
               f"{'--version':>9} {'find/floor':>10}  goal: find <= 3 x floor")
     print("\n" + header + "\n" + "-" * len(header))
     for count, r in table:
-        ratio = r["find"] / r["floor"]
-        verdict = "held" if ratio <= 3 else "MISSED"
-        print(f"{count:>8,} {r['catalog MB']:>6.1f}MB {r['build']:>7.1f}s {r['reopen']:>7.2f}s "
-              f"{r['find']:>6.2f}s {r['floor']:>8.2f}s {ratio:>10.2f}  {verdict} "
-              f"(3 x floor = {3 * r['floor']:.2f} s)")
+        print(_row(count, r))
     print("build: first `briefgen find`, empty cache (parse, validate, index, store); re-open: "
           "index warm, nothing changed; find: a whole warm `briefgen find` process")
     return 0

@@ -51,6 +51,9 @@ assert MAX_CATALOG_BYTES == ENTRY_BYTES * MAX_SOURCES, "confine.CATALOG is this 
 # Values after alias expansion, for the smallest catalog; see max_nodes.
 MAX_NODES = 2_000_000
 BYTES_PER_NODE = 8
+# Values built again through aliases: a catalog has little use for aliases (an author's entry
+# repeated, say), and this stops a bomb in a file of any size within a fraction of a second.
+MAX_REPEATED = 100_000
 
 
 def max_nodes(size: int) -> int:
@@ -458,7 +461,7 @@ def _parse_yaml(path: Path, raw: bytes) -> LocatedYaml:
                           [Problem(shown, at, "", f"byte {error.start} is not UTF-8")]) from None
     try:
         return parse_yaml(text, shown, "the source catalog", empty_ok=True, plain_scalars=True,
-                          max_nodes=max_nodes(len(raw)))
+                          max_nodes=max_nodes(len(raw)), max_repeated=MAX_REPEATED)
     except YamlSyntaxError as error:
         raise SourceError(f"source catalog is not valid YAML: {shown}",
                           [Problem(shown, error.line, "", error.detail)]) from None

@@ -148,13 +148,16 @@ def parse_yaml(
     empty_ok: bool = False,
     plain_scalars: bool = False,
     max_nodes: int = MAX_NODES,
+    max_repeated: int | None = None,
 ) -> LocatedYaml:
     """Parse YAML text; syntax errors (YamlSyntaxError) name line, column and the line.
 
     ``what`` names the file in messages ("the spec", "the template settings"); ``empty_ok``
     gives data None for a file with no document instead of refusing it; ``plain_scalars``
     keeps every scalar as the text written (a catalog's 2023-05-03 stays a string, "no" is
-    not False), null still None; ``max_nodes`` bounds the values after alias expansion.
+    not False), null still None; ``max_nodes`` bounds the values after alias expansion;
+    ``max_repeated``, when given, the values built again through aliases (so a large file,
+    allowed many values, still stops a "billion laughs" after that many).
     """
     empty = f"{file}: {what} is empty; expected a mapping with title, date, ..."
     if not text.strip():
@@ -166,14 +169,14 @@ def parse_yaml(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse(text, file, what, empty, empty_ok, plain_scalars, max_nodes)
+        return _parse(text, file, what, empty, empty_ok, plain_scalars, max_nodes, max_repeated)
     finally:
         if collecting:
             gc.enable()
 
 
 def _parse(text: str, file: str, what: str, empty: str, empty_ok: bool, plain_scalars: bool,
-           max_nodes: int) -> LocatedYaml:
+           max_nodes: int, max_repeated: int | None = None) -> LocatedYaml:
     try:
         nodes = _compose_all(text, _PlainScalarComposer if plain_scalars else SAFE_COMPOSER)
     except yaml.MarkedYAMLError as exc:
@@ -197,7 +200,7 @@ def _parse(text: str, file: str, what: str, empty: str, empty_ok: bool, plain_sc
         line = nodes[1].start_mark.line + 1
         raise SpecError(f"{file}:{line}: {what} holds several YAML documents; expected one")
     located = LocatedYaml(file=file, data=None)
-    builder = _Builder(located, what, plain_scalars, max_nodes)
+    builder = _Builder(located, what, plain_scalars, max_nodes, max_repeated)
     located.data = builder.build(nodes[0], "")
     if located.data is None and not builder.problems and not empty_ok:
         raise SpecError(empty)
@@ -332,14 +335,20 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
 class _Builder:
     """Turns composed nodes into plain values, counting nodes to bound alias expansion."""
 
-    def __init__(self, located: LocatedYaml, what: str, plain_scalars: bool, max_nodes: int
-                 ) -> None:
+    def __init__(self, located: LocatedYaml, what: str, plain_scalars: bool, max_nodes: int,
+                 max_repeated: int | None = None) -> None:
         self.located = located
         self.what = what
         self.plain_scalars = plain_scalars
         self.max_nodes = max_nodes
+        self.max_repeated = max_repeated
         self.problems: list[Problem] = []
         self.count = 0
+        # Collections built so far (by id: the node graph stays alive while building), and
+        # how deep inside a second building of one (an alias) the builder is.
+        self._built: set[int] = set()
+        self._repeating = 0
+        self.repeated = 0
         self.depth = 0
         self._constructor = yaml.SafeLoader("")
 
@@ -350,6 +359,13 @@ class _Builder:
                 f"{self.located.file}: {self.what} expands to more than {self.max_nodes:,} values "
                 "(aliases nested too deep?); refused"
             )
+        if self._repeating and self.max_repeated is not None:
+            self.repeated += 1
+            if self.repeated > self.max_repeated:
+                raise SpecError(
+                    f"{self.located.file}: {self.what} repeats more than "
+                    f"{self.max_repeated:,} values through aliases (aliases nested too deep?); "
+                    "refused")
         self.located.lines.setdefault(path, node.start_mark.line + 1)
         if node.tag not in _PLAIN_TAGS:
             self.problems.append(
@@ -364,6 +380,9 @@ class _Builder:
             return None
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             self.depth += 1
+            repeat = id(node) in self._built
+            self._built.add(id(node))
+            self._repeating += repeat
             try:
                 if self.depth > MAX_DEPTH:
                     raise SpecError(
@@ -375,6 +394,7 @@ class _Builder:
                 return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
             finally:
                 self.depth -= 1
+                self._repeating -= repeat
         if self.plain_scalars:
             return None if node.tag == "tag:yaml.org,2002:null" else str(node.value)
         try:

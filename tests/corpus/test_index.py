@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import briefgen.corpus.catalog as catalog_module
 import briefgen.corpus.index as index_module
 from briefgen.corpus.catalog import ParsedCatalog, SourceCatalog
 from briefgen.corpus.index import CorpusIndex, index_path, quote_runs
@@ -114,13 +115,13 @@ def _copied_corpus(tmp_path: Path) -> Path:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Each catalog the index parses (rather than re-opens), in order."""
     calls: list[Path] = []
-    real = index_module.parse_catalog
+    real = catalog_module.parse_catalog
 
     def counting(path: Path, raw: bytes) -> ParsedCatalog:
         calls.append(path)
         return real(path, raw)
 
-    monkeypatch.setattr(index_module, "parse_catalog", counting)
+    monkeypatch.setattr(catalog_module, "parse_catalog", counting)
     return calls
 
 
@@ -272,3 +273,27 @@ def test_building_on_two_cores_indexes_what_one_process_does(
     assert str(os.getpid()) not in workers and workers, "indexed in worker processes"
     assert _answers(both) == expected
     both.close()
+
+
+def test_a_search_of_an_unchanged_corpus_loads_no_catalog(
+    tmp_path: Path, parses: list[Path]
+) -> None:
+    path = _copied_corpus(tmp_path)
+    cache = tmp_path / "cache"
+    cold = CorpusIndex.open_catalog(path, cache)
+    expected = [_answers(cold)[key] for key in ("found", "closest", "claims")]
+    cold.close()
+    search = CorpusIndex.open_search(path, cache)
+    with pytest.raises(AttributeError):
+        search.catalog  # noqa: B018 - opened without one
+    assert [[search.find(quote) for _sid, quote, _n, _p in GENUINE],
+            search.closest("MINUSMA has a 12-2 split of soldiers and police"),
+            search.claims()] == expected
+    search.close()
+    # A changed source file: the search opens the catalog (from the index) and re-indexes.
+    with open(path.parent / "002_9560ccf9f8c25f6d.txt", "a", encoding="utf-8") as out:
+        out.write("\nA zebra crossed the Hindu Kush in 2031.\n")
+    changed = CorpusIndex.open_search(path, cache)
+    assert changed.update.indexed == ("ft-isisk-2021",) and parses == [path]
+    assert [m.source_id for m in changed.find("A zebra crossed")] == ["ft-isisk-2021"]
+    changed.close()

@@ -26,9 +26,9 @@ def run(args: argparse.Namespace) -> int:
 
     from briefgen.corpus.index import CorpusIndex
 
-    # The catalog's records come from the index while the catalog is unchanged, and the
-    # paragraphs printed are the index's: nothing here parses the catalog or reads a source.
-    index = CorpusIndex.open_catalog(args.catalog)
+    # While the catalog and its sources are as indexed, the index alone answers (the
+    # paragraphs printed are its own): nothing here parses the catalog or reads a source.
+    index = CorpusIndex.open_search(args.catalog)
     console = Console(highlight=False, soft_wrap=True)
     try:
         matches = index.find(args.text)

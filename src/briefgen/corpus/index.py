@@ -42,22 +42,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from briefgen.confine import CATALOG, RefusedFile, confined_path
-from briefgen.corpus.catalog import (
-    ArticleFiles,
-    CatalogEntry,
-    Person,
-    SourceCatalog,
-    SourceRecord,
-    catalog_error,
-    entry_at,
-    parse_catalog,
-    read_catalog_bytes,
-)
-from briefgen.corpus.claims import Claim, claims_in
 from briefgen.corpus.quotes import NearMiss, QuoteMatch, closest_passage, normalise, verify_quote
 from briefgen.corpus.text import Paragraph, SourceText
 from briefgen.errors import Problem, SourceError
+
+if TYPE_CHECKING:
+    from briefgen.corpus.catalog import CatalogEntry, SourceCatalog, SourceRecord
+    from briefgen.corpus.claims import Claim
+
+
+def _catalogs() -> ModuleType:
+    """briefgen.corpus.catalog, imported when a catalog is read or built: a warm `find`
+    never needs it, and its schema, YAML and validation were a third of that process."""
+    from briefgen.corpus import catalog
+
+    return catalog
 
 #: Bump when what is stored changes (tokens, paragraphs, claims); older indexes are rebuilt.
 INDEX_VERSION = "2"
@@ -131,11 +134,15 @@ def default_index_dir() -> Path:
     return default_cache_dir() / "index"
 
 
-# The record format is part of the version: a field added to SourceRecord rebuilds the index.
-_RECORD_FORMAT = hashlib.sha256(repr([
-    (cls.__name__, [(f.name, str(f.type)) for f in dataclasses.fields(cls)])
-    for cls in (SourceRecord, Person)]).encode()).hexdigest()[:16]
-_VERSION = f"{INDEX_VERSION}-{_RECORD_FORMAT}"
+
+
+def _record_format() -> str:
+    """The stored records' format: a field added to SourceRecord parses the catalog again."""
+    catalog = _catalogs()
+    return hashlib.sha256(repr([
+        (cls.__name__, [(f.name, str(f.type)) for f in dataclasses.fields(cls)])
+        for cls in (catalog.SourceRecord, catalog.Person)]).encode()).hexdigest()[:16]
+
 # Below this many sources to (re)index, forking workers costs more than it saves.
 _PARALLEL_FROM = 200
 _STAMP_FIELDS = 5
@@ -166,12 +173,47 @@ def index_path(catalog_path: Path, index_dir: Path | None = None) -> Path:
 class CorpusIndex:
     """The searchable paragraphs of every quotable source of one catalog."""
 
-    def __init__(self, connection: sqlite3.Connection, catalog: SourceCatalog,
-                 update: IndexUpdate) -> None:
-        """Use ``CorpusIndex.open_catalog`` or ``CorpusIndex.open``."""
+    def __init__(self, connection: sqlite3.Connection, catalog: SourceCatalog | None,
+                 update: IndexUpdate, ids: list[str] | None = None) -> None:
+        """Use ``CorpusIndex.open_catalog``, ``open_search`` or ``open``. ``catalog`` is None
+        for an index opened only to search (``ids`` then gives the catalog's order)."""
         self._db = connection
-        self.catalog = catalog
+        self._catalog = catalog
+        self._ids = ids
         self.update = update
+
+    @property
+    def catalog(self) -> SourceCatalog:
+        """The catalog this index is of; an index opened by ``open_search`` has none."""
+        if self._catalog is None:
+            raise AttributeError("an index opened to search only has no catalog")
+        return self._catalog
+
+    @classmethod
+    def open_search(cls, catalog_path: Path, index_dir: Path | None = None) -> CorpusIndex:
+        """The index of the catalog at ``catalog_path``, for searching only.
+
+        When the catalog and every source file are as indexed (their stamps), it is opened
+        without loading the catalog at all: no record is read, nor the catalog's code
+        imported. Otherwise, as ``open_catalog`` (which checks and indexes what changed).
+        """
+        catalog_path = Path(catalog_path)
+        path = index_path(catalog_path, index_dir)
+        if path.is_file():
+            db = None
+            try:
+                db = _connect(path)
+                meta = _meta(db)
+                stamp = _catalog_stamp(catalog_path)
+                if meta.get("catalog_stamp") == stamp:
+                    ids, files, stored_stamps = _stored_lists(db, meta)
+                    if _file_stamps(catalog_path.parent, files) == stored_stamps:
+                        return cls(db, None, IndexUpdate((), (), len(files)), ids)
+            except (sqlite3.DatabaseError, _Damaged, SourceError):
+                pass  # open_catalog says what is wrong, or rebuilds
+            if db is not None:
+                db.close()
+        return cls.open_catalog(catalog_path, index_dir)
 
     @classmethod
     def open_catalog(cls, catalog_path: Path, index_dir: Path | None = None) -> CorpusIndex:
@@ -269,6 +311,8 @@ class CorpusIndex:
 
     def claims(self) -> list[Claim]:
         """Every numeric claim (see figures.TOPICS) of the corpus, in catalog order."""
+        from briefgen.corpus.claims import Claim
+
         rows = self._db.execute('SELECT topic, low, high, qualifier, text, source_id, paragraph, '
                                 'start, "end" FROM claims').fetchall()
         found = [Claim(*row) for row in rows]
@@ -299,7 +343,8 @@ class CorpusIndex:
         """The catalog position of each of ``source_ids`` (those it has)."""
         if not source_ids:
             return {}
-        return {sid: i for i, sid in enumerate(self.catalog.ids()) if sid in source_ids}
+        ids = self._ids if self._ids is not None else self.catalog.ids()
+        return {sid: i for i, sid in enumerate(ids) if sid in source_ids}
 
     def _candidates(self, quote: str) -> Iterator[tuple[str, int, str]]:
         runs = quote_runs(quote)
@@ -330,10 +375,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         db.executescript(_SCHEMA)
         version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        if version is None or version[0] != _VERSION:
+        if version is None or version[0] != INDEX_VERSION:
             db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM paragraphs; "
                              "DELETE FROM words; DELETE FROM claims; DELETE FROM entries;")
-            db.execute("INSERT INTO meta VALUES ('version', ?)", (_VERSION,))
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
             db.commit()
     except BaseException:
         db.close()
@@ -377,7 +422,7 @@ def _catalog_stamp(catalog_path: Path) -> str:
         resolved = confined_path(catalog_path, catalog_path.parent, CATALOG)
         return ",".join(map(str, _stamp(os.stat(resolved))))
     except (RefusedFile, OSError):
-        read_catalog_bytes(catalog_path)  # raises the catalog's own message
+        _catalogs().read_catalog_bytes(catalog_path)  # raises the catalog's own message
         raise
 
 
@@ -433,33 +478,40 @@ def _current_catalog(db: sqlite3.Connection, path: Path, catalog_path: Path
                      ) -> tuple[SourceCatalog, IndexUpdate]:
     meta = _meta(db)
     stamp = _catalog_stamp(catalog_path)
-    if meta.get("catalog_stamp") != stamp:
-        raw = read_catalog_bytes(catalog_path)
+    if meta.get("catalog_stamp") != stamp or meta.get("record_format") != _record_format():
+        raw = _catalogs().read_catalog_bytes(catalog_path)
         digest = hashlib.sha256(raw).hexdigest()
-        if meta.get("catalog_sha256") != digest:
+        if (meta.get("catalog_sha256") != digest
+                or meta.get("record_format") != _record_format()):
             return _parse_and_index(db, catalog_path, raw, digest, stamp)
         with db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('catalog_stamp', ?)", (stamp,))
     return _stored_catalog(db, path, catalog_path, meta)
 
 
-def _stored_catalog(db: sqlite3.Connection, path: Path, catalog_path: Path,
-                    meta: Mapping[str, Any]) -> tuple[SourceCatalog, IndexUpdate]:
-    """The catalog as the index holds it, with the sources whose files changed indexed again."""
+def _stored_lists(db: sqlite3.Connection, meta: Mapping[str, Any]
+                  ) -> tuple[list[str], list[str], bytes]:
+    """The catalog's ids, its source files and their stamps, as stored."""
     ids_text = _text_meta(meta, "ids")
-    ids = ids_text.split("\n") if ids_text else []
     files_text = _text_meta(meta, "files")
     files = files_text.split("\n") if files_text else []
     stored_stamps = meta.get("file_stamps", b"")
-    if not isinstance(stored_stamps, bytes) or len(stored_stamps) != (
-            len(files) * _STAMP_BYTES):
+    if not isinstance(stored_stamps, bytes) or len(stored_stamps) != len(files) * _STAMP_BYTES:
         raise _Damaged("file stamps do not match the files")
+    return (ids_text.split("\n") if ids_text else []), files, stored_stamps
+
+
+def _stored_catalog(db: sqlite3.Connection, path: Path, catalog_path: Path,
+                    meta: Mapping[str, Any]) -> tuple[SourceCatalog, IndexUpdate]:
+    """The catalog as the index holds it, with the sources whose files changed indexed again."""
+    ids, files, stored_stamps = _stored_lists(db, meta)
     if db.execute("SELECT count(*) FROM entries").fetchone()[0] != len(ids):
         raise _Damaged("entries do not match the ids")
     records = _StoredRecords(path, ids)
-    catalog = SourceCatalog(catalog_path, records,
-                            ArticleFiles(catalog_path, records.entries_sharing_file),
-                            _StoredLines(records))
+    catalogs = _catalogs()
+    catalog = catalogs.SourceCatalog(
+        catalog_path, records, catalogs.ArticleFiles(catalog_path, records.entries_sharing_file),
+        _StoredLines(records))
     now = _file_stamps(catalog_path.parent, files)
     if now == stored_stamps:
         return catalog, IndexUpdate((), (), len(files))
@@ -472,7 +524,7 @@ def _stored_catalog(db: sqlite3.Connection, path: Path, catalog_path: Path,
     results = _work(catalog_path, affected, stored)
     problems = [p for result in results for p in result.problems]
     if problems:  # the stamps stay as they were, so the next run checks these files again
-        raise catalog_error(catalog_path, problems)
+        raise catalogs.catalog_error(catalog_path, problems)
     wanted = {**stored, **{sid: fingerprint for result in results
                            for sid, fingerprint, _rows in result.sources}}
     update = _store(db, results, wanted, stored, [("file_stamps", now)])
@@ -482,7 +534,8 @@ def _stored_catalog(db: sqlite3.Connection, path: Path, catalog_path: Path,
 def _parse_and_index(db: sqlite3.Connection, catalog_path: Path, raw: bytes, digest: str,
                      stamp: str) -> tuple[SourceCatalog, IndexUpdate]:
     """Parse and validate the catalog, check every source file and index what changed."""
-    parsed = parse_catalog(catalog_path, raw)
+    catalogs = _catalogs()
+    parsed = catalogs.parse_catalog(catalog_path, raw)
     groups: dict[str, list[CatalogEntry]] = {}
     for entry in parsed.entries:
         if entry.record.file:
@@ -496,9 +549,10 @@ def _parse_and_index(db: sqlite3.Connection, catalog_path: Path, raw: bytes, dig
     results = _work(catalog_path, list(groups.values()), stored)
     problems = [*parsed.problems, *(p for result in results for p in result.problems)]
     if problems:
-        raise catalog_error(catalog_path, problems)
-    catalog = SourceCatalog(catalog_path, parsed.records,
-                            ArticleFiles.of(catalog_path, parsed.entries), parsed.lines)
+        raise catalogs.catalog_error(catalog_path, problems)
+    catalog = catalogs.SourceCatalog(catalog_path, parsed.records,
+                                     catalogs.ArticleFiles.of(catalog_path, parsed.entries),
+                                     parsed.lines)
     wanted = {sid: fingerprint for result in results for sid, fingerprint, _rows in
               result.sources}
     positions = {entry.record.id: position for position, entry in enumerate(parsed.entries)}
@@ -506,13 +560,13 @@ def _parse_and_index(db: sqlite3.Connection, catalog_path: Path, raw: bytes, dig
                    _record_json(entry.record), json.dumps(entry.lines))
                   for entry in parsed.entries]
     update = _store(db, results, wanted, stored, [
-        ("catalog_stamp", stamp), ("catalog_sha256", digest),
+        ("catalog_stamp", stamp), ("catalog_sha256", digest), ("record_format", _record_format()),
         ("ids", "\n".join(parsed.records)), ("files", "\n".join(files)),
         ("file_stamps", stamps)], entry_rows)
     return catalog, update
 
 
-class _StoredRecords(Mapping[str, SourceRecord]):
+class _StoredRecords(Mapping[str, "SourceRecord"]):
     """The catalog's records as the index holds them, each read and checked when asked for.
 
     A connection of its own (read only), so the catalog outlives the index that made it.
@@ -549,8 +603,9 @@ class _StoredRecords(Mapping[str, SourceRecord]):
             self._records[source_id] = record
             self.lines[source_id] = {**lines, "": position}
         lines = self.lines[source_id]
-        return entry_at(self._path, self._records[source_id], f"sources[{lines['']}]",
-                        {k: v for k, v in lines.items() if k})
+        return _catalogs().entry_at(self._path, self._records[source_id],
+                                    f"sources[{lines['']}]",
+                                    {k: v for k, v in lines.items() if k})
 
     def __getitem__(self, source_id: str) -> SourceRecord:
         if source_id not in self._records:
@@ -631,8 +686,9 @@ def _plain(value: Any) -> Any:
 def _record_from_json(text: Any) -> SourceRecord:
     if not isinstance(text, str):
         raise _Damaged("a record is not text")
-    value = _decoded(json.loads(text), SourceRecord)
-    assert isinstance(value, SourceRecord)
+    record_type = _catalogs().SourceRecord
+    value = _decoded(json.loads(text), record_type)
+    assert isinstance(value, record_type)
     return value
 
 
@@ -695,7 +751,9 @@ def _check_group(index: int) -> _GroupResult:
     entries = groups[index]
     records = {entry.record.id: entry.record for entry in entries}
     # A catalog of this group alone: its texts are made once and dropped with it.
-    catalog = SourceCatalog(catalog_path, records, ArticleFiles(catalog_path, lambda _: entries))
+    catalogs = _catalogs()
+    catalog = catalogs.SourceCatalog(catalog_path, records,
+                                     catalogs.ArticleFiles(catalog_path, lambda _: entries))
     sources = []
     try:
         for entry in entries:
@@ -713,6 +771,8 @@ def _check_group(index: int) -> _GroupResult:
 
 
 def _rows_of(text: SourceText) -> _Rows:
+    from briefgen.corpus.claims import claims_in
+
     paragraphs = tuple((p.number, p.text, " ".join(tokens(p.text))) for p in text.paragraphs)
     claims = tuple((c.source_id, c.topic, c.low, c.high, c.qualifier, c.text, c.paragraph,
                     c.start, c.end) for p in text.paragraphs

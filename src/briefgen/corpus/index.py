@@ -148,6 +148,7 @@ _PARALLEL_FROM = 200
 _STAMP_FIELDS = 5
 _STAMP_BYTES = _STAMP_FIELDS * array("q").itemsize
 _FORK_STAT_FROM = 20_000
+_BUSY_SECONDS = 60
 
 # Catalogs that open_catalog found or made current, with the index file they match: opening
 # the index again for one of them (check's claims) trusts that instead of checking again.
@@ -238,6 +239,7 @@ class CorpusIndex:
             except (sqlite3.DatabaseError, _Damaged) as exc:
                 if db is not None:
                     db.close()
+                _refuse_if_busy(path, exc)
                 if attempt == 2:
                     raise IndexUnavailable(f"the corpus index {path} cannot be used ({exc}); "
                                            "delete it and run again to rebuild it") from None
@@ -267,6 +269,7 @@ class CorpusIndex:
             except sqlite3.DatabaseError as exc:
                 if db is not None:
                     db.close()
+                _refuse_if_busy(path, exc)
                 if attempt == 2:
                     raise IndexUnavailable(f"the corpus index {path} cannot be used ({exc}); "
                                            "delete it and run again to rebuild it") from None
@@ -371,7 +374,8 @@ def _make_folder(folder: Path) -> None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     """The index file, its tables made and its version checked (an older one is emptied)."""
-    db = sqlite3.connect(path)
+    # Another process may be writing it (a batch's workers): wait for it rather than fail.
+    db = sqlite3.connect(path, timeout=_BUSY_SECONDS)
     try:
         db.executescript(_SCHEMA)
         version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
@@ -384,6 +388,15 @@ def _connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _refuse_if_busy(path: Path, error: Exception) -> None:
+    """IndexUnavailable when ``error`` is another process holding the index (a batch's
+    workers, a second terminal): the file is sound and must not be removed as if damaged."""
+    if isinstance(error, sqlite3.OperationalError) and any(
+            word in str(error) for word in ("locked", "busy")):
+        raise IndexUnavailable(f"the corpus index {path} is in use by another process "
+                               f"({error})") from None
 
 
 def _remove(path: Path) -> None:

@@ -297,3 +297,19 @@ def test_a_search_of_an_unchanged_corpus_loads_no_catalog(
     assert changed.update.indexed == ("ft-isisk-2021",) and parses == [path]
     assert [m.source_id for m in changed.find("A zebra crossed")] == ["ft-isisk-2021"]
     changed.close()
+
+
+def test_a_tampered_paragraph_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = _copied_corpus(tmp_path)
+    cache = tmp_path / "cache"
+    CorpusIndex.open_catalog(path, cache).close()
+    with sqlite3.connect(index_path(path, cache)) as db:
+        db.execute("UPDATE paragraphs SET text = x'00'")  # TEXT affinity keeps a blob
+    opened = CorpusIndex.open_search(path, cache)
+    with pytest.raises(SourceError, match="is damaged"):
+        opened.find("13 US service members")
+    opened.close()
+    rebuilt = CorpusIndex.open_search(path, cache)  # marked, so rebuilt
+    assert {m.source_id for m in rebuilt.find("13 US service members")} == {
+        "isisk-taliban-emergence"}
+    rebuilt.close()

@@ -149,6 +149,8 @@ _STAMP_FIELDS = 5
 _STAMP_BYTES = _STAMP_FIELDS * array("q").itemsize
 _FORK_STAT_FROM = 20_000
 _BUSY_SECONDS = 60
+_PARAGRAPH_ROW = (str, int, str)  # source_id, number, text
+_CLAIM_ROW = (str, float, float, str, str, str, int, int, int)
 
 # Catalogs that open_catalog found or made current, with the index file they match: opening
 # the index again for one of them (check's claims) trusts that instead of checking again.
@@ -305,7 +307,7 @@ class CorpusIndex:
             "words.rowid WHERE words MATCH ? ORDER BY bm25(words) LIMIT ?",
             (query, candidates)).fetchall()
         near = []
-        for source_id, number, text in rows:
+        for source_id, number, text in self._typed(iter(rows), _PARAGRAPH_ROW):
             miss = closest_passage(quote, SourceText(source_id, (Paragraph(number, text),), ""))
             if miss is not None:
                 near.append(miss)
@@ -318,7 +320,7 @@ class CorpusIndex:
 
         rows = self._db.execute('SELECT topic, low, high, qualifier, text, source_id, paragraph, '
                                 'start, "end" FROM claims').fetchall()
-        found = [Claim(*row) for row in rows]
+        found = [Claim(*row) for row in self._typed(iter(rows), _CLAIM_ROW)]
         order = self._order({c.source_id for c in found})
         return sorted(found, key=lambda c: (order.get(c.source_id, 0), c.paragraph, c.start))
 
@@ -329,7 +331,8 @@ class CorpusIndex:
                                (source_id, number)).fetchone()
         if row is None:
             raise KeyError((source_id, number))
-        return str(row[0])
+        [(text,)] = self._typed(iter([row]), (str,))
+        return str(text)
 
     def source_files(self) -> list[Path]:
         """The source files of the catalog, each once, when it was opened by
@@ -353,12 +356,23 @@ class CorpusIndex:
         runs = quote_runs(quote)
         if not runs:
             # Nothing to narrow by ("[t]he"): every paragraph is a candidate.
-            yield from self._db.execute("SELECT source_id, number, text FROM paragraphs")
+            yield from self._typed(self._db.execute(
+                "SELECT source_id, number, text FROM paragraphs"), _PARAGRAPH_ROW)
             return
         query = " AND ".join('"' + " ".join(run) + '"' for run in runs)
-        yield from self._db.execute(
+        yield from self._typed(self._db.execute(
             "SELECT p.source_id, p.number, p.text FROM words JOIN paragraphs p "
-            "ON p.id = words.rowid WHERE words MATCH ?", (query,))
+            "ON p.id = words.rowid WHERE words MATCH ?", (query,)), _PARAGRAPH_ROW)
+
+    def _typed(self, rows: Iterator[Any], types: tuple[type, ...]) -> Iterator[Any]:
+        """``rows`` as written, or a SourceError (the index marked for rebuilding) at one that
+        is not: the cache is the user's, and a tampered row must not become a traceback."""
+        for row in rows:
+            if len(row) != len(types) or not all(type(v) is t for v, t in zip(row, types)):
+                file = next((Path(f) for _n, name, f in self._db.execute(
+                    "PRAGMA database_list") if name == "main"), Path("index"))
+                raise _damaged(file, "a row is not what the index writes")
+            yield row
 
 
 # --- the database file -----------------------------------------------------------------------

@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -166,6 +167,7 @@ def bench_size(work: Path, count: int, runs: int) -> dict[str, float]:
     print(f"\n{count:,} sources: catalog {size / 1e6:.1f} MB, generated in {made:.0f} s",
           flush=True)
     cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)  # the build is from an empty cache, every run
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     find = [*_briefgen(), "find", quotes[0], "--catalog", str(catalog)]
     results: dict[str, float] = {"catalog MB": size / 1e6}

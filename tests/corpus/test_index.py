@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sqlite3
+from array import array
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,14 @@ def test_a_tampered_paragraph_is_a_message_not_a_traceback(tmp_path: Path) -> No
     assert {m.source_id for m in rebuilt.find("13 US service members")} == {
         "isisk-taliban-emergence"}
     rebuilt.close()
+
+
+def test_stamps_taken_in_two_processes_are_those_taken_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copied_corpus(tmp_path)
+    files = sorted(p.name for p in path.parent.glob("*.txt")) + ["missing.txt"]
+    alone = index_module._stamps_of(path.parent, files)
+    monkeypatch.setattr(index_module, "_FORK_STAT_FROM", 1)
+    assert index_module._file_stamps(path.parent, files) == alone
+    assert alone[-index_module._STAMP_BYTES:] == array("q", [-1] * 5).tobytes()

@@ -206,7 +206,6 @@ class SourceCatalog:
             )
         return self._texts[source_id]
 
-
     def article_sha256(self, source_id: str) -> str:
         """The sha256 of the raw bytes of ``source_id``'s article (its slice of the file), as
         ``text(source_id).sha256`` gives it, without repairing or splitting the text.
@@ -316,8 +315,8 @@ class CatalogEntry(NamedTuple):
 
     @property
     def lines(self) -> dict[str, int]:
-        """The lines of the entry and of the values messages about its file name, by key
-        path: what ``entry_at`` needs to place those messages again."""
+        """The lines of the entry and of its id, file and start (where the messages about
+        its file point), by key path: what ``entry_at`` needs to place them again."""
         known = self.place.located.lines
         return {key: known[key] for key in (self.key, *(f"{self.key}.{name}" for name in
                                                         _FILE_KEYS)) if key in known}

@@ -325,3 +325,30 @@ def test_stamps_taken_in_two_processes_are_those_taken_in_one(
     monkeypatch.setattr(index_module, "_FORK_STAT_FROM", 1)
     assert index_module._file_stamps(path.parent, files) == alone
     assert alone[-index_module._STAMP_BYTES:] == array("q", [-1] * 5).tobytes()
+
+
+def test_two_processes_building_one_cold_index_index_each_source_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copied_corpus(tmp_path)
+    cache = tmp_path / "cache"
+    real = index_module._work
+    other: list[CorpusIndex] = []
+
+    def work_while_another_builds(*args: object) -> object:
+        results = real(*args)  # type: ignore[arg-type]
+        if not other:  # the other process finishes first, from the same empty index
+            monkeypatch.setattr(index_module, "_work", real)
+            other.append(CorpusIndex.open_catalog(path, cache))
+            other[0].close()
+        return results
+
+    monkeypatch.setattr(index_module, "_work", work_while_another_builds)
+    late = CorpusIndex.open_catalog(path, cache)
+    assert late.update.indexed == ()  # the other had indexed every source already
+    alone = CorpusIndex.open_catalog(_copied_corpus(tmp_path / "alone"), tmp_path / "c2")
+    assert late.paragraph_count() == alone.paragraph_count()
+    assert [len(late.find(q)) for _s, q, _n, _p in GENUINE] == [
+        len(alone.find(q)) for _s, q, _n, _p in GENUINE]
+    late.close()
+    alone.close()

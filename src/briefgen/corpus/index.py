@@ -568,7 +568,7 @@ def _stored_catalog(db: sqlite3.Connection, path: Path, catalog_path: Path,
         raise catalogs.catalog_error(catalog_path, problems)
     wanted = {**stored, **{sid: fingerprint for result in results
                            for sid, fingerprint, _rows in result.sources}}
-    update = _store(db, results, wanted, stored, [("file_stamps", now)])
+    update = _store(db, results, wanted, [("file_stamps", now)])
     return catalog, update
 
 
@@ -600,7 +600,7 @@ def _parse_and_index(db: sqlite3.Connection, catalog_path: Path, raw: bytes, dig
     entry_rows = [(entry.record.id, positions[entry.record.id], entry.record.file,
                    _record_json(entry.record), json.dumps(entry.lines))
                   for entry in parsed.entries]
-    update = _store(db, results, wanted, stored, [
+    update = _store(db, results, wanted, [
         ("catalog_stamp", stamp), ("catalog_sha256", digest), ("record_format", _record_format()),
         ("ids", "\n".join(parsed.records)), ("files", "\n".join(files)),
         ("file_stamps", stamps)], entry_rows)
@@ -850,14 +850,22 @@ def _can_fork() -> bool:
 
 
 def _store(db: sqlite3.Connection, results: list[_GroupResult], wanted: Mapping[str, str],
-           stored: Mapping[str, str], meta: list[tuple[str, Any]],
-           entry_rows: list[tuple[Any, ...]] | None = None) -> IndexUpdate:
+           meta: list[tuple[str, Any]], entry_rows: list[tuple[Any, ...]] | None = None
+           ) -> IndexUpdate:
     """Write what the workers made, in one transaction: an interrupted update leaves the
-    index as it was."""
-    stale = [sid for sid in stored if wanted.get(sid) != stored[sid]]
-    fresh = {sid: rows for result in results for sid, _fp, rows in result.sources
-             if rows is not None}
+    index as it was.
+
+    Another process (a batch's other worker, on the same cold cache) may have written since
+    the work began, so what to replace is decided once the write lock is held, and nothing is
+    indexed twice.
+    """
+    made = {sid: rows for result in results for sid, _fp, rows in result.sources
+            if rows is not None}
     with db:
+        db.execute("BEGIN IMMEDIATE")  # the write lock, before reading what is there
+        current = dict(db.execute("SELECT source_id, fingerprint FROM sources").fetchall())
+        stale = [sid for sid in current if wanted.get(sid) != current[sid]]
+        fresh = {sid: rows for sid, rows in made.items() if current.get(sid) != wanted[sid]}
         _delete_sources(db, stale)
         next_id = (db.execute("SELECT max(id) FROM paragraphs").fetchone()[0] or 0) + 1
         for source_id, (paragraphs, claims) in fresh.items():
@@ -906,5 +914,5 @@ def _refresh(db: sqlite3.Connection, catalog: SourceCatalog, wanted: dict[str, s
     results = [_GroupResult((), tuple((sid, wanted[sid], _rows_of(catalog.text(sid)))
                                       for sid in fresh))]
     # The stored catalog now differs from this one: the next open_catalog parses again.
-    return _store(db, results, wanted, stored, [("catalog_stamp", ""),
+    return _store(db, results, wanted, [("catalog_stamp", ""),
                                                  ("catalog_sha256", "")])

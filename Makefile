@@ -54,6 +54,7 @@ bench: system-deps venv
 	$(PY) -m compileall -q src
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/preview_latency.py  # save -> updated page in chromium, median of 10
+	$(PY) benchmarks/catalog_scale.py  # 10,000 and 100,000 sources: index build, re-open, find vs --version
 	$(PY) benchmarks/fuzz_specs.py  # 4,000 Hypothesis-made specs, none may crash (~5 min)
 	$(PY) benchmarks/fuzz_word_files.py  # 300 mutated reference.docx files and 300 reports for attach
 	$(PY) benchmarks/attacks.py  # each attack class of hostile input: exit, seconds, peak memory

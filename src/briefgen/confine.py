@@ -40,10 +40,12 @@ ORIGINAL = FileKind("original source file", 64 * MiB)
 WEB_PAGE = FileKind("web page", 10 * MiB)
 # A brief spec is a few kilobytes; data goes in CSV files beside it.
 SPEC = FileKind("spec", 2 * MiB)
-# seeds/sources.yaml: a few kilobytes; 1 MiB holds thousands of sources.
-CATALOG = FileKind("source catalog", 1 * MiB)
-# A CSL-JSON or BibTeX file `sources import` reads: it becomes catalog entries, so the same.
-EXPORT = FileKind("source export", CATALOG.limit)
+# seeds/sources.yaml: 512 bytes an entry for the 100,000 sources a catalog may hold
+# (corpus/catalog.py: ENTRY_BYTES * MAX_SOURCES, about 49 MiB); 1 MiB held only 5,000.
+CATALOG = FileKind("source catalog", 512 * 100_000)
+# A CSL-JSON or BibTeX file `sources import` reads: one export at a time, parsed whole by
+# json and bibtexparser, so kept at the 1 MiB it had (thousands of entries).
+EXPORT = FileKind("source export", 1 * MiB)
 # A chart's table of numbers: a few kilobytes in practice.
 CHART_DATA = FileKind("chart data file", 1 * MiB)
 # brief.typ, template.yaml, a logo or a JSON file a template loads.

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from briefgen.corpus.cache import load_catalog
 
 from .conftest import SEEDS
@@ -35,3 +37,33 @@ def test_a_changed_source_file_or_catalog_loads_afresh(tmp_path: Path) -> None:
     assert second is not first
     _touch(path)
     assert load_catalog(path) is not second
+
+
+def test_a_catalog_loads_when_the_index_cannot_be_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy_corpus(tmp_path)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("the cache folder cannot be made under a file\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    catalog = load_catalog(path)
+    assert len(catalog.ids()) == 7 and catalog.text("ft-isisk-2021").paragraphs
+
+
+def test_a_catalog_is_loaded_from_the_index_in_a_new_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefgen.corpus.cache as cache_module
+    import briefgen.corpus.catalog as catalog_module
+
+    path = _copy_corpus(tmp_path)
+    first = load_catalog(path)
+    cache_module._CATALOGS.clear()  # as a new process starts
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(catalog_module, "parse_catalog", refuse)
+    again = load_catalog(path)
+    assert again is not first
+    assert [again.get(sid) for sid in again.ids()] == [first.get(sid) for sid in first.ids()]

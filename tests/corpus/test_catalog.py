@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from briefgen.corpus.catalog import Person, SourceCatalog
+from briefgen.corpus.catalog import (
+    MAX_CATALOG_BYTES,
+    MAX_NODES,
+    MAX_REPEATED,
+    MAX_SOURCES,
+    Person,
+    SourceCatalog,
+    max_nodes,
+)
 from briefgen.errors import Problem, SourceError
 
 from .conftest import CATALOG, SEEDS
@@ -396,3 +405,46 @@ def test_the_catalog_refuses_yaml_tags_as_a_spec_does(tmp_path: Path) -> None:
     [problem] = raised.value.problems
     assert (problem.line, problem.key) == (2, "sources[0].title")
     assert "YAML tag 'tag:yaml.org,2002:python/name:os.system' is not allowed" in problem.message
+
+
+# --- scale -----------------------------------------------------------------------------------
+
+
+def test_a_generated_catalog_of_10000_sources_loads_under_its_limit(tmp_path: Path) -> None:
+    from benchmarks.catalog_scale import write_corpus
+
+    path, _quotes = write_corpus(tmp_path, 10_000, texts=False)
+    size = path.stat().st_size
+    assert 1024 * 1024 < size < MAX_CATALOG_BYTES  # refused at 1 MiB before
+    assert MAX_CATALOG_BYTES >= MAX_SOURCES * size // 10_000  # and 100,000 such entries fit
+    catalog = SourceCatalog.load(path)
+    assert len(catalog.ids()) == 10_000
+    last = catalog.get("s009999")
+    assert last.authors and last.date and last.url == "https://example.org/9999"
+    assert catalog.line("s009999") == path.read_text(encoding="utf-8").splitlines().index(
+        "  - id: s009999") + 1
+
+
+def test_a_catalog_over_its_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_bytes(b"sources: []\n")
+    os.truncate(path, MAX_CATALOG_BYTES + 1)  # sparse: refused by its size, never read
+    with pytest.raises(SourceError) as raised:
+        SourceCatalog.load(path)
+    [problem] = raised.value.problems
+    assert f"the limit for a source catalog is {MAX_CATALOG_BYTES:,} bytes" in problem.message
+
+
+def test_an_alias_bomb_is_refused_though_the_limit_grew(tmp_path: Path) -> None:
+    import time
+
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    path = _catalog(tmp_path, "\n".join(levels) + "\nsources: []\n")  # 9**10 values
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=f"repeats more than {MAX_REPEATED:,} values through "
+                                          "aliases"):
+        SourceCatalog.load(path)
+    assert time.monotonic() - started < 10
+    # And without aliases, the values of the largest catalog are bounded too.
+    assert MAX_NODES <= max_nodes(MAX_CATALOG_BYTES) < 10 * MAX_NODES

@@ -157,12 +157,13 @@ def test_nesting_up_to_the_limit_is_read(composer: str, nesting: str) -> None:
 def test_large_specs_are_counted_before_libyaml_composes_them(
     monkeypatch: pytest.MonkeyPatch, nesting: str
 ) -> None:
-    # libyaml 0.2.5 would recurse in C until the process died; make every spec "large" so
-    # the count runs here too, whichever libyaml is installed.
+    # libyaml 0.2.5 would recurse in C until the process died; make every spec "large" and
+    # libyaml one without its own limit, so the count runs here too, whichever is installed.
     if COMPOSERS["libyaml"] is None:
         pytest.skip("PyYAML was built without libyaml")
     monkeypatch.setattr(yamlsource, "SAFE_COMPOSER", COMPOSERS["libyaml"])
     monkeypatch.setattr(yamlsource, "_COMPOSER_SAFE_DEPTH", 0)
+    monkeypatch.setattr(yamlsource, "_LIBYAML_LIMITS_NESTING", False)
     composed: list[str] = []
 
     def compose_all(text: str, Loader: type) -> list[yaml.Node]:  # noqa: N803 - PyYAML's name

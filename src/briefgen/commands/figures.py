@@ -29,15 +29,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.claims import group_claims
     from briefgen.corpus.index import CorpusIndex
 
-    catalog = SourceCatalog.load(args.catalog)
-    index = CorpusIndex.open(catalog)
+    index = CorpusIndex.open_catalog(args.catalog)
     try:
         corpus = index.corpus_claims()
         topics = index.topics.topics
+        catalog = index.catalog  # its records read from the index, as asked for
     finally:
         index.close()
     groups = [g for g in group_claims(corpus.claims, topics, corpus.terms)

@@ -30,26 +30,28 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.text import Text
 
-    from briefgen.corpus.catalog import SourceCatalog
     from briefgen.corpus.index import CorpusIndex
 
-    catalog = SourceCatalog.load(args.catalog)
-    broken = catalog.broken_ids()
+    # While the catalog and its sources are as indexed, the index alone answers: nothing
+    # here parses the catalog. The sources that cannot be read are the index's too.
+    index = CorpusIndex.open_search(args.catalog)
+    broken = index.broken_ids()
     if broken:
         # Once, not per source: the rest of the corpus is searched all the same.
         count = len(broken)
         print(f"warning: {count} source{'s' if count != 1 else ''} in {args.catalog} cannot be "
               f"read and {'were' if count != 1 else 'was'} not searched: {', '.join(broken)} "
               "(`briefgen sources` says why)", file=sys.stderr)
-    index = CorpusIndex.open(catalog)
     console = Console(highlight=False, soft_wrap=True)
     try:
         matches = index.find(args.text)
         if matches:
             for match in matches:
-                text = catalog.text(match.source_id).paragraph(match.paragraph).text
+                text = index.paragraph(match.source_id, match.paragraph)
                 start, end = match.start, match.end
-                where, citation = found_at(catalog, match)
+                # The pages of a paginated source are its text's: the catalog the index holds
+                # reads them (only for a match, so a search that finds nothing reads none).
+                where, citation = found_at(index.catalog, match)
                 line = Text(f"{match.source_id}, {where}: ", style="bold")
                 line.append(_excerpt(text, start, end))
                 console.print(line)

@@ -200,11 +200,11 @@ def _list(catalog_path: Path) -> int:
 
 
 def _show(catalog_path: Path, source_id: str) -> int:
-    from briefgen.corpus.catalog import SourceCatalog
+    from briefgen.corpus.cache import load_catalog
     from briefgen.errors import SourceError
     from briefgen.spec.options import suggest
 
-    catalog = SourceCatalog.load(catalog_path)
+    catalog = load_catalog(catalog_path)  # one entry: from the index, not the whole YAML
     if source_id not in catalog:
         # A mistyped subcommand lands here too ("imprt"), so suggest those as well.
         raise SourceError(f"{catalog_path}: no source {source_id!r}"

@@ -28,8 +28,10 @@ import datetime
 import difflib
 import hashlib
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from briefgen.confine import CATALOG, ORIGINAL, SOURCE, FileKind, RefusedFile, read_confined
 from briefgen.corpus.folding import fold_text
@@ -51,11 +53,30 @@ CSL_TYPES = (
     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
 )
 
-MAX_CATALOG_BYTES = CATALOG.limit
 MAX_SOURCES = 100_000
-# Values after alias expansion: a catalog under its size limit holds far fewer; this bounds a
-# "billion laughs" long before memory suffers.
+# The file's limit is a budget per entry times the most entries: a catalog entry as the header
+# documents it (title, authors, outlet, date, url, a note) is 200 to 600 bytes, so 100,000 of
+# them fit with room to spare.
+ENTRY_BYTES = 512
+MAX_CATALOG_BYTES = CATALOG.limit
+assert MAX_CATALOG_BYTES == ENTRY_BYTES * MAX_SOURCES, "confine.CATALOG is this budget"
+# Values after alias expansion, for the smallest catalog; see max_nodes.
 MAX_NODES = 2_000_000
+BYTES_PER_NODE = 8
+# Values built again through aliases: a catalog has little use for aliases (an author's entry
+# repeated, say), and this stops a bomb in a file of any size within a fraction of a second.
+MAX_REPEATED = 100_000
+
+
+def max_nodes(size: int) -> int:
+    """The most values a catalog of ``size`` bytes may expand to.
+
+    Without aliases a value takes at least two bytes ("a," or "- "), and a catalog entry
+    about twelve a value, so an honest catalog holds far fewer than one value per
+    BYTES_PER_NODE bytes; a "billion laughs" (a few lines of aliases that would expand to
+    billions) is stopped after that many, and never later than MAX_NODES for a small file.
+    """
+    return max(MAX_NODES, size // BYTES_PER_NODE)
 
 # Ids are cited as [@id] in Markdown, so keep them to what reads well there.
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -120,63 +141,37 @@ class SourceCatalog:
     def __init__(
         self,
         path: Path,
-        records: dict[str, SourceRecord],
-        article_lines: dict[str, tuple[bytes, ...]],
-        lines: dict[str, int] | None = None,
-        stored: dict[str, bytes] | None = None,
-        broken: dict[str, tuple[Problem, ...]] | None = None,
+        records: Mapping[str, SourceRecord],
+        article_lines: Mapping[str, tuple[bytes, ...]],
+        lines: Mapping[str, int] | None = None,
+        broken: Mapping[str, tuple[Problem, ...]] | None = None,
     ) -> None:
         """Use ``SourceCatalog.load``; this takes already validated parts.
 
         ``lines`` is the catalog line each source's entry starts at (for messages);
-        ``stored`` the bytes of each stored text (sources with ``text:``); ``broken`` the
-        problems of each source whose files cannot be used.
+        ``article_lines`` the bytes of each source's text: its article's lines, or for a
+        source with ``text:`` the stored text's bytes as one item; ``broken`` the problems
+        of each source whose files cannot be used. Each mapping may be lazy
+        (``ArticleFiles``, or the corpus index's stored records), so a catalog of 100,000
+        sources need not be held, or its files read, to quote one.
         """
         self._path = path
         self._records = records
         self._article_lines = article_lines
-        self._lines = dict(lines or {})
-        self._stored = dict(stored or {})
-        self._broken = dict(broken or {})
+        self._lines = lines if lines is not None else {}
+        self._broken = broken if broken is not None else {}
         self._texts: dict[str, SourceText] = {}
 
     @classmethod
     def load(cls, path: Path) -> SourceCatalog:
         """Read and validate a catalog; SourceError listing every problem if it is wrong."""
         path = Path(path)
-        shown = str(path)
-        located = _read(path)
-        ctx = o.Context(located)
-        checked = CATALOG_SCHEMA.validate(located.data, "", ctx)
-        problems = ctx.problems
-        entries = (checked or {}).get("sources") or []
-        records: list[tuple[SourceRecord, _Place, str]] = []
-        for index, record in enumerate(entries):
-            if record is not None:
-                key = f"sources[{index}]"
-                # "" is not stated, and a source that states no language is in English.
-                records.append((record if record.language else
-                                dataclasses.replace(record, language="en"),
-                                _Place(located, key), key))
-        by_id: dict[str, SourceRecord] = {}
-        unique: list[tuple[SourceRecord, _Place, str]] = []
-        for record, node, key in records:
-            if record.id in by_id:
-                problems.append(Problem(shown, _line(_value(node, "id") or node), f"{key}.id",
-                                        f"duplicate id {record.id!r}; each id must be unique"))
-            else:
-                by_id[record.id] = record
-                unique.append((record, node, key))
-        broken: dict[str, list[Problem]] = {}
-        article_lines = _locate_articles(path, [e for e in unique if not e[0].text], problems,
-                                         broken)
-        stored = _read_stored(path, [e for e in unique if e[0].text], problems, broken)
+        parsed = parse_catalog(path, read_catalog_bytes(path))
+        problems = list(parsed.problems)
+        article_lines, broken = read_articles(path, parsed.entries, problems)
         if problems:
-            count = len(problems)
-            raise SourceError(f"{shown}: the source catalog has {count} "
-                              f"problem{'s' if count != 1 else ''}", problems)
-        lines = {record.id: _line(node) for record, node, _key in unique}
-        return cls(path, by_id, article_lines, lines, stored,
+            raise catalog_error(path, problems)
+        return cls(path, parsed.records, article_lines, parsed.lines,
                    {sid: tuple(found) for sid, found in broken.items()})
 
     @property
@@ -255,12 +250,22 @@ class SourceCatalog:
                              "can be checked against")])
             if record.text:
                 # Decoded on loading, so this cannot fail for want of UTF-8.
-                self._texts[source_id] = parse_stored(source_id, self._stored[source_id])
+                self._texts[source_id] = parse_stored(
+                    source_id, b"".join(self._article_lines[source_id]))
             else:
                 self._texts[source_id] = read_article(
                     source_id, self._article_lines[source_id], record.drop_lines
                 )
         return self._texts[source_id]
+
+    def article_sha256(self, source_id: str) -> str:
+        """The sha256 of the raw bytes of ``source_id``'s article (its slice of the file, or its
+        stored text: what ``text`` reads), without repairing or splitting the text.
+
+        KeyError if the source has no text file; SourceError if the file fails the checks
+        loading makes (it may have changed since).
+        """
+        return hashlib.sha256(b"".join(self._article_lines[source_id])).hexdigest()
 
 
 # --- reading the YAML ------------------------------------------------------------------------
@@ -367,7 +372,156 @@ def _value(place: _Place, name: str) -> _Place | None:
     return _Place(place.located, child) if child in place.located.lines else None
 
 
-def _read(path: Path) -> LocatedYaml:
+class CatalogEntry(NamedTuple):
+    """One unique entry of a catalog: its record, where it is written, and its key path."""
+
+    record: SourceRecord
+    place: _Place
+    key: str
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """The lines of the entry and of its id, file and start (where the messages about
+        its file point), by key path: what ``entry_at`` needs to place them again."""
+        known = self.place.located.lines
+        return {key: known[key] for key in (self.key, *(f"{self.key}.{name}" for name in
+                                                        _FILE_KEYS)) if key in known}
+
+
+# The values the checks of a source's file point at (see _locate_articles).
+_FILE_KEYS = ("id", "file", "start", "text", "sha256")
+
+
+def entry_at(path: Path, record: SourceRecord, key: str, lines: Mapping[str, int]
+             ) -> CatalogEntry:
+    """An entry restored from what ``CatalogEntry.lines`` kept, e.g. by the corpus index."""
+    return CatalogEntry(record, _Place(LocatedYaml(str(path), None, dict(lines)), key), key)
+
+
+@dataclass(frozen=True)
+class ParsedCatalog:
+    """A catalog's YAML read and checked against its schema, before any source file is read.
+
+    ``records`` holds each id once, in catalog order; ``entries`` the same entries with their
+    places; ``problems`` what is wrong so far (loading adds the files' own problems).
+    """
+
+    records: dict[str, SourceRecord]
+    entries: list[CatalogEntry]
+    problems: list[Problem]
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """The line each entry starts at, by id."""
+        return {entry.record.id: _line(entry.place) for entry in self.entries}
+
+
+def parse_catalog(path: Path, raw: bytes) -> ParsedCatalog:
+    """Parse and validate the catalog ``raw`` read from ``path``; source files are not read.
+
+    SourceError when the file is not a catalog at all (not UTF-8, not YAML, alias bombs);
+    the problems of its entries are collected in ``problems``.
+    """
+    shown = str(path)
+    located = _parse_yaml(path, raw)
+    ctx = o.Context(located)
+    checked = CATALOG_SCHEMA.validate(located.data, "", ctx)
+    problems = ctx.problems
+    by_id: dict[str, SourceRecord] = {}
+    unique: list[CatalogEntry] = []
+    for index, record in enumerate((checked or {}).get("sources") or []):
+        if record is None:
+            continue
+        key = f"sources[{index}]"
+        # "" is not stated, and a source that states no language is in English.
+        if not record.language:
+            record = dataclasses.replace(record, language="en")
+        place = _Place(located, key)
+        if record.id in by_id:
+            problems.append(Problem(shown, _line(_value(place, "id") or place), f"{key}.id",
+                                    f"duplicate id {record.id!r}; each id must be unique"))
+        else:
+            by_id[record.id] = record
+            unique.append(CatalogEntry(record, place, key))
+    return ParsedCatalog(by_id, unique, problems)
+
+
+def catalog_error(path: Path, problems: list[Problem]) -> SourceError:
+    """The error that lists every problem of the catalog at ``path``."""
+    count = len(problems)
+    return SourceError(f"{path}: the source catalog has {count} "
+                       f"problem{'s' if count != 1 else ''}", problems)
+
+
+def read_articles(path: Path, entries: list[CatalogEntry], problems: list[Problem]
+                  ) -> tuple[dict[str, tuple[bytes, ...]], dict[str, list[Problem]]]:
+    """The text bytes of each of ``entries`` (see ``SourceCatalog``: a stored text is one
+    item), and the problems of each source whose files cannot be used (broken, not the
+    catalog); what is wrong with the entries themselves is added to ``problems``."""
+    broken: dict[str, list[Problem]] = {}
+    articles = _locate_articles(path, [e for e in entries if not e.record.text], problems,
+                                broken)
+    stored = _read_stored(path, [e for e in entries if e.record.text], problems, broken)
+    articles.update((sid, (raw,)) for sid, raw in stored.items())
+    return articles, broken
+
+
+def text_file(record: SourceRecord) -> str:
+    """The file a source's text is read from (its stored text, else its file); "" for none.
+    Sources sharing it are read together (articles of one file)."""
+    return record.text or record.file
+
+
+class ArticleFiles(Mapping[str, tuple[bytes, ...]]):
+    """Each source's text bytes, read from its file when first asked for, with the checks
+    loading makes (a SourceError naming each problem at its catalog line), then kept.
+
+    ``group(source_id)`` gives the entries whose text is in the same file as that source's
+    (its own among them, in catalog order; see ``text_file``), or [] for an unknown id or
+    one without a file. A source found broken (its file changed since the catalog was
+    loaded) is a SourceError with its problems. Iterating gives the sources read so far.
+    """
+
+    def __init__(self, path: Path, group: Callable[[str], list[CatalogEntry]]) -> None:
+        self._path = path
+        self._group = group
+        self._read: dict[str, tuple[bytes, ...]] = {}
+
+    @classmethod
+    def of(cls, path: Path, entries: list[CatalogEntry]) -> ArticleFiles:
+        """The articles of ``entries``, all known already (a catalog just parsed)."""
+        by_file: dict[str, list[CatalogEntry]] = {}
+        for entry in entries:
+            if entry.record.file:
+                by_file.setdefault(text_file(entry.record), []).append(entry)
+        by_id = {entry.record.id: by_file[text_file(entry.record)]
+                 for entry in entries if entry.record.file}
+        return cls(path, lambda source_id: by_id.get(source_id, []))
+
+    def __getitem__(self, source_id: str) -> tuple[bytes, ...]:
+        if source_id not in self._read:
+            entries = self._group(source_id)
+            if not entries:
+                raise KeyError(source_id)
+            problems: list[Problem] = []
+            articles, broken = read_articles(self._path, entries, problems)
+            if problems:
+                raise catalog_error(self._path, problems)
+            if source_id in broken:
+                raise SourceError(f"{self._path}: source {source_id!r} cannot be read",
+                                  broken[source_id])
+            self._read.update(articles)
+        return self._read[source_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read)
+
+    def __len__(self) -> int:
+        return len(self._read)
+
+
+def read_catalog_bytes(path: Path) -> bytes:
+    """The bytes of the catalog file, confined to its own folder; SourceError if refused."""
     shown = str(path)
     try:
         # Inside its own folder: seeds/sources.yaml linked to /etc/passwd would otherwise be
@@ -382,6 +536,11 @@ def _read(path: Path) -> LocatedYaml:
     except OSError as error:
         raise SourceError(f"source catalog cannot be read: {shown}",
                           [Problem(shown, None, "", error.strerror or str(error))]) from None
+    return raw
+
+
+def _parse_yaml(path: Path, raw: bytes) -> LocatedYaml:
+    shown = str(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -390,7 +549,7 @@ def _read(path: Path) -> LocatedYaml:
                           [Problem(shown, at, "", f"byte {error.start} is not UTF-8")]) from None
     try:
         return parse_yaml(text, shown, "the source catalog", empty_ok=True, plain_scalars=True,
-                          max_nodes=MAX_NODES)
+                          max_nodes=max_nodes(len(raw)), max_repeated=MAX_REPEATED)
     except YamlSyntaxError as error:
         raise SourceError(f"source catalog is not valid YAML: {shown}",
                           [Problem(shown, error.line, "", error.detail)]) from None
@@ -505,7 +664,7 @@ def _read_file(file: Path, folder: Path, kind: FileKind, what: str) -> bytes | s
 
 def _locate_articles(
     path: Path,
-    records: list[tuple[SourceRecord, _Place, str]],
+    records: list[CatalogEntry],
     problems: list[Problem],
     broken: dict[str, list[Problem]],
 ) -> dict[str, tuple[bytes, ...]]:
@@ -517,7 +676,7 @@ def _locate_articles(
     it does not hold, breaks the sources concerned (``broken``), not the catalog.
     """
     shown = str(path)
-    by_file: dict[str, list[tuple[SourceRecord, _Place, str]]] = {}
+    by_file: dict[str, list[CatalogEntry]] = {}
     for entry in records:
         if not entry[0].file:  # no text: citable, not quotable
             if entry[0].start:

@@ -39,8 +39,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from briefgen.corpus.folding import LazyFolded, fold_text
 from briefgen.corpus.text import SourceText, page_locator
 
@@ -114,6 +112,10 @@ def closest_passage(quote: str, source: SourceText) -> NearMiss | None:
     windows); the best window is widened to whole words. None when the quote is empty or the
     source has no text. Ties go to the earlier paragraph.
     """
+    # Imported here, not with the module: only a quote that did not verify needs it, and a
+    # `briefgen find` that finds its quote is a fast start-up, which the import would slow.
+    from rapidfuzz import fuzz
+
     wanted = _fuzzy_form(quote)
     if not wanted:
         return None

@@ -7,13 +7,13 @@ files themselves are evidence and are never rewritten.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-import ftfy
 
 from briefgen.corpus.folding import LazyFolded
 from briefgen.corpus.furniture import split_title_and_body
@@ -163,14 +163,21 @@ MOJIBAKE_RULES: tuple[MojibakeRule, ...] = (
 
 # Quotes stay curly: the text is quoted as the source prints it, and matching folds
 # typography anyway. Character width is left alone so that CJK text is not rewritten.
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+# ftfy is imported on the first repair, not with this module: its import was a third of a
+# `briefgen find` process, which prints paragraphs the corpus index already holds repaired.
+@functools.cache
+def _ftfy_fixer() -> Callable[[str], str]:
+    import ftfy
+
+    config = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+    return functools.partial(ftfy.fix_text, config=config)
 
 
 def repair_encoding(text: str) -> str:
     """Undo mojibake: the targeted rules in MOJIBAKE_RULES, then ftfy. Clean text is unchanged."""
     for rule in MOJIBAKE_RULES:
         text = rule.pattern.sub(rule.repair, text)
-    return ftfy.fix_text(text, _FTFY_CONFIG)
+    return _ftfy_fixer()(text)
 
 
 # --- reading an article ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ Python objects, unbounded alias expansion, binary files and very large files.
 from __future__ import annotations
 
 import codecs
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,25 @@ MAX_SPEC_BYTES = SPEC.limit  # a brief spec is a few kilobytes; 2 MiB is generou
 SAFE_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 100  # a brief nests about eight levels; thousands would exhaust the stack
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs") long before memory suffers
+
+_NULL, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _PlainScalarComposer(SAFE_COMPOSER):  # type: ignore[misc,valid-type]
+    """The safe composer for ``plain_scalars``: an untagged scalar is null or text, decided
+    without the implicit resolvers' regular expressions (the builder keeps every non-null
+    scalar as written anyway), which were a fifth of composing a 3 MB catalog."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value in _NULLS:
+                return _NULL
+            if implicit[0] and value == "<<":
+                return "tag:yaml.org,2002:merge"
+            return _STR
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -128,21 +148,37 @@ def parse_yaml(
     empty_ok: bool = False,
     plain_scalars: bool = False,
     max_nodes: int = MAX_NODES,
+    max_repeated: int | None = None,
 ) -> LocatedYaml:
     """Parse YAML text; syntax errors (YamlSyntaxError) name line, column and the line.
 
     ``what`` names the file in messages ("the spec", "the template settings"); ``empty_ok``
     gives data None for a file with no document instead of refusing it; ``plain_scalars``
     keeps every scalar as the text written (a catalog's 2023-05-03 stays a string, "no" is
-    not False), null still None; ``max_nodes`` bounds the values after alias expansion.
+    not False), null still None; ``max_nodes`` bounds the values after alias expansion;
+    ``max_repeated``, when given, the values built again through aliases (so a large file,
+    allowed many values, still stops a "billion laughs" after that many).
     """
     empty = f"{file}: {what} is empty; expected a mapping with title, date, ..."
     if not text.strip():
         if empty_ok:
             return LocatedYaml(file=file, data=None)
         raise SpecError(empty)
+    # The collector only costs here: composing makes millions of objects and no cycles, and
+    # its passes over them took half the time of reading a 3 MB catalog.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        nodes = _compose_all(text)
+        return _parse(text, file, what, empty, empty_ok, plain_scalars, max_nodes, max_repeated)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, file: str, what: str, empty: str, empty_ok: bool, plain_scalars: bool,
+           max_nodes: int, max_repeated: int | None = None) -> LocatedYaml:
+    try:
+        nodes = _compose_all(text, _PlainScalarComposer if plain_scalars else SAFE_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(_syntax_message(exc, text, file), file,
@@ -164,7 +200,7 @@ def parse_yaml(
         line = nodes[1].start_mark.line + 1
         raise SpecError(f"{file}:{line}: {what} holds several YAML documents; expected one")
     located = LocatedYaml(file=file, data=None)
-    builder = _Builder(located, what, plain_scalars, max_nodes)
+    builder = _Builder(located, what, plain_scalars, max_nodes, max_repeated)
     located.data = builder.build(nodes[0], "")
     if located.data is None and not builder.problems and not empty_ok:
         raise SpecError(empty)
@@ -202,9 +238,13 @@ _LIBYAML_NESTING_PROBLEM = "exceeded maximum nesting depth"
 # (a long brief has about 600) cannot get near that and is not scanned first.
 _LEVEL_OPENERS = "[{-:?"
 _COMPOSER_SAFE_DEPTH = 5_000
+# libyaml 0.2.6 and later stop at their own limit (caught below), so the count is only needed
+# before an older one composes; on a catalog of 100,000 sources it cost as much as composing.
+_LIBYAML_LIMITS_NESTING = (getattr(getattr(yaml, "_yaml", None), "get_version",
+                                   lambda: (0, 0, 0))() >= (0, 2, 6))
 
 
-def _compose_all(text: str) -> list[yaml.Node]:
+def _compose_all(text: str, composer: type[Any] = SAFE_COMPOSER) -> list[yaml.Node]:
     """Compose with libyaml; on any error, again with PyYAML's own parser.
 
     libyaml is fast on good input; on bad input PyYAML's messages are the ones users know,
@@ -215,12 +255,14 @@ def _compose_all(text: str) -> list[yaml.Node]:
     """
     try:
         if SAFE_COMPOSER is not yaml.SafeLoader:
-            if sum(map(text.count, _LEVEL_OPENERS)) > _COMPOSER_SAFE_DEPTH:
+            if (not _LIBYAML_LIMITS_NESTING
+                    and sum(map(text.count, _LEVEL_OPENERS)) > _COMPOSER_SAFE_DEPTH):
                 depth, line = _deepest_nesting(text, SAFE_COMPOSER)
                 if depth > MAX_DEPTH:
                     raise _NestingLimit(line)
             try:
-                return list(yaml.compose_all(text, Loader=SAFE_COMPOSER))
+                loader = composer if issubclass(composer, SAFE_COMPOSER) else SAFE_COMPOSER
+                return list(yaml.compose_all(text, Loader=loader))
             except yaml.YAMLError as exc:
                 # Composing again in Python would only recurse until the stack ran out.
                 if getattr(exc, "problem", None) == _LIBYAML_NESTING_PROBLEM:
@@ -293,14 +335,20 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str, file: str) -> str:
 class _Builder:
     """Turns composed nodes into plain values, counting nodes to bound alias expansion."""
 
-    def __init__(self, located: LocatedYaml, what: str, plain_scalars: bool, max_nodes: int
-                 ) -> None:
+    def __init__(self, located: LocatedYaml, what: str, plain_scalars: bool, max_nodes: int,
+                 max_repeated: int | None = None) -> None:
         self.located = located
         self.what = what
         self.plain_scalars = plain_scalars
         self.max_nodes = max_nodes
+        self.max_repeated = max_repeated
         self.problems: list[Problem] = []
         self.count = 0
+        # Collections built so far (by id: the node graph stays alive while building), and
+        # how deep inside a second building of one (an alias) the builder is.
+        self._built: set[int] = set()
+        self._repeating = 0
+        self.repeated = 0
         self.depth = 0
         self._constructor = yaml.SafeLoader("")
 
@@ -311,6 +359,13 @@ class _Builder:
                 f"{self.located.file}: {self.what} expands to more than {self.max_nodes:,} values "
                 "(aliases nested too deep?); refused"
             )
+        if self._repeating and self.max_repeated is not None:
+            self.repeated += 1
+            if self.repeated > self.max_repeated:
+                raise SpecError(
+                    f"{self.located.file}: {self.what} repeats more than "
+                    f"{self.max_repeated:,} values through aliases (aliases nested too deep?); "
+                    "refused")
         self.located.lines.setdefault(path, node.start_mark.line + 1)
         if node.tag not in _PLAIN_TAGS:
             self.problems.append(
@@ -325,6 +380,9 @@ class _Builder:
             return None
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             self.depth += 1
+            repeat = id(node) in self._built
+            self._built.add(id(node))
+            self._repeating += repeat
             try:
                 if self.depth > MAX_DEPTH:
                     raise SpecError(
@@ -336,6 +394,7 @@ class _Builder:
                 return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
             finally:
                 self.depth -= 1
+                self._repeating -= repeat
         if self.plain_scalars:
             return None if node.tag == "tag:yaml.org,2002:null" else str(node.value)
         try:

@@ -23,7 +23,6 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from briefgen.confine import ORIGINAL, RefusedFile, confined_path, read_confined
 from briefgen.corpus.catalog import (
@@ -43,6 +42,7 @@ from briefgen.corpus.extract import (
 from briefgen.corpus.stored import render_stored, stored_name
 from briefgen.errors import Problem, SourceError
 from briefgen.outputs import file_mode, move_into_place, temporary_beside
+from briefgen.corpus.catalog_edits import append_entries, entry_fields
 from briefgen.spec.yamlsource import dump_yaml, parse_yaml
 
 #: The longest file name (before its suffix) an original is given in the catalog's folder.
@@ -337,30 +337,16 @@ def _attached(catalog: SourceCatalog, source_id: str, item: _Staged) -> SourceRe
 
 def _append(catalog_text: str, records: list[SourceRecord]) -> str:
     """``catalog_text`` with ``records`` appended as entries of its ``sources:`` list."""
-    lines = ["  # --- added by `briefgen sources add`: file is the original, text what was "
-             "extracted from it ---"]
+    entries = []
     for record in records:
-        entry: dict[str, Any] = {
-            "id": record.id,
-            "title": record.title,
-            "type": record.type,
-            "authors": [{"family": p.family, "given": p.given} if p.given else {"family": p.family}
-                        for p in record.authors],
-            "container_title": record.container_title,
-            "publisher": record.publisher,
-            "date": record.date,
-            "url": record.url,
-            "file": record.file,
-            "text": record.text,
-            "sha256": record.sha256,
-        }
+        entry = {**entry_fields(record), "file": record.file, "text": record.text,
+                 "sha256": record.sha256}
         if record.language:
             entry["language"] = record.language
         entry["note"] = record.note
-        lines.append("")
-        lines += ["  " + line if line else line for line in dump_yaml([entry]).splitlines()]
-    text = catalog_text if catalog_text.endswith("\n") else catalog_text + "\n"
-    return text + "\n" + "\n".join(lines) + "\n"
+        entries.append(entry)
+    return append_entries(catalog_text, "added by `briefgen sources add`: file is the "
+                          "original, text what was extracted from it", entries)
 
 
 def _attach_lines(catalog_text: str, catalog_path: Path, catalog: SourceCatalog, source_id: str,

@@ -35,7 +35,7 @@ from briefgen.corpus.catalog import (
 )
 from briefgen.confine import EXPORT, RefusedFile, read_confined
 from briefgen.errors import Problem, SourceError
-from briefgen.spec.yamlsource import dump_yaml
+from briefgen.corpus.catalog_edits import append_entries, entry_fields
 from briefgen.outputs import move_into_place, temporary_beside
 
 FORMATS = ("csl-json", "bibtex")
@@ -182,36 +182,24 @@ def import_sources(catalog_path: Path, export: Path, fmt: str | None = None,
         raise SourceError(f"{export}: {len(clashes)} id{'s' if len(clashes) != 1 else ''} "
                           "already in the catalog; nothing was imported", clashes)
     current = catalog_path.read_text(encoding="utf-8-sig")
-    updated = append_entries(current, [s.record for s in imported], Path(export).name)
+    updated = imported_entries(current, [s.record for s in imported], Path(export).name)
     _replace_checked(catalog_path, updated, write=not dry_run)
     return imported
 
 
-def append_entries(catalog_text: str, records: list[SourceRecord], origin: str) -> str:
+def imported_entries(catalog_text: str, records: list[SourceRecord], origin: str) -> str:
     """``catalog_text`` with ``records`` appended as YAML entries of its ``sources:`` list."""
-    lines = [f"  # --- imported from {origin}: no text yet (file: \"\"), so citable, not quotable ---"]
+    entries = []
     for record in records:
-        entry: dict[str, Any] = {
-            "id": record.id,
-            "file": "",
-            "title": record.title,
-            "type": record.type,
-            "authors": [{"family": p.family, "given": p.given} if p.given else {"family": p.family}
-                        for p in record.authors],
-            "container_title": record.container_title,
-            "publisher": record.publisher,
-            "date": record.date,
-            "url": record.url,
-        }
+        fields = entry_fields(record)
+        entry: dict[str, Any] = {"id": fields.pop("id"), "file": "", **fields}
         optional = {"short_title": record.short_title, "accessed": record.accessed}
         entry.update({name: value for name, value in optional.items() if value})
         entry["language"] = record.language
         entry["note"] = record.note
-        dumped = dump_yaml([entry])
-        lines.append("")
-        lines += ["  " + line if line else line for line in dumped.splitlines()]
-    text = catalog_text if catalog_text.endswith("\n") else catalog_text + "\n"
-    return text + "\n" + "\n".join(lines) + "\n"
+        entries.append(entry)
+    return append_entries(catalog_text, f"imported from {origin}: no text yet (file: \"\"), "
+                          "so citable, not quotable", entries)
 
 
 def _replace_checked(catalog_path: Path, text: str, *, write: bool) -> None:

@@ -43,7 +43,7 @@ import typing
 import unicodedata
 import weakref
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,31 @@ def index_path(catalog_path: Path, index_dir: Path | None = None) -> Path:
     return folder / f"{name}.sqlite"
 
 
+def _open_or_rebuild(path: Path, opened: Callable[[sqlite3.Connection], CorpusIndex]
+                     ) -> CorpusIndex:
+    """``opened`` on a connection to the index at ``path``; an index SQLite cannot read, or
+    whose rows are not what we wrote, is removed and built again once (not one another
+    process is writing); IndexUnavailable if the second try fails too."""
+    for attempt in (1, 2):
+        db: sqlite3.Connection | None = None
+        try:
+            db = _connect(path)
+            return opened(db)
+        except (sqlite3.DatabaseError, _Damaged) as exc:
+            if db is not None:
+                db.close()
+            _refuse_if_busy(path, exc)
+            if attempt == 2:
+                raise IndexUnavailable(f"the corpus index {path} cannot be used ({exc}); "
+                                       "delete it and run again to rebuild it") from None
+            _remove(path)  # not what we wrote: rebuilt from the catalog
+        except BaseException:
+            if db is not None:
+                db.close()
+            raise
+    raise AssertionError("unreachable")
+
+
 class CorpusIndex:
     """The searchable paragraphs of every quotable source of one catalog."""
 
@@ -279,26 +304,12 @@ class CorpusIndex:
         catalog_path = Path(catalog_path)
         path = index_path(catalog_path, index_dir)
         _make_folder(path.parent)
-        for attempt in (1, 2):
-            db: sqlite3.Connection | None = None
-            try:
-                db = _connect(path)
-                catalog, update = _current_catalog(db, path, catalog_path)
-                _CURRENT[catalog] = path
-                return cls(db, catalog, update)
-            except (sqlite3.DatabaseError, _Damaged) as exc:
-                if db is not None:
-                    db.close()
-                _refuse_if_busy(path, exc)
-                if attempt == 2:
-                    raise IndexUnavailable(f"the corpus index {path} cannot be used ({exc}); "
-                                           "delete it and run again to rebuild it") from None
-                _remove(path)  # not what we wrote: rebuilt from the catalog
-            except BaseException:
-                if db is not None:
-                    db.close()
-                raise
-        raise AssertionError("unreachable")
+        def opened(db: sqlite3.Connection) -> CorpusIndex:
+            catalog, update = _current_catalog(db, path, catalog_path)
+            _CURRENT[catalog] = path
+            return cls(db, catalog, update)
+
+        return _open_or_rebuild(path, opened)
 
     @classmethod
     def open(cls, catalog: SourceCatalog, index_dir: Path | None = None) -> CorpusIndex:
@@ -314,24 +325,8 @@ class CorpusIndex:
 
         topics = load_topics(catalog.path.parent)
         wanted = _fingerprints(catalog, topics)
-        for attempt in (1, 2):
-            db = None
-            try:
-                db = _connect(path)
-                return cls(db, catalog, _refresh(db, catalog, wanted, topics))
-            except sqlite3.DatabaseError as exc:
-                if db is not None:
-                    db.close()
-                _refuse_if_busy(path, exc)
-                if attempt == 2:
-                    raise IndexUnavailable(f"the corpus index {path} cannot be used ({exc}); "
-                                           "delete it and run again to rebuild it") from None
-                _remove(path)
-            except BaseException:
-                if db is not None:
-                    db.close()
-                raise
-        raise AssertionError("unreachable")
+        return _open_or_rebuild(
+            path, lambda db: cls(db, catalog, _refresh(db, catalog, wanted, topics)))
 
     def close(self) -> None:
         self._db.close()

@@ -1,6 +1,7 @@
 """Verify that a quotation occurs in its source, and find the closest passage when it does not.
 
-The only module that imports rapidfuzz.
+The only module that imports rapidfuzz, and only when a quote is not found (a build whose
+quotes all verify never loads it).
 
 The conventions a quotation may use, and nothing more:
 
@@ -38,8 +39,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-
-from rapidfuzz import fuzz
 
 from briefgen.corpus.folding import LazyFolded, fold_text
 from briefgen.corpus.text import SourceText, page_locator
@@ -117,6 +116,8 @@ def closest_passage(quote: str, source: SourceText) -> NearMiss | None:
     wanted = _fuzzy_form(quote)
     if not wanted:
         return None
+    from rapidfuzz import fuzz
+
     best: tuple[float, int, int, int] | None = None
     for index, folded in enumerate(source.folded):
         if not folded.text:

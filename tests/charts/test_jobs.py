@@ -76,7 +76,8 @@ def test_a_fresh_build_forks_its_drawing_and_draws_what_a_spawned_child_draws(
     names = sorted(p.name for p in (tmp_path / "spawned").iterdir())
     assert len(names) == 4
     for name in names:
-        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "spawned" / name).read_bytes()
+        forked, spawned_file = tmp_path / "forked" / name, tmp_path / "spawned" / name
+        assert forked.read_bytes() == spawned_file.read_bytes()
 
 
 def test_no_fork_while_another_thread_runs() -> None:

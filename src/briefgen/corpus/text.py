@@ -241,7 +241,8 @@ def _read_repairs(path: Path) -> dict[str, str | None]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and (v is None or isinstance(v, str))}
+    return {key: value for key, value in data.items()
+            if isinstance(key, str) and (value is None or isinstance(value, str))}
 
 
 def _save_repairs() -> None:

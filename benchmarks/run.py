@@ -63,13 +63,15 @@ class Timing:
 def run_process(argv: list[str], env: dict[str, str] | None = None,
                 cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one process; raises if it fails."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    with tempfile.TemporaryFile() as errors:  # a file: a full pipe would stop the process
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
     return seconds, usage.ru_maxrss / 1024
@@ -178,17 +180,21 @@ def bench_batch(work: Path, count: int, jobs: int) -> tuple[float, float, int]:
         (folder / f"brief-{i + 1:03d}.yaml").write_text(text, encoding="utf-8")
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "batch-cache")}
     argv = [*briefgen_command(), "build", str(folder), "-j", str(jobs), "-o", str(work / "out")]
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peaks: dict[int, int] = {}
-    while process.poll() is None:
-        for pid in process_tree(process.pid):
-            peaks[pid] = max(peaks.get(pid, 0), peak_kib(pid))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - started
-    code = process.returncode
-    if code != 0 and process.stderr:
-        print(process.stderr.read().decode()[-2000:], file=sys.stderr)
+    # stderr to a file, not a pipe: a hundred briefs' warnings fill a pipe nobody reads
+    # while the batch runs, and the batch would stop on its next line.
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        peaks: dict[int, int] = {}
+        while process.poll() is None:
+            for pid in process_tree(process.pid):
+                peaks[pid] = max(peaks.get(pid, 0), peak_kib(pid))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        code = process.returncode
+        if code != 0:
+            stderr.seek(0)
+            print(stderr.read().decode(errors="replace")[-2000:], file=sys.stderr)
     return seconds, max(peaks.values(), default=0) / 1024, code
 
 

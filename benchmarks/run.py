@@ -186,16 +186,39 @@ def bench_batch(work: Path, count: int, jobs: int) -> tuple[float, float, int]:
         started = time.perf_counter()
         process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         peaks: dict[int, int] = {}
+        roles: dict[int, str] = {}
         while process.poll() is None:
             for pid in process_tree(process.pid):
                 peaks[pid] = max(peaks.get(pid, 0), peak_kib(pid))
+                roles.setdefault(pid, process_role(pid, process.pid))
             time.sleep(0.05)
         seconds = time.perf_counter() - started
         code = process.returncode
         if code != 0:
             stderr.seek(0)
             print(stderr.read().decode(errors="replace")[-2000:], file=sys.stderr)
+    by_role: dict[str, int] = {}
+    for pid, kib in peaks.items():
+        by_role[roles[pid]] = max(by_role.get(roles[pid], 0), kib)
+    print("batch peak memory by process: " + ", ".join(
+        f"{role} {kib / 1024:.0f} MiB" for role, kib in sorted(by_role.items())))
     return seconds, max(peaks.values(), default=0) / 1024, code
+
+
+def process_role(pid: int, batch: int) -> str:
+    """What process ``pid`` of the batch ``batch`` is, for the memory report."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return "gone"
+    if pid == batch:
+        return "batch parent"
+    if "serve()" in command:
+        return "Typst child"
+    if "resource_tracker" in command or "spawn_main" in command or "forkserver" in command:
+        return "multiprocessing helper"
+    return "worker" if ppid == batch else "chart child"
 
 
 def process_tree(root: int) -> list[int]:

@@ -9,6 +9,7 @@ never draws or compiles in the parent, so each child imports those itself.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -92,6 +93,12 @@ def build_outcome(spec: Path, options: BuildOptions) -> SpecOutcome:
     except Exception:  # a bug: keep its traceback, and let the other specs build
         return SpecOutcome(spec, (), time.perf_counter() - started,
                            f"{spec}: internal error\n{traceback.format_exc()}")
+    finally:
+        # The CLI collects cyclic garbage rarely (cli.GC_THRESHOLD), which suits one build;
+        # a worker builds dozens, and grew by 5 MiB a build to 288 MiB before a full
+        # collection came. Collected after each build it stays flat (55 MiB) for about
+        # 25 ms a spec, less with the parent's objects frozen (build_many).
+        gc.collect()
     return SpecOutcome(result.spec, result.outputs, result.seconds, warnings=result.warnings)
 
 
@@ -165,6 +172,9 @@ def build_many(
     context = _pool_context()
     if context.get_start_method() == "fork":
         _import_build_modules(options)
+        # What the workers inherit is never garbage: frozen, no worker's collection walks
+        # it, and its pages stay shared rather than copied when a collection touches them.
+        gc.freeze()
     executor = ProcessPoolExecutor(max_workers=min(jobs, len(specs)), mp_context=context)
     try:
         futures: dict[Future[SpecOutcome], Path] = {

@@ -214,7 +214,7 @@ def test_a_child_grown_past_its_resident_limit_is_replaced_after_answering(
             answer = child.compile(CompileRequest(tmp_path, tmp_path / name, (), 0, ()), 60)
             assert answer.ok, answer
             assert (tmp_path / name).read_bytes().startswith(b"%PDF")
-            assert child._proc is None  # ended once it had answered
+            assert child._proc is not None and child._proc.pid != pids[-1]  # replaced at once
         assert pids[0] != pids[1]
     finally:
         child.close()

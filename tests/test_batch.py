@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.batch import build_many, collect_specs
+from briefgen.batch import biggest_first, build_many, collect_specs
 from briefgen.errors import SpecError
 from briefgen.pipeline import BuildOptions
 from tests.conftest import BRIEFS, REPO, ROOTS, SEEDS
@@ -101,3 +101,11 @@ def test_cli_refuses_a_bad_job_count() -> None:
                             cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "expected a whole number of 1 or more" in result.stderr
+
+
+def test_the_biggest_specs_start_first(tmp_path: Path) -> None:
+    sizes = {"a.yaml": 10, "b.yaml": 300, "c.yaml": 10, "d.yaml": 50}
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("x" * size)
+    order = biggest_first([tmp_path / n for n in sizes] + [tmp_path / "gone.yaml"])
+    assert [p.name for p in order] == ["b.yaml", "d.yaml", "a.yaml", "c.yaml", "gone.yaml"]

@@ -6,6 +6,7 @@ build runs this first, so a spec that checks builds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,13 +69,17 @@ class Checked:
 
 
 def check(spec_path: Path, strict: bool = False, style: str = "",
-          template: Path | None = None) -> Checked:
+          template: Path | None = None,
+          on_charts: Callable[[dict[str, ChartData], ChartStyle], None] | None = None
+          ) -> Checked:
     """Load, validate and verify ``spec_path``; raise BriefgenError on any problem.
 
     Everything a build can refuse in the spec is refused here, at its place in the file, and
     the build runs this first: a spec that checks builds. ``strict``: a chart or table number
     that names no excerpt is an error, not a warning. ``style`` and ``template`` are the
     build's overrides (--style, --template), checked too; "" and None mean the spec's own.
+    ``on_charts`` is given the charts' data and style as soon as they are known to be
+    drawable, before the quotations are verified, so a build can start drawing them.
     """
     if style and style not in STYLES:
         raise SpecError(f"--style {style!r}: unknown citation style; expected one of: "
@@ -113,6 +118,8 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     found = find_template(spec.template, project_root(spec.path), template)  # its own problems
     chart_style = template_chart_style(found.colours, str(found.file("template.yaml")))
     charts = chart_data(spec, located)
+    if on_charts is not None:
+        on_charts(charts, chart_style)
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
     located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))

@@ -7,6 +7,7 @@ Each command lives in briefgen/commands/<name>.py. Unexpected exceptions keep th
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from types import ModuleType
@@ -39,8 +40,17 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Objects allocated between two collections of the youngest generation (Python's default is
+# 700). A build allocates a few hundred thousand objects that live as long as it does
+# (modules, the spec, the model, XML trees), and at 700 the collector traversed them about a
+# hundred times: 7% of a warm build. At 100,000 a one-shot build of the samples collects
+# none and peaks 1 MiB higher; `watch` and batch workers still collect as they go.
+GC_THRESHOLD = 100_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run briefgen; returns the exit status."""
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     args = make_parser().parse_args(argv)
     try:
         return int(_command(args.command).run(args))

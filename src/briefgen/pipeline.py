@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.assemble import ChartPicture, assemble
-from briefgen.bundle import bundle_contents, write_bundle
-from briefgen.charts import IMAGE_TYPES, draw_charts
+from briefgen.charts import IMAGE_TYPES, ChartData, ChartJob, ChartStyle, draw_charts
 from briefgen.checking import Checked, check, cited_sources, refuse_warnings
 from briefgen.citations import DEFAULT_STYLE, CitationFormatter
 from briefgen.errors import BriefgenError
@@ -63,13 +62,17 @@ class BuildResult:
 
 
 def build_document(checked: Checked, options: BuildOptions,
-                   image_types: tuple[str, ...] = IMAGE_TYPES) -> Document:
+                   image_types: tuple[str, ...] = IMAGE_TYPES,
+                   charts: ChartJob | None = None) -> Document:
     """The document model for a checked spec: charts drawn as ``image_types`` (the others'
-    files are None in the model), citations formatted."""
+    files are None in the model), citations formatted. ``charts`` is the drawing of
+    ``checked.charts`` as ``image_types`` if one was started already."""
     spec = checked.spec
     cache_dir = options.cache_dir or default_cache_dir()
-    # In the template's colours (template.yaml), as check found them.
-    charts = draw_charts(checked.charts, cache_dir / "charts", image_types, checked.chart_style)
+    if charts is None:
+        # In the template's colours (template.yaml), as check found them.
+        charts = draw_charts(checked.charts, cache_dir / "charts", image_types,
+                             checked.chart_style)
     pictures = {key: ChartPicture(images.png if "png" in image_types else None,
                                   images.svg if "svg" in image_types else None, images.width_cm)
                 for key, images in charts.images.items()}
@@ -101,15 +104,32 @@ def build(
         for writer in writers:
             if hasattr(writer, "page_sink"):  # a writer that can show its pages (base.py)
                 writer.page_sink = options.on_pages
-    checked = check(spec_path, style=options.style, template=options.template)
-    warnings = list(checked.warnings)
-    if options.fail_on_warning:
-        refuse_warnings(spec_path, warnings)  # before anything is drawn or written
-    say("verified")
     # Charts are drawn only as the images the chosen writers embed; a bundle carries both.
     needed = {kind for writer in writers for kind in writer.image_types}
-    document = build_document(checked, options, tuple(
-        kind for kind in IMAGE_TYPES if options.bundle or kind in needed))
+    image_types = tuple(kind for kind in IMAGE_TYPES if options.bundle or kind in needed)
+    drawing: list[ChartJob] = []
+
+    def start_drawing(charts: dict[str, ChartData], style: ChartStyle) -> None:
+        # Missing charts are drawn while the quotations are verified, not after: verifying
+        # and drawing are the two longest parts of a cold build. With --fail-on-warning
+        # nothing is drawn before the warnings are known.
+        if not options.fail_on_warning:
+            cache_dir = options.cache_dir or default_cache_dir()
+            drawing.append(draw_charts(charts, cache_dir / "charts", image_types, style))
+
+    try:
+        checked = check(spec_path, style=options.style, template=options.template,
+                        on_charts=start_drawing)
+        warnings = list(checked.warnings)
+        if options.fail_on_warning:
+            refuse_warnings(spec_path, warnings)  # before anything is drawn or written
+        say("verified")
+        document = build_document(checked, options, image_types,
+                                  drawing[0] if drawing else None)
+    except BaseException:
+        for job in drawing:
+            job.abandon()
+        raise
     say("assembled")
     spec = checked.spec
     template = with_values(checked.template, document.meta)
@@ -155,6 +175,8 @@ def build(
             json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
             encoding="utf-8")
         if options.bundle:  # last, so it holds every file this build wrote
+            from briefgen.bundle import bundle_contents, write_bundle  # only with --bundle
+
             sources = [checked.catalog.get(sid) for sid in cited_sources(spec)]
             charts = {chart.key: chart for chart in spec.charts()}
             write_bundle(bundle_contents(document, stem, pending.files(), charts, sources),

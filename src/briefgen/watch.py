@@ -11,6 +11,7 @@ Typst's fonts are loaded: a rebuild costs the work, not the start-up.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -123,6 +124,9 @@ def watch_and_rebuild(
         if before_build is not None:
             before_build()
         on_build(rebuild(spec_path, options))
+        # The CLI collects cyclic garbage rarely (cli.GC_THRESHOLD), which suits one build;
+        # a watch rebuilds for hours, so each build's garbage goes now, while nobody waits.
+        gc.collect()
         if not _next_change(inputs, stamps, stop_event):
             return  # stopped
 

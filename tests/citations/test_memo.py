@@ -57,3 +57,4 @@ def test_a_damaged_store_is_ignored(tmp_path: Path) -> None:
     memo._LOADED.clear()
     assert run(CitationFormatter(RECORDS, cache_dir=tmp_path), SEQUENCE) == run(
         CitationFormatter(RECORDS), SEQUENCE)
+

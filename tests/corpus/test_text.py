@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.text import Paragraph, SourceText, read_article, repair_encoding
+
+from tests.conftest import REPO
 
 from .conftest import SEEDS
 
@@ -38,6 +45,45 @@ MASTHEAD = "°®Āžµŗ"
 )
 def test_repair_encoding(broken: str, repaired: str) -> None:
     assert repair_encoding(broken) == repaired
+
+
+# A fresh process: what a build sees. It repairs, or finds the repair remembered.
+_REPAIR_IN_A_NEW_PROCESS = """
+import sys
+from briefgen.corpus.text import repair_encoding
+print(repair_encoding(sys.argv[1]))
+print("ftfy" in sys.modules)
+"""
+
+
+def _repair_in_new_process(text: str, cache: Path) -> tuple[str, bool]:
+    run = subprocess.run([sys.executable, "-c", _REPAIR_IN_A_NEW_PROCESS, text],
+                         capture_output=True, text=True, check=True, encoding="utf-8",
+                         env={**os.environ, "PYTHONPATH": str(REPO / "src"),
+                              "XDG_CACHE_HOME": str(cache)})
+    repaired, loaded = run.stdout.rstrip("\n").rsplit("\n", 1)
+    return repaired, loaded == "True"
+
+
+def test_a_repair_is_remembered_so_the_next_process_neither_loads_nor_runs_ftfy(
+        tmp_path: Path) -> None:
+    broken, clean = "the Talibanā€™s form", "Mali’s Challenging Future"
+    assert _repair_in_new_process(broken, tmp_path) == ("the Taliban’s form", True)
+    assert _repair_in_new_process(broken, tmp_path) == ("the Taliban’s form", False)
+    assert _repair_in_new_process(clean, tmp_path) == (clean, True)
+    assert _repair_in_new_process(clean, tmp_path) == (clean, False)
+    [store] = (tmp_path / "briefgen" / "repairs").iterdir()
+    remembered = json.loads(store.read_text(encoding="utf-8"))
+    assert sorted(v for v in remembered.values() if v) == ["the Taliban’s form"]  # clean: null
+
+
+def test_a_damaged_repair_store_is_ignored_and_replaced(tmp_path: Path) -> None:
+    broken = "ā€œInstead, it focuses"
+    _repair_in_new_process(broken, tmp_path)
+    [store] = (tmp_path / "briefgen" / "repairs").iterdir()
+    store.write_text("{not json", encoding="utf-8")
+    assert _repair_in_new_process(broken, tmp_path) == ("“Instead, it focuses", True)
+    assert _repair_in_new_process(broken, tmp_path) == ("“Instead, it focuses", False)
 
 
 @pytest.mark.parametrize("name", ["000", "002", "003", "004"])

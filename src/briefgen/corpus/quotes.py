@@ -1,6 +1,7 @@
 """Verify that a quotation occurs in its source, and find the closest passage when it does not.
 
-The only module that imports rapidfuzz.
+The only module that imports rapidfuzz, and only when a quote is not found (a build whose
+quotes all verify never loads it).
 
 The conventions a quotation may use, and nothing more:
 
@@ -119,6 +120,8 @@ def closest_passage(quote: str, source: SourceText) -> NearMiss | None:
     wanted = _fuzzy_form(quote)
     if not wanted:
         return None
+    from rapidfuzz import fuzz
+
     best: tuple[float, int, int, int] | None = None
     for index, folded in enumerate(source.folded):
         if not folded.text:

@@ -1,22 +1,30 @@
 """A source's quotable text: encoding repaired, furniture left out, numbered paragraphs.
 
 The only module that imports ftfy. Repair happens here, when a source is loaded; the seed
-files themselves are evidence and are never rewritten.
+files themselves are evidence and are never rewritten. Repairs are remembered in the cache
+folder by a hash of the text they were given, so a build whose sources have not changed
+neither loads ftfy nor runs it.
 """
 
 from __future__ import annotations
 
+import atexit
 import bisect
-import functools
 import hashlib
+import json
+import os
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-
+from functools import cache, cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.corpus.folding import LazyFolded
 from briefgen.corpus.furniture import split_title_and_body
+
+if TYPE_CHECKING:
+    import ftfy
 
 
 # The longest paragraph (one line of a source file) accepted. The longest in real reports runs
@@ -161,23 +169,104 @@ MOJIBAKE_RULES: tuple[MojibakeRule, ...] = (
     ),
 )
 
-# Quotes stay curly: the text is quoted as the source prints it, and matching folds
-# typography anyway. Character width is left alone so that CJK text is not rewritten.
-# ftfy is imported on the first repair, not with this module: its import was a third of a
-# `briefgen find` process, which prints paragraphs the corpus index already holds repaired.
-@functools.cache
-def _ftfy_fixer() -> Callable[[str], str]:
+@cache
+def _ftfy_config() -> ftfy.TextFixerConfig:
     import ftfy
 
-    config = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
-    return functools.partial(ftfy.fix_text, config=config)
+    # Quotes stay curly: the text is quoted as the source prints it, and matching folds
+    # typography anyway. Character width is left alone so that CJK text is not rewritten.
+    return ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
 
 
 def repair_encoding(text: str) -> str:
     """Undo mojibake: the targeted rules in MOJIBAKE_RULES, then ftfy. Clean text is unchanged."""
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    store = _repair_store()
+    if key in store:
+        known = store[key]
+        return text if known is None else known
+    repaired = _repair(text)
+    store[key] = None if repaired == text else repaired  # most text is clean: a key alone
+    _NEW_REPAIRS.add(_repair_store_path())
+    return repaired
+
+
+def _repair(text: str) -> str:
+    import ftfy
+
     for rule in MOJIBAKE_RULES:
         text = rule.pattern.sub(rule.repair, text)
-    return _ftfy_fixer()(text)
+    return ftfy.fix_text(text, _ftfy_config())
+
+
+# --- repairs remembered across builds ----------------------------------------------------------
+# One JSON file under the cache folder, {hash of a text: its repair, or null for "unchanged"},
+# named by a fingerprint of this file and ftfy's version, so a change to either starts a new
+# one. Loaded once per process; what a process adds is written when it exits (atomically,
+# merged with what other processes wrote meanwhile). Importing ftfy and running it over the
+# sample corpus is about a sixth of a warm build; a lookup is a hash.
+
+_REPAIR_STORE_LIMIT = 32 * 1024**2  # bytes of JSON; a store past this starts afresh
+_REPAIR_STORES: dict[Path, dict[str, str | None]] = {}
+_NEW_REPAIRS: set[Path] = set()
+
+
+@cache
+def _repair_fingerprint() -> str:
+    from briefgen.installed import installed_version
+
+    code = Path(__file__).read_bytes()
+    return hashlib.sha256(code + installed_version("ftfy", "ftfy").encode()).hexdigest()[:32]
+
+
+def _repair_store_path() -> Path:
+    from briefgen.outputs import default_cache_dir
+
+    return default_cache_dir() / "repairs" / f"{_repair_fingerprint()}.json"
+
+
+def _repair_store() -> dict[str, str | None]:
+    path = _repair_store_path()
+    store = _REPAIR_STORES.get(path)
+    if store is None:
+        store = _REPAIR_STORES[path] = _read_repairs(path)
+    return store
+
+
+def _read_repairs(path: Path) -> dict[str, str | None]:
+    """The store at ``path``; {} if it is missing or damaged (it is only a cache)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items()
+            if isinstance(key, str) and (value is None or isinstance(value, str))}
+
+
+def _save_repairs() -> None:
+    from briefgen.outputs import write_atomically
+
+    if os.getpid() != _OWNER_PID:  # a forked child that returned here: the parent saves
+        return
+    for path in sorted(_NEW_REPAIRS):
+        merged = {**_read_repairs(path), **_REPAIR_STORES.get(path, {})}
+        data = json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if len(data) > _REPAIR_STORE_LIMIT:
+            continue  # a corpus this large keeps repairing; better than an ever-growing file
+        if not path.parents[2].is_dir():
+            continue  # the cache's base folder went away (a test's, a temporary one)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, lambda temp, data=data: temp.write_bytes(data))
+        except OSError:
+            pass  # a read-only or full cache folder costs the next build time, nothing else
+    _NEW_REPAIRS.clear()
+
+
+_OWNER_PID = os.getpid()
+atexit.register(_save_repairs)
 
 
 # --- reading an article ----------------------------------------------------------------------

@@ -43,9 +43,15 @@ def writer_for(name: str, timeout: float = DEFAULT_COMPILE_TIMEOUT_S) -> Writer:
 
     Constructed at the start of a build: a writer may start work its ``write`` will need (the
     PDF writer starts its compile process)."""
+    writer: Writer = writer_class(name)(timeout=timeout)
+    return writer
+
+
+def writer_class(name: str) -> type[Writer]:
+    """The writer class of format ``name``, its module imported (nothing started)."""
     entry = next((f for f in FORMAT_LIST if f.name == name), None)
     if entry is None:
         raise BriefgenError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
     module, _, cls = entry.writer.partition(":")
-    writer: Writer = getattr(importlib.import_module(module), cls)(timeout=timeout)
-    return writer
+    found: type[Writer] = getattr(importlib.import_module(module), cls)
+    return found

@@ -197,3 +197,25 @@ def test_a_template_loads_no_typst_package_from_the_machine_or_the_network(
     assert str(template / "brief.typ") in done.stderr
     assert connections == []
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_child_grown_past_its_resident_limit_is_replaced_after_answering(
+        tmp_path: Path) -> None:
+    from briefgen.writers.typst.compiler import CompilerProcess, CompileRequest
+
+    (tmp_path / "main.typ").write_text("Hello\n", encoding="utf-8")
+    child = CompilerProcess(resident_limit=1)  # every child is past 1 byte
+    try:
+        pids = []
+        for name in ("a.pdf", "b.pdf"):
+            child.start()
+            assert child._child._proc is not None
+            pids.append(child._child._proc.pid)
+            answer = child.compile(CompileRequest(tmp_path, tmp_path / name, (), 0, ()), 60)
+            assert answer.ok, answer
+            assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+            # Replaced at once, once it answered.
+            assert child._child._proc is not None and child._child._proc.pid != pids[-1]
+        assert pids[0] != pids[1]
+    finally:
+        child.close()

@@ -40,7 +40,7 @@ from lxml import etree
 
 from briefgen.attach._footnotes import FootnoteCopier, MissingFootnote
 from briefgen.attach.files import AttachError, write_atomically
-from briefgen.writers.docx.untrusted import RefusedDocx, scrub_report
+from briefgen.untrusted_docx import RefusedDocx, scrub_report
 
 # docxcompose.utils rebinds python-docx's global "cp" prefix to the custom-properties namespace
 # when it is imported, after which python-docx writes a malformed docProps/core.xml for the rest
@@ -54,7 +54,7 @@ _HEADING_NAME = re.compile(r"^heading (\d)$", re.IGNORECASE)
 def attach_docx(brief: Path, report: Path, output: Path, after: str = "",
                 warn: Callable[[str], None] | None = None) -> None:
     """Write ``report`` with ``brief`` inserted (at the end, or after heading ``after``) to
-    ``output``; ``warn`` hears what was removed from either (see writers/docx/untrusted.py)."""
+    ``output``; ``warn`` hears what was removed from either (see untrusted_docx.py)."""
     report_doc = _open(report, "report", warn)
     brief_doc = _open(brief, "brief", warn)
     composer = _BriefComposer(report_doc, brief)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from briefgen.writers.docx import untrusted as untrusted_docx
+from briefgen import untrusted_docx as untrusted_docx
 from briefgen.errors import TemplateError
 from briefgen.templating.template import Template
 from briefgen.writers.docx import DocxWriter

@@ -5,7 +5,7 @@ finished files, and this module reads an analyst's source. Reading is not writin
 here builds or changes a document, so it belongs with the other readers of corpus/extract,
 not with the writer.
 
-The file is untrusted. Before python-docx sees it, ``scrub_report`` (writers/docx/untrusted.py,
+The file is untrusted. Before python-docx sees it, ``scrub_report`` (untrusted_docx.py,
 the one place that knows what a Word package may hold) checks the zip against its limits (entry
 count, part and total size, compression ratio: a zip bomb is refused before anything is
 unpacked), parses every XML part with a parser that fetches nothing and refuses a DOCTYPE and
@@ -46,7 +46,7 @@ from lxml import etree
 from briefgen.corpus.extract import Extracted, ExtractedPage
 from briefgen.corpus.extract.person_names import persons_from_list
 from briefgen.errors import SourceError
-from briefgen.writers.docx.untrusted import RefusedDocx, scrub_report
+from briefgen.untrusted_docx import RefusedDocx, scrub_report
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
@@ -73,7 +73,7 @@ def read_docx(path: Path) -> Extracted:
     """The text and core properties of the Word file at ``path``.
 
     SourceError (naming the file) if it is not a Word file, breaks a limit of
-    writers/docx/untrusted.py, or holds no text.
+    untrusted_docx.py, or holds no text.
     """
     try:
         cleaned = scrub_report(path)

@@ -30,7 +30,7 @@ from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
 from briefgen.writers.docx.render import BodyRenderer, Context
 from briefgen.writers.docx.sanitize import sanitize
 from briefgen.writers.docx.styles import StyleSheet
-from briefgen.writers.docx.untrusted import RefusedDocx, rebuild_reference
+from briefgen.untrusted_docx import RefusedDocx, rebuild_reference
 
 # Core properties hold at most this many characters (python-docx refuses more).
 _CORE_PROPERTY_LIMIT = 255

@@ -10,7 +10,7 @@ import docx
 import pytest
 from lxml import etree
 
-from briefgen.writers.docx import untrusted as U
+from briefgen import untrusted_docx as U
 from tests.conftest import REPO
 from tests.robustness import word_files as wf
 

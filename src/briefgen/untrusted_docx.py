@@ -20,8 +20,9 @@ its own. ``scrub_report`` keeps every other part the report's relationships reac
 comments, properties: they are the report's content) with their names and content types.
 
 Nothing here imports python-docx: the result is zip bytes that python-docx then opens. It
-lives with the DOCX writer because knowing what a Word package holds is that package's
-business (and lxml's one room); ``briefgen attach`` imports it from here for reports.
+stands apart from the DOCX writer because three stages read Word files from shared drives:
+the writer (reference documents), ``briefgen attach`` (reports) and ``sources add`` (Word
+papers, corpus/extract/docx.py); none of them should reach into another's package for it.
 """
 
 from __future__ import annotations

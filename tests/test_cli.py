@@ -68,3 +68,37 @@ def test_missing_spec_is_a_message() -> None:
     assert result.returncode == 1
     assert "no-such-brief.yaml: no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_program_ends_at_once_yet_flushes_its_output_and_runs_exit_handlers() -> None:
+    # cli.run() leaves with os._exit: what a command printed, and what an exit handler
+    # saves (the ftfy repairs), must still be there; so must the exit status.
+    code = ("import atexit, sys\n"
+            "from briefgen import cli\n"
+            "atexit.register(lambda: print('exit handler ran'))\n"
+            "print('buffered', end='')\n"
+            "sys.argv = ['briefgen', *sys.argv[1:]]\n"
+            "cli.run()\n")
+    done = subprocess.run([sys.executable, "-c", code, "--version"], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.startswith("bufferedbriefgen ") and "exit handler ran" in done.stdout
+    unknown = subprocess.run([sys.executable, "-c", code, "bogus"], cwd=REPO,
+                             capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 2 and "invalid choice: 'bogus'" in unknown.stderr
+    failed = subprocess.run([sys.executable, "-c", code, "check",
+                             str(ROOTS / "bad-quote" / "brief.yaml")], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and "closest passage" in failed.stderr
+    assert "exit handler ran" in failed.stdout
+
+
+def test_a_named_command_parses_as_with_every_command() -> None:
+    from briefgen.cli import COMMANDS, make_parser
+
+    argv = ["build", "briefs/a.yaml", "-o", "out", "--format", "docx", "-j", "2"]
+    assert make_parser("build").parse_args(argv) == make_parser().parse_args(argv)
+    # One parser per command run, only that command's; help lists them all.
+    full = make_parser()
+    assert all(name in full.format_help() for name in COMMANDS)
+    assert "preview" not in make_parser("build").format_help()

@@ -18,7 +18,8 @@ from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.claims import CorpusClaims
 from briefgen.crossrefs import check_cross_references
-from briefgen.errors import ChartError, Problem, SourceError, SpecError, WarningsRefused
+from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError, \
+    WarningsRefused
 from briefgen.evidence import Evidence, verify_evidence
 from briefgen.locators import check_locators
 from briefgen.markup.citekeys import parse_clusters
@@ -86,6 +87,13 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
                         f"{', '.join(STYLES)}{suggest(style, list(STYLES))}")
     spec, located = load_spec(spec_path)
     spec = load_chart_data(spec, located)
+    # Drawing charts is the longest part of a cold build, and needs neither the catalog nor
+    # the sources: it starts now if the charts and the template can be read, not after the
+    # catalog (reading it is next longest). Whatever stops the check later stops the drawing
+    # (the build abandons it); anything wrong here is reported below, in its usual order.
+    early = _charts_early(spec, located, template) if on_charts is not None else None
+    if early is not None and on_charts is not None:
+        on_charts(early[1], early[2])
     corpus = find_corpus(spec)
     if spec.corpus and corpus is None:
         raise SourceError(
@@ -115,11 +123,14 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
         count = len(problems)
         raise SpecError(f"{located.file}: {count} problem{'s' if count != 1 else ''} in the spec",
                         sorted(problems, key=lambda p: p.line or 0))
-    found = find_template(spec.template, project_root(spec.path), template)  # its own problems
-    chart_style = template_chart_style(found.colours, str(found.file("template.yaml")))
-    charts = chart_data(spec, located)
-    if on_charts is not None:
-        on_charts(charts, chart_style)
+    if early is not None:
+        found, charts, chart_style = early
+    else:
+        found = find_template(spec.template, project_root(spec.path), template)  # its problems
+        chart_style = template_chart_style(found.colours, str(found.file("template.yaml")))
+        charts = chart_data(spec, located)
+        if on_charts is not None:
+            on_charts(charts, chart_style)
     evidence = verify_evidence(spec, located, catalog, strict=strict,
                                claims=indexed_claims(catalog))
     located.warnings.extend(refused_links(spec, located) + refused_source_links(spec, catalog))
@@ -127,6 +138,20 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     located.warnings.extend(estimative_warnings(spec, located)
                             + abbreviation_warnings(spec, located, known))
     return Checked(spec, located, catalog, evidence, found, chart_style, charts, marks)
+
+
+def _charts_early(spec: BriefSpec, located: LocatedYaml, template: Path | None
+                  ) -> tuple[Template, dict[str, ChartData], ChartStyle] | None:
+    """The template, the charts' data and their style, when a spec with charts has all three
+    readable before anything else is checked; None otherwise (the check reports why, later)."""
+    if not spec.charts() or template_problems(spec, located):
+        return None
+    try:
+        found = find_template(spec.template, project_root(spec.path), template)
+        style = template_chart_style(found.colours, str(found.file("template.yaml")))
+        return found, chart_data(spec, located), style
+    except BriefgenError:
+        return None
 
 
 def portion_marks(spec: BriefSpec, located: LocatedYaml, template: Path | None

@@ -30,11 +30,16 @@ def _strong_rtl(ch: str) -> bool | None:
 
 def has_rtl(text: str) -> bool:
     """Whether ``text`` holds any right-to-left letter (Arabic, Hebrew, Syriac, Thaana ...)."""
-    return any(_strong_rtl(ch) is True for ch in text)
+    # Each distinct character once: most text is English, and asking Unicode's tables about
+    # every character of it was a tenth of writing a DOCX.
+    return not text.isascii() and any(_strong_rtl(ch) is True for ch in set(text))
 
 
 def mostly_rtl(texts: Iterable[str]) -> bool:
     """Whether most strong characters of ``texts`` are right-to-left."""
+    texts = list(texts)
+    if not any(has_rtl(text) for text in texts):
+        return False
     rtl = ltr = 0
     for text in texts:
         for ch in text:
@@ -54,6 +59,8 @@ def split_by_direction(text: str, base_rtl: bool) -> list[tuple[str, bool]]:
     """
     if not text:
         return []
+    if not base_rtl and not has_rtl(text):
+        return [(text, False)]  # what the walk below gives such text, without it
     strong = [_strong_rtl(ch) for ch in text]
     following: list[bool | None] = [None] * len(text)
     nxt: bool | None = None

@@ -326,7 +326,7 @@ class BodyRenderer:
     ) -> None:
         for segment, rtl in split_by_direction(text.text, base_rtl):
             run = new_run()
-            run.text = segment
+            _oxml.set_run_text(run, segment)
             if text.bold:
                 run.bold = True
             if text.italic:

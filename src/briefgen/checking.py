@@ -12,27 +12,23 @@ from pathlib import Path
 
 from briefgen.classification import PortionMarks, check_markings, load_schemes, portions, \
     scheme_folders
-from briefgen.charts import ChartData, ChartStyle, check_colours, template_chart_style
+from briefgen.charts import ChartData, ChartStyle
 from briefgen.citations.styles import STYLES
 from briefgen.corpus.cache import load_catalog
 from briefgen.corpus.catalog import SourceCatalog
 from briefgen.corpus.claims import CorpusClaims
 from briefgen.crossrefs import check_cross_references
-from briefgen.errors import BriefgenError, ChartError, Problem, SourceError, SpecError, \
-    WarningsRefused
+from briefgen.errors import Problem, SourceError, SpecError, WarningsRefused
 from briefgen.evidence import Evidence, verify_evidence
+from briefgen.loading import Loaded, load, template_and_charts
 from briefgen.locators import check_locators
 from briefgen.markup.citekeys import parse_clusters
 from briefgen.markup.links import link_target, refusal
 from briefgen.spec.loader import (
-    chart_data_of,
     check_references,
     display_path,
     find_corpus,
     line_in_text,
-    located_chart_problems,
-    load_chart_data,
-    load_spec,
     markdown_fields,
     project_root,
     refused_links,
@@ -40,7 +36,7 @@ from briefgen.spec.loader import (
 from briefgen.spec.options import suggest
 from briefgen.spec.schema import BriefSpec, evidence_named
 from briefgen.spec.yamlsource import LocatedYaml
-from briefgen.templating.discovery import DEFAULT_TEMPLATE, available_templates, find_template
+from briefgen.templating.discovery import DEFAULT_TEMPLATE, available_templates
 from briefgen.templating.template import Template
 from briefgen.writing_checks import abbreviation_warnings, estimative_warnings
 
@@ -71,8 +67,8 @@ class Checked:
 
 def check(spec_path: Path, strict: bool = False, style: str = "",
           template: Path | None = None,
-          on_charts: Callable[[dict[str, ChartData], ChartStyle], None] | None = None
-          ) -> Checked:
+          on_charts: Callable[[dict[str, ChartData], ChartStyle], None] | None = None,
+          loaded: Loaded | None = None) -> Checked:
     """Load, validate and verify ``spec_path``; raise BriefgenError on any problem.
 
     Everything a build can refuse in the spec is refused here, at its place in the file, and
@@ -81,19 +77,18 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     build's overrides (--style, --template), checked too; "" and None mean the spec's own.
     ``on_charts`` is given the charts' data and style as soon as they are known to be
     drawable, before the quotations are verified, so a build can start drawing them.
+    ``loaded`` is what ``load`` gave for the same arguments, if the caller has it already
+    (a build loads first, to start drawing before it imports this module's dependencies);
+    ``on_charts`` is then called only if loading could not ready the charts.
     """
     if style and style not in STYLES:
         raise SpecError(f"--style {style!r}: unknown citation style; expected one of: "
                         f"{', '.join(STYLES)}{suggest(style, list(STYLES))}")
-    spec, located = load_spec(spec_path)
-    spec = load_chart_data(spec, located)
-    # Drawing charts is the longest part of a cold build, and needs neither the catalog nor
-    # the sources: it starts now if the charts and the template can be read, not after the
-    # catalog (reading it is next longest). Whatever stops the check later stops the drawing
-    # (the build abandons it); anything wrong here is reported below, in its usual order.
-    early = _charts_early(spec, located, template) if on_charts is not None else None
-    if early is not None and on_charts is not None:
-        on_charts(early[1], early[2])
+    if loaded is None:
+        loaded = load(spec_path, template)
+        if loaded.drawable is not None and on_charts is not None:
+            on_charts(loaded.drawable[1], loaded.drawable[2])
+    spec, located, early = loaded.spec, loaded.located, loaded.drawable
     corpus = find_corpus(spec)
     if spec.corpus and corpus is None:
         raise SourceError(
@@ -126,9 +121,7 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     if early is not None:
         found, charts, chart_style = early
     else:
-        found = find_template(spec.template, project_root(spec.path), template)  # its problems
-        chart_style = template_chart_style(found.colours, str(found.file("template.yaml")))
-        charts = chart_data(spec, located)
+        found, charts, chart_style = template_and_charts(spec, located, template)  # problems
         if on_charts is not None:
             on_charts(charts, chart_style)
     evidence = verify_evidence(spec, located, catalog, strict=strict,
@@ -138,20 +131,6 @@ def check(spec_path: Path, strict: bool = False, style: str = "",
     located.warnings.extend(estimative_warnings(spec, located)
                             + abbreviation_warnings(spec, located, known))
     return Checked(spec, located, catalog, evidence, found, chart_style, charts, marks)
-
-
-def _charts_early(spec: BriefSpec, located: LocatedYaml, template: Path | None
-                  ) -> tuple[Template, dict[str, ChartData], ChartStyle] | None:
-    """The template, the charts' data and their style, when a spec with charts has all three
-    readable before anything else is checked; None otherwise (the check reports why, later)."""
-    if not spec.charts() or template_problems(spec, located):
-        return None
-    try:
-        found = find_template(spec.template, project_root(spec.path), template)
-        style = template_chart_style(found.colours, str(found.file("template.yaml")))
-        return found, chart_data(spec, located), style
-    except BriefgenError:
-        return None
 
 
 def portion_marks(spec: BriefSpec, located: LocatedYaml, template: Path | None
@@ -244,24 +223,6 @@ def template_problems(spec: BriefSpec, located: LocatedYaml) -> list[Problem]:
     return [Problem(located.file, located.line("template"), "template",
                     f"unknown template {spec.template!r}; available templates: "
                     f"{', '.join(known) or 'none found'}{suggest(spec.template, known)}")]
-
-
-def chart_data(spec: BriefSpec, located: LocatedYaml) -> dict[str, ChartData]:
-    """The drawable data of every chart, by chart key path; ChartError listing, at its place
-    in the spec, everything that no chart could draw (checked before anything is drawn)."""
-    problems: list[Problem] = []
-    datas = {}
-    for chart in spec.charts():
-        try:
-            datas[chart.key] = chart_data_of(chart, located)
-            check_colours(datas[chart.key])
-        except ChartError as exc:
-            problems += (exc.problems if chart.key not in datas
-                         else located_chart_problems(chart.key, exc, located))
-    if problems:
-        raise ChartError(f"{located.file}: {len(problems)} chart problem"
-                         f"{'s' if len(problems) != 1 else ''}", problems)
-    return datas
 
 
 def refuse_warnings(spec_path: Path, warnings: list[str]) -> None:

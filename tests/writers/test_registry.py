@@ -17,7 +17,8 @@ from briefgen.writers import FORMAT_LIST, FORMATS, Format, writer_for
 def test_each_entry_agrees_with_its_writer_class(entry: Format) -> None:
     module, _, name = entry.writer.partition(":")
     cls = getattr(importlib.import_module(module), name)
-    assert (cls.name, cls.suffix) == (entry.name, entry.suffix)
+    assert (cls.name, cls.suffix, cls.image_types) == (entry.name, entry.suffix,
+                                                       entry.image_types)
     assert cls.image_types and set(cls.image_types) <= set(IMAGE_TYPES)
     assert entry.about
 

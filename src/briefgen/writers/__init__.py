@@ -15,22 +15,24 @@ class Format:
     """An output format as the command line, the help text and the bundle name it.
 
     ``writer`` is the writer class as "module:Class", imported only when the format is built
-    (a DOCX-only build never loads Typst), so ``name`` and ``suffix`` are declared here as well
-    as on the class; a test checks that they agree. ``about`` says what the file is for, as
-    the bundle's README.txt lists it.
+    (a DOCX-only build never loads Typst), so ``name``, ``suffix`` and ``image_types`` (the
+    chart images it embeds, which a build starts drawing before it imports any writer) are
+    declared here as well as on the class; a test checks that they agree. ``about`` says
+    what the file is for, as the bundle's README.txt lists it.
     """
 
     name: str
     suffix: str
     writer: str
     about: str
+    image_types: tuple[str, ...]
 
 
 FORMAT_LIST: tuple[Format, ...] = (
     Format("docx", ".docx", "briefgen.writers.docx:DocxWriter",
-           "the brief, to edit in Word or attach to a report (briefgen attach)"),
+           "the brief, to edit in Word or attach to a report (briefgen attach)", ("png",)),
     Format("pdf", ".pdf", "briefgen.writers.typst:TypstWriter",
-           "the brief as a PDF, to read and print"),
+           "the brief as a PDF, to read and print", ("svg",)),
 )
 FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_LIST)
 # A template is code and may loop; 120 s is ten times the longest sample compile on a

@@ -133,10 +133,15 @@ class Reading:
     date_written: str
 
 
+# Compiled once: these run for every word of a corpus.
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NOT_WORD = re.compile(r"[\W_]")
+_PLURAL_S = re.compile(r"(?<=\w\w\w)s$")
+
+
 def normal_name(word: str) -> str:
     """A name as compared: case folded, possessive and punctuation dropped ("X-K's": "xk")."""
-    word = re.sub(r"['’]s?$", "", word)
-    return re.sub(r"[\W_]", "", word.casefold())
+    return _NOT_WORD.sub("", _POSSESSIVE.sub("", word).casefold())
 
 
 def _lexicon_match(words: list[str], at: int, table: dict[str, object]) -> int:
@@ -249,7 +254,7 @@ def _event_words(text: str, start: int, end: int) -> tuple[list[str], list[str]]
         if start <= match.start() < end:
             continue
         word = match.group()
-        lower = re.sub(r"['’]s?$", "", word.lower().rstrip("."))
+        lower = _POSSESSIVE.sub("", word.lower().rstrip("."))
         if lower in _MONTHS or lower in _WEEKDAYS or lower in _FUNCTION:
             continue
         if word[0].isupper():
@@ -257,7 +262,7 @@ def _event_words(text: str, start: int, end: int) -> tuple[list[str], list[str]]
             if name:
                 names.append(name)
         elif len(word) >= 4:
-            words.append(normal_name(re.sub(r"(?<=\w\w\w)s$", "", lower)))
+            words.append(normal_name(_PLURAL_S.sub("", lower)))
     return names, words
 
 

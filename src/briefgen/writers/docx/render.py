@@ -14,13 +14,14 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.parts.story import StoryPart
 from docx.shared import Cm, Length
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 
 from briefgen.errors import RenderError
 from briefgen.model.direction import mostly_rtl, split_by_direction
@@ -306,7 +307,7 @@ class BodyRenderer:
     def _runs(self, paragraph: Paragraph, runs: Runs, base_rtl: bool, lang: str) -> None:
         for inline in runs:
             if isinstance(inline, Text):
-                self._text(inline, paragraph.add_run, base_rtl, lang)
+                self._text(inline, paragraph, paragraph._p, base_rtl, lang)
             elif isinstance(inline, Link):
                 self._link(paragraph, inline, base_rtl, lang)
             elif isinstance(inline, Note):
@@ -319,37 +320,26 @@ class BodyRenderer:
     def _text(
         self,
         text: Text,
-        new_run: Callable[[], Run],
+        paragraph: Paragraph,
+        container: BaseOxmlElement,
         base_rtl: bool,
         lang: str,
         style: str | None = None,
     ) -> None:
+        """``text`` as runs appended to ``container`` (the paragraph's w:p, or a hyperlink in
+        it), one per stretch of one direction."""
+        name = style if style is not None else S.VERBATIM if text.code else None
+        style_id = (self.word.part.get_style_id(self.styles.character(name),
+                                                WD_STYLE_TYPE.CHARACTER)
+                    if name is not None else None)
         for segment, rtl in split_by_direction(text.text, base_rtl):
-            run = new_run()
-            _oxml.set_run_text(run, segment)
-            if text.bold:
-                run.bold = True
-            if text.italic:
-                run.italic = True
-            if style is not None:
-                run.style = self.styles.character(style)
-            elif text.code:
-                run.style = self.styles.character(S.VERBATIM)
-            if rtl:
-                _oxml.set_run_rtl(run, lang)
-            elif lang:
-                _oxml.set_run_lang(run, lang)
+            _oxml.add_text_run(container, paragraph, segment, style_id, text.bold, text.italic,
+                               rtl, lang)
 
     def _link(self, paragraph: Paragraph, link: Link, base_rtl: bool, lang: str) -> None:
         hyperlink = _oxml.add_hyperlink(paragraph, link.url)
         for text in link.runs:
-            self._text(
-                text,
-                lambda: _oxml.add_run_in(hyperlink, paragraph),
-                base_rtl,
-                lang,
-                style=S.HYPERLINK,
-            )
+            self._text(text, paragraph, hyperlink, base_rtl, lang, style=S.HYPERLINK)
 
     def _note(self, paragraph: Paragraph, note: Note) -> None:
         self.counters.footnote += 1

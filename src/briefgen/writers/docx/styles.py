@@ -175,13 +175,18 @@ def _memoise_style_ids(word: WordDocument) -> None:
     part = word.part
     lookup = part.get_style_id
     known: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
+    defaults: dict[WD_STYLE_TYPE, BaseStyle | None] = {}
 
     def get_style_id(style_or_name: object, style_type: WD_STYLE_TYPE) -> str | None:
-        if not isinstance(style_or_name, BaseStyle):
-            return lookup(style_or_name, style_type)
+        if not isinstance(style_or_name, BaseStyle) or style_or_name.type != style_type:
+            return lookup(style_or_name, style_type)  # python-docx's answer, or its error
         key = (style_or_name.style_id, style_type)
         if key not in known:
-            known[key] = lookup(style_or_name, style_type)
+            # python-docx's rule (the default style of a type is named by no id), with the
+            # default found once per type rather than by a scan of every style per lookup.
+            if style_type not in defaults:
+                defaults[style_type] = word.styles.default(style_type)
+            known[key] = None if style_or_name == defaults[style_type] else style_or_name.style_id
         return known[key]
 
     part.get_style_id = get_style_id  # type: ignore[method-assign]

@@ -30,7 +30,7 @@ from briefgen.writers.docx.package import brief_datetime, write_reproducible_zip
 from briefgen.writers.docx.render import BodyRenderer, Context
 from briefgen.writers.docx.sanitize import sanitize
 from briefgen.writers.docx.styles import StyleSheet
-from briefgen.untrusted_docx import RefusedDocx, rebuild_reference
+from briefgen.untrusted_docx import Cleaned, RefusedDocx, rebuild_reference
 
 # Core properties hold at most this many characters (python-docx refuses more).
 _CORE_PROPERTY_LIMIT = 255
@@ -100,6 +100,22 @@ def reference_tag(meta: Metadata) -> str:
     return hashlib.sha256(named.encode("utf-8")).hexdigest()[:8]
 
 
+# Rebuilt references by the sha256 of their bytes: a batch worker, `watch` and `preview`
+# write brief after brief through one reference, and the bytes are read afresh every time,
+# so an edited reference is rebuilt.
+_REBUILT: dict[bytes, Cleaned] = {}
+_REBUILT_KEPT = 8
+
+
+def _rebuilt(data: bytes) -> Cleaned:
+    key = hashlib.sha256(data).digest()
+    if key not in _REBUILT:
+        if len(_REBUILT) >= _REBUILT_KEPT:
+            del _REBUILT[next(iter(_REBUILT))]
+        _REBUILT[key] = rebuild_reference(data)
+    return _REBUILT[key]
+
+
 def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> WordDocument:
     """The reference document at ``path``, rebuilt from the parts briefgen uses (see
     untrusted.py) and opened with python-docx; ``warn`` hears what was removed from it.
@@ -119,7 +135,7 @@ def open_reference(path: Path, warn: Callable[[str], None] | None = None) -> Wor
         raise RenderError(f"cannot read reference document {path}: {exc.strerror or exc}"
                           ) from None
     try:
-        cleaned = rebuild_reference(data)
+        cleaned = _rebuilt(data)
     except RefusedDocx as exc:
         raise TemplateError(f"{path}: refused the reference document: {exc}") from None
     except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile,

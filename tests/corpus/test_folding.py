@@ -59,3 +59,27 @@ _PIECES = st.sampled_from(["a", "É", "e\u0301", "\u200d", "\u00ad", " ", "\u00a
 @given(st.lists(_PIECES | st.text(max_size=3), max_size=20).map("".join))
 def test_fold_text_is_folds_text(text: str) -> None:
     assert fold_text(text) == fold(text).text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=20).map("".join), st.data())
+def test_a_lazy_fold_maps_back_as_the_full_fold_does(text: str, data: st.DataObject) -> None:
+    # LazyFolded skips building the map where folding is one character for one; the spans
+    # it gives must be fold()'s, for any text.
+    from briefgen.corpus.folding import LazyFolded
+
+    lazy, full = LazyFolded(text), fold(text)
+    assert lazy.text == full.text
+    if full.text:
+        start = data.draw(st.integers(0, len(full.text) - 1))
+        end = data.draw(st.integers(start + 1, len(full.text)))
+        assert lazy.original_span(start, end) == full.original_span(start, end)
+
+
+def test_plain_text_maps_back_to_itself_without_the_full_map() -> None:
+    from briefgen.corpus.folding import LazyFolded
+
+    lazy = LazyFolded("IS-K’s strength, in 2021: about 2,000 fighters")
+    assert lazy.original_span(0, 6) == (0, 6) and lazy._full is None
+    spaced = LazyFolded("two  spaces")  # a run of whitespace is one folded space
+    assert spaced.original_span(4, 10) == (5, 11)

@@ -88,17 +88,39 @@ class LazyFolded:
     test in tests/corpus/test_folding.py keeps fold_text and fold in step).
     """
 
-    __slots__ = ("original", "text", "_full")
+    __slots__ = ("original", "text", "_full", "_one_to_one")
 
     def __init__(self, original: str) -> None:
         self.original = original
         self.text = fold_text(original)
         self._full: Folded | None = None
+        self._one_to_one: bool | None = None
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if self._one_to_one is None:
+            self._one_to_one = _folds_one_to_one(self.original)
+        if self._one_to_one:
+            # Every character folded to one character in its place: the map is the
+            # identity, and building it (fold(), a character at a time) is not needed.
+            if start >= end:
+                raise ValueError("an empty slice has no span in the original")
+            return start, end
         if self._full is None:
             self._full = fold(self.original)
         return self._full.original_span(start, end)
+
+
+# What makes folding other than one character for one: an ellipsis (three dots), an
+# invisible character (dropped), a run of whitespace (one space).
+_NOT_ONE_TO_ONE = re.compile("[\u2026" + "".join(sorted(_INVISIBLE)) + "]|\\s\\s")
+
+
+def _folds_one_to_one(text: str) -> bool:
+    """Whether fold(text) maps each character of ``text`` to one character, in order: NFC
+    already, and no ellipsis, invisible character, run of whitespace, or whitespace at
+    either end (which fold drops)."""
+    return (unicodedata.is_normalized("NFC", text) and text == text.strip()
+            and _NOT_ONE_TO_ONE.search(text) is None)
 
 
 _FOLD_TABLE = {**{ord(c): None for c in _INVISIBLE}, **{ord(c): f for c, f in _FOLD.items()}}

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import sys
 import threading
 from collections.abc import Collection
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefgen.charts.data import ChartData, ChartImages, ChartStyle
 from briefgen.charts.draw import DEFAULT_STYLE, chart_images, draw_charts_into, is_drawn
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Libraries whose state does not survive a fork: typst's compiler waits forever on the rayon
 # thread pool it started in the parent, matplotlib keeps font caches and locks.
@@ -138,6 +140,10 @@ def _start_drawing(missing: list[ChartData], cache_dir: Path, image_types: tuple
         return None
     if can_fork():
         return ForkedDrawing(missing, cache_dir, style, image_types)
+    # Only where forking is unsafe: multiprocessing is 20 ms of imports a build otherwise skips.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
         return pool.submit(draw_charts_into, missing, cache_dir, style, image_types=image_types)

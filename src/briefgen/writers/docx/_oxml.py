@@ -93,25 +93,42 @@ def add_footnote(footnotes_part: StoryPart, footnote_id: int) -> BaseOxmlElement
     return footnote
 
 
-def add_paragraph_to(container: BaseOxmlElement) -> BaseOxmlElement:
-    """Append an empty ``w:p`` to ``container`` (a ``w:footnote``) and return it."""
+def add_paragraph_to(container: BaseOxmlElement, style_id: str | None) -> BaseOxmlElement:
+    """Append a ``w:p`` of paragraph style ``style_id`` to ``container`` (a ``w:footnote``)
+    and return it; the XML python-docx makes of ``paragraph.style = s`` on a new paragraph
+    (None, the default style, leaves an empty ``w:pPr``, as python-docx does)."""
     p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    if style_id is not None:
+        ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): style_id}))
+    p.append(ppr)
     container.append(p)
     return p
 
 
-def add_footnote_reference(paragraph: Paragraph, footnote_id: int) -> Run:
+def _styled_run(container: BaseOxmlElement, style_id: str | None,
+                content: BaseOxmlElement) -> None:
+    """Append a ``w:r`` of character style ``style_id`` holding ``content``, as python-docx
+    makes it with ``add_run()`` and ``run.style = s``."""
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    if style_id is not None:
+        rpr.append(OxmlElement("w:rStyle", attrs={qn("w:val"): style_id}))
+    r.append(rpr)
+    r.append(content)
+    container.append(r)
+
+
+def add_footnote_reference(paragraph: BaseOxmlElement, footnote_id: int,
+                           style_id: str | None) -> None:
     """Append the note mark in the text: a ``w:r`` holding ``w:footnoteReference``."""
-    run = paragraph.add_run()
-    run._r.append(OxmlElement("w:footnoteReference", attrs={qn("w:id"): str(footnote_id)}))
-    return run
+    _styled_run(paragraph, style_id,
+                OxmlElement("w:footnoteReference", attrs={qn("w:id"): str(footnote_id)}))
 
 
-def add_footnote_mark(paragraph: Paragraph) -> Run:
+def add_footnote_mark(paragraph: BaseOxmlElement, style_id: str | None) -> None:
     """Append the note's own number at the foot of the page: a ``w:r`` holding ``w:footnoteRef``."""
-    run = paragraph.add_run()
-    run._r.append(OxmlElement("w:footnoteRef"))
-    return run
+    _styled_run(paragraph, style_id, OxmlElement("w:footnoteRef"))
 
 
 def clear_content(element: BaseOxmlElement) -> None:

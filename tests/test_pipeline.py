@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from briefgen.errors import BriefgenError, SourceError
 from briefgen.pipeline import BuildOptions, build, cited_sources, check, output_stem
-from tests.conftest import BRIEFS, ROOTS
+from tests.conftest import BRIEFS, REPO, ROOTS
 
 
 def test_output_names_are_date_and_spec_name() -> None:
@@ -110,3 +113,23 @@ def test_pages_for_a_preview_come_first_and_change_no_output(tmp_path: Path) -> 
     assert written == []
     # What check found comes with the result, for a caller that shows the evidence.
     assert result.checked is not None and result.checked.spec.title
+
+
+def test_a_build_imports_the_docx_writer_only_once_the_document_is_ready() -> None:
+    # The DOCX writer (python-docx, lxml, Jinja2: a tenth of a second) is made in the thread
+    # that writes, where its imports overlap the PDF compile: a build that stops at the
+    # check never imports it, while the PDF writer, made first, has started its compiler.
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "from briefgen.errors import BriefgenError\n"
+            "from briefgen.pipeline import BuildOptions, build\n"
+            "try:\n"
+            f"    build(Path({str(ROOTS / 'bad-quote' / 'brief.yaml')!r}),"
+            " BuildOptions(out_dir=Path(sys.argv[1])))\n"
+            "except BriefgenError:\n"
+            "    pass\n"
+            "print('docx' in sys.modules, 'briefgen.writers.typst.writer' in sys.modules)\n")
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run([sys.executable, "-c", code, out], capture_output=True,
+                              text=True, timeout=120, cwd=REPO)
+    assert done.stdout.split() == ["False", "True"], done.stderr

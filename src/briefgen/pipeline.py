@@ -26,6 +26,7 @@ from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S, FORMAT_LIST, FORMATS, wr
 if TYPE_CHECKING:
     from briefgen.checking import Checked
     from briefgen.model.nodes import Document
+    from briefgen.writers.base import Writer
 
 __all__ = ["BuildOptions", "BuildResult", "Checked", "build", "build_document", "check",
            "cited_sources", "output_stem", "refuse_warnings"]
@@ -116,8 +117,9 @@ def build(
     """Build one spec into ``options.out_dir``: every format, or none at all."""
     started = time.perf_counter()
     say = progress or (lambda _message: None)
+    formats = [next(f for f in FORMAT_LIST if f.name == name) for name in options.formats]
     # Charts are drawn only as the images the chosen writers embed; a bundle carries both.
-    needed = {kind for f in FORMAT_LIST if f.name in options.formats for kind in f.image_types}
+    needed = {kind for f in formats for kind in f.image_types}
     image_types = tuple(kind for kind in IMAGE_TYPES if options.bundle or kind in needed)
     drawing: list[ChartJob] = []
 
@@ -133,10 +135,12 @@ def build(
         loaded = load(spec_path, options.template)
         if loaded.drawable is not None:
             start_drawing(loaded.drawable[1], loaded.drawable[2])
-        # Started after the drawing: a forked drawing must not inherit the writers' threads.
-        writers = [writer_for(f, options.timeout) for f in options.formats]
+        # Made after the drawing starts: a forked drawing must not inherit what they start.
+        # The others are made when the document is ready (writers/__init__.py, made_early).
+        made: dict[str, Writer] = {f.name: writer_for(f.name, options.timeout)
+                                   for f in formats if f.made_early}
         if options.on_pages is not None:
-            for writer in writers:
+            for writer in made.values():
                 if hasattr(writer, "page_sink"):  # a writer that can show its pages (base.py)
                     writer.page_sink = options.on_pages
         from briefgen.checking import check, refuse_warnings
@@ -171,27 +175,33 @@ def build(
     remove_stale_temporaries(options.out_dir, stem)
     pending = PendingOutputs(options.out_dir, stem)
     try:
-        targets = [(writer, pending.reserve(writer.suffix)) for writer in writers]
+        targets = [(f.name, pending.reserve(f.suffix)) for f in formats]
         # The writers share nothing but the immutable document, and Typst compiles without
-        # holding the GIL: writing the DOCX while the PDF compiles saves most of the PDF's time.
-        # When pages are wanted (preview) they are what someone is waiting for: the writer
-        # that shows them runs first and alone, the others after it (they would slow it).
+        # holding the GIL: writing the DOCX (and importing its writer) while the PDF compiles
+        # saves most of the PDF's time. When pages are wanted (preview) they are what
+        # someone is waiting for: the writer that shows them runs first and alone, the
+        # others after it (they would slow it).
         showing = options.on_pages is not None
-        first = [t for t in targets if showing and hasattr(t[0], "page_sink")]
+        first = [t for t in targets if showing and hasattr(made.get(t[0]), "page_sink")]
         order = first + [t for t in targets if t not in first]
+
+        def write(name: str, temp: Path) -> Writer:
+            if name not in made:
+                made[name] = writer_for(name, options.timeout)
+            made[name].write(document, template, temp)
+            return made[name]
+
         with ThreadPoolExecutor(max_workers=1 if first else max(1, len(targets))) as pool:
-            submitted = {id(writer): pool.submit(writer.write, document, template, temp)
-                         for writer, temp in order}
-            futures = [submitted[id(writer)] for writer, _temp in targets]
+            submitted = {name: pool.submit(write, name, temp) for name, temp in order}
             try:
-                for (writer, _temp), future in zip(targets, futures):
-                    future.result()
+                for name, _temp in targets:
+                    writer = submitted[name].result()
                     warnings += [f"warning: {writer.name}: {w}" for w in writer.warnings]
                     say(f"wrote {writer.name}")
             except BaseException:
                 # Ctrl-C or one writer failing: stop the others now, not when they finish
                 # (leaving the pool waits for them).
-                for writer, _temp in targets:
+                for writer in list(made.values()):
                     writer.cancel()
                 raise
         if options.fail_on_warning:

@@ -18,7 +18,10 @@ class Format:
     (a DOCX-only build never loads Typst), so ``name``, ``suffix`` and ``image_types`` (the
     chart images it embeds, which a build starts drawing before it imports any writer) are
     declared here as well as on the class; a test checks that they agree. ``about`` says
-    what the file is for, as the bundle's README.txt lists it.
+    what the file is for, as the bundle's README.txt lists it. ``made_early``: the writer
+    starts work when it is made (the PDF writer starts its compiler child), so a build makes
+    it first thing; any other writer is made, its modules imported, only once the document
+    is ready, in the thread that writes it, where its imports overlap the others' work.
     """
 
     name: str
@@ -26,13 +29,14 @@ class Format:
     writer: str
     about: str
     image_types: tuple[str, ...]
+    made_early: bool = False
 
 
 FORMAT_LIST: tuple[Format, ...] = (
     Format("docx", ".docx", "briefgen.writers.docx:DocxWriter",
            "the brief, to edit in Word or attach to a report (briefgen attach)", ("png",)),
     Format("pdf", ".pdf", "briefgen.writers.typst:TypstWriter",
-           "the brief as a PDF, to read and print", ("svg",)),
+           "the brief as a PDF, to read and print", ("svg",), made_early=True),
 )
 FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_LIST)
 # A template is code and may loop; 120 s is ten times the longest sample compile on a

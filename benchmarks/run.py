@@ -11,6 +11,7 @@ the seeds) so the checkout is never written to:
          (0.4 s scanning every system font) is an installation cost, not a build's
   warm   the chart cache filled once beforehand, and the spec's title changed before every
          run, so each run is a true rebuild of a changed spec, with cached charts only
+  check  `briefgen check` of the same spec on the warm caches, its title changed every run
   pandoc the same content as Markdown (benchmarks/brief_markdown.py, charts left out) to
          DOCX, and to PDF as pandoc -t typst followed by a typst compile in a separate
          Python process (the typst package ships no CLI, and pandoc's --pdf-engine=typst
@@ -141,6 +142,8 @@ def bench_sample(sample: Path, work: Path, runs: int) -> dict[str, Timing]:
 
     results["warm"] = measure([build], runs, before=change_spec,
                               env_for=lambda i: cache_env(warm_cache))
+    results["check"] = measure([[*briefgen_command(), "check", str(spec)]], runs,
+                               before=change_spec, env_for=lambda i: cache_env(warm_cache))
     for name in ("docx", "pdf"):
         results[f"warm-{name}"] = measure(
             [[*build, "--format", name]], runs, before=change_spec,
@@ -331,7 +334,7 @@ def main() -> int:
     parser.add_argument("--no-batch", action="store_true", help="skip the batch run")
     parser.add_argument("--no-watch", action="store_true", help="skip the watch run")
     parser.add_argument("--samples", default="", help="comma-separated sample names "
-                        "(default: all; the batch ratio needs all three)")
+                        "(default: all; the batch ratio needs all of them)")
     args = parser.parse_args()
     chosen = [s for s in SAMPLES if not args.samples or s.stem in args.samples.split(",")]
 
@@ -392,6 +395,10 @@ def main() -> int:
         goal, moon = GOALS["batch"]
         print(row.format(f"{args.batch} briefs, -j {args.jobs}, empty cache", f"{batch[0]:.1f} s",
                          f"{ratio:.2f}x", f"<= {goal}x ({moon}x)", verdict(ratio, goal, moon)))
+    if CHART_SAMPLE in results:
+        seconds = results[CHART_SAMPLE]["check"].seconds
+        print(row.format(f"check, warm, {CHART_SAMPLE}", f"{seconds:.2f} s", "",
+                         "not slower (README)", ""))
     if results:
         peak = max(max(r["cold"].peak_mib, r["warm"].peak_mib) for r in results.values())
         print(row.format("peak memory, one build (largest process)", f"{peak:.0f} MiB", "",

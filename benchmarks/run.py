@@ -340,7 +340,7 @@ def main() -> int:
 
     print(f"briefgen benchmark, {date.today()}, {machine()}")
     print(f"pandoc {pandoc_version()}; medians of {args.runs} runs; whole processes\n")
-    header = (f"{'sample':<18} {'cold':>6} {'warm':>6} {'w.docx':>7} {'w.pdf':>6} "
+    header = (f"{'sample':<24} {'cold':>6} {'warm':>6} {'w.docx':>7} {'w.pdf':>6} "
               f"{'pandoc':>7} {'p.docx':>7} {'p.pdf':>6} {'warm/pandoc':>12} {'peak MiB':>9}")
     print(header)
     print("-" * len(header))
@@ -350,7 +350,7 @@ def main() -> int:
             r = results[sample.stem] = bench_sample(sample, Path(temp), args.runs)
         pandoc_total = r["pandoc-docx"].seconds + r["pandoc-pdf"].seconds
         peak = max(r["cold"].peak_mib, r["warm"].peak_mib)
-        print(f"{sample.stem:<18} {r['cold'].seconds:>6.2f} {r['warm'].seconds:>6.2f} "
+        print(f"{sample.stem:<24} {r['cold'].seconds:>6.2f} {r['warm'].seconds:>6.2f} "
               f"{r['warm-docx'].seconds:>7.2f} {r['warm-pdf'].seconds:>6.2f} "
               f"{pandoc_total:>7.2f} {r['pandoc-docx'].seconds:>7.2f} "
               f"{r['pandoc-pdf'].seconds:>6.2f} {r['warm'].seconds / pandoc_total:>12.2f} "

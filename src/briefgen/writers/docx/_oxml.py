@@ -97,24 +97,27 @@ def add_paragraph_to(container: BaseOxmlElement, style_id: str | None) -> BaseOx
     """Append a ``w:p`` of paragraph style ``style_id`` to ``container`` (a ``w:footnote``)
     and return it; the XML python-docx makes of ``paragraph.style = s`` on a new paragraph
     (None, the default style, leaves an empty ``w:pPr``, as python-docx does)."""
-    p = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
-    if style_id is not None:
-        ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): style_id}))
-    p.append(ppr)
+    p = _styled("w:p", "w:pPr", "w:pStyle", style_id)
     container.append(p)
     return p
+
+
+def _styled(tag: str, properties: str, style: str, style_id: str | None) -> BaseOxmlElement:
+    """``<tag><properties><style w:val=style_id/></properties></tag>``, the properties empty
+    for None (python-docx's XML for a new paragraph or run given a style)."""
+    element = OxmlElement(tag)
+    holder = OxmlElement(properties)
+    if style_id is not None:
+        holder.append(OxmlElement(style, attrs={qn("w:val"): style_id}))
+    element.append(holder)
+    return element
 
 
 def _styled_run(container: BaseOxmlElement, style_id: str | None,
                 content: BaseOxmlElement) -> None:
     """Append a ``w:r`` of character style ``style_id`` holding ``content``, as python-docx
     makes it with ``add_run()`` and ``run.style = s``."""
-    r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    if style_id is not None:
-        rpr.append(OxmlElement("w:rStyle", attrs={qn("w:val"): style_id}))
-    r.append(rpr)
+    r = _styled("w:r", "w:rPr", "w:rStyle", style_id)
     r.append(content)
     container.append(r)
 

@@ -40,6 +40,21 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 # keeps the child under 200 MiB with fewer replacements.
 RESIDENT_LIMIT_BYTES = 176 * 1024**2
 
+# Font folders from Debian packages: fonts-noto-core (Noto Serif, Noto Sans, Noto Naskh
+# Arabic), fonts-hosny-amiri (Amiri, the Arabic fallback), fonts-liberation2 (Liberation
+# Mono for code). System fonts are ignored on purpose: a build must not depend on what else
+# happens to be installed (font fallback would change), or it would not be byte-identical
+# across machines. Speed was not the reason: scanning these folders takes ~15 ms once per
+# process and all system fonts ~20 ms on the development machine; the scanned set is cached
+# for later builds, and the child scans these as it starts, before its first request.
+# Typst's own embedded fonts (Libertinus, DejaVu Sans Mono) stay available.
+FONT_DIRS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
+    Path("/usr/share/fonts/truetype/fonts-hosny-amiri"),
+    Path("/usr/share/fonts/truetype/liberation2"),
+)
+
 #: The child did not answer: ``reason`` is "timeout", "memory", "crash" or "cancelled".
 CompileFailed = ChildFailed
 
@@ -181,7 +196,20 @@ def serve() -> None:
             answer["replace"] = True
         return answer
 
-    serve_requests(compile_and_measure, prepare=lambda: __import__("typst"))
+    def prepare() -> None:
+        # The default template's folders, scanned while the build is still checking: the
+        # first request finds them ready (30 ms off it).
+        import typst
+
+        dirs = tuple(str(d) for d in FONT_DIRS if d.is_dir())
+        try:
+            fonts_by_dirs[dirs] = typst.Fonts(include_system_fonts=False,
+                                              include_embedded_fonts=True,
+                                              font_paths=list(dirs))
+        except (typst.TypstError, RuntimeError, OSError, ValueError):
+            pass  # the first request scans them, and says what is wrong
+
+    serve_requests(compile_and_measure, prepare=prepare)
 
 
 def _resident_bytes() -> int:

@@ -27,6 +27,7 @@ from briefgen.writers.timestamps import embedded_time
 from briefgen.templating.values import values_of
 from briefgen.writers import DEFAULT_COMPILE_TIMEOUT_S
 from briefgen.writers.typst.compiler import (
+    FONT_DIRS,
     MEMORY_LIMIT_BYTES,
     CompileFailed,
     CompileRequest,
@@ -35,19 +36,6 @@ from briefgen.writers.typst.compiler import (
 from briefgen.writers.typst.escape import clean_text, typst_str
 from briefgen.writers.typst.source import BodySource
 
-# Font folders from Debian packages: fonts-noto-core (Noto Serif, Noto Sans, Noto Naskh
-# Arabic), fonts-hosny-amiri (Amiri, the Arabic fallback), fonts-liberation2 (Liberation
-# Mono for code). System fonts are ignored on purpose: a build must not depend on what else
-# happens to be installed (font fallback would change), or it would not be byte-identical
-# across machines. Speed was not the reason: scanning these folders takes ~15 ms once per
-# process and all system fonts ~20 ms on the development machine; the scanned set is cached
-# for later builds. Typst's own embedded fonts (Libertinus, DejaVu Sans Mono) stay available.
-FONT_DIRS: tuple[Path, ...] = (
-    Path("/usr/share/fonts/truetype/noto"),
-    Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
-    Path("/usr/share/fonts/truetype/fonts-hosny-amiri"),
-    Path("/usr/share/fonts/truetype/liberation2"),
-)
 
 # Files of a template folder that a brief.typ may load; fonts/ is given to Typst as a font
 # folder instead, and reference.docx and template.yaml are the DOCX writer's business.

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from briefgen.errors import Problem, SourceError
 
 MiB = 1024 * 1024
 
@@ -115,6 +119,25 @@ def read_confined(path: Path, folder: Path, kind: FileKind) -> bytes:
                 raise RefusedFile(path, _too_large(kind, size, while_reading=True))
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+@contextmanager
+def source_read(shown: str, then: str = "") -> Iterator[None]:
+    """Around reading a source file the user named under the rule: a file not found,
+    refused or unreadable becomes a SourceError naming ``shown`` (each message ending with
+    ``then``, such as "; nothing was added"), located at the file."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise SourceError(f"{shown}: no such file{then}",
+                          [Problem(shown, None, "", "no such file")]) from None
+    except RefusedFile as refused:
+        raise SourceError(f"{shown}: {refused.reason}{then}",
+                          [Problem(shown, None, "", refused.reason)]) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SourceError(f"{shown}: cannot be read: {reason}{then}",
+                          [Problem(shown, None, "", reason)]) from None
 
 
 def _check_status(path: Path, status: os.stat_result, kind: FileKind) -> None:

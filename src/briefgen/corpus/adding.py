@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.confine import ORIGINAL, RefusedFile, confined_path, read_confined
+from briefgen.confine import ORIGINAL, confined_path, read_confined, source_read
 from briefgen.corpus.catalog import (
     CSL_TYPES,
     SourceCatalog,
@@ -169,19 +169,9 @@ def _stage(given: Path, folder: Path, catalog: SourceCatalog, staged: list[_Stag
     # elsewhere is confined to its own folder as the path names it ("a/link/../x" names a/x,
     # which the system reads elsewhere when "link" leads elsewhere), so a link is refused too.
     own_folder = folder if inside else Path(os.path.abspath(given)).parent
-    try:
+    with source_read(shown, "; nothing was added"):
         resolved = confined_path(given, own_folder, ORIGINAL)
         raw = read_confined(given, own_folder, ORIGINAL)
-    except FileNotFoundError:
-        raise SourceError(f"{shown}: no such file; nothing was added",
-                          [Problem(shown, None, "", "no such file")]) from None
-    except RefusedFile as refused:
-        raise SourceError(f"{shown}: {refused.reason}; nothing was added",
-                          [Problem(shown, None, "", refused.reason)]) from None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise SourceError(f"{shown}: cannot be read: {reason}; nothing was added",
-                          [Problem(shown, None, "", reason)]) from None
     digest = hashlib.sha256(raw).hexdigest()
     for sid in catalog.ids():
         if catalog.get(sid).sha256 == digest:

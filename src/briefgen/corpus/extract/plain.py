@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from briefgen.confine import SOURCE, RefusedFile, read_confined
+from briefgen.confine import SOURCE, read_confined, source_read
 from briefgen.corpus.extract import Extracted, ExtractedPage
 from briefgen.corpus.furniture import split_title_and_body
 from briefgen.corpus.text import MAX_PARAGRAPH_BYTES, repair_encoding
@@ -30,18 +30,8 @@ def read_plain(path: Path) -> Extracted:
     the line and byte), cannot be read, or holds a paragraph longer than the limit."""
     path = Path(path)
     shown = str(path)
-    try:
+    with source_read(shown):
         raw = read_confined(path, path.parent, SOURCE)
-    except FileNotFoundError:
-        raise SourceError(f"{shown}: no such file",
-                          [Problem(shown, None, "", "no such file")]) from None
-    except RefusedFile as refused:
-        raise SourceError(f"{shown}: {refused.reason}",
-                          [Problem(shown, None, "", refused.reason)]) from None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise SourceError(f"{shown}: cannot be read: {reason}",
-                          [Problem(shown, None, "", reason)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
